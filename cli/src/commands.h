@@ -1,0 +1,26 @@
+// The subcommands of `heaplab`. Each registers itself on the app and returns the function
+// that runs it once the command line is parsed; that function returns the exit status.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace heaplab::cli {
+
+using Action = std::function<int()>;
+
+Action AddRunCommand(CLI::App& app);
+Action AddGenCommand(CLI::App& app);
+Action AddCheckCommand(CLI::App& app);
+
+// Exit statuses.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitTraceError = 1;   // the trace is malformed or meaningless
+inline constexpr int kExitUsage = 2;        // a wrong flag or value
+inline constexpr int kExitVerify = 70;      // --verify-heap found a broken invariant
+inline constexpr int kExitOutOfMemory = 134;  // as Node's abort() on a fatal OOM
+
+// Runs `body`, turning heaplab's exceptions into a message on stderr and an exit status.
+int Guard(const std::function<int()>& body);
+
+}  // namespace heaplab::cli

@@ -1,0 +1,79 @@
+#include "flags.h"
+
+namespace heaplab::cli {
+
+void AddGcFlags(CLI::App& app, GcFlags& f) {
+  app.add_option("--min-semi-space-size", f.min_semi_space_mb,
+                 "Semispace size at start, in MiB (V8 default 1)")
+      ->check(CLI::Range(1, 1024));
+  app.add_option("--max-semi-space-size", f.max_semi_space_mb,
+                 "Largest semispace size, in MiB (V8 default 16)")
+      ->check(CLI::Range(1, 1024));
+  app.add_option("--semi-space-growth-factor", f.semi_space_growth_factor,
+                 "Factor by which new space grows when survivors demand it (V8 default 2)")
+      ->check(CLI::Range(1.0, 16.0));
+  app.add_option("--max-old-space-size", f.max_old_space_mb,
+                 "Old generation limit, in MiB (Node 20 default here: 4096)")
+      ->check(CLI::Range(1, 1 << 20));
+  app.add_option("--promotion", f.promotion,
+                 "Promotion rule: v8 (survived one Scavenge) or book (also when To-space is "
+                 "25% full)")
+      ->check(CLI::IsMember({"v8", "book"}));
+  app.add_option("--gc-interval", f.gc_interval,
+                 "Force a collection every N allocations (stress; -1 is off)")
+      ->check(CLI::Range(std::int64_t{-1}, std::int64_t{1} << 40));
+  app.add_flag("--verify-heap", f.verify_heap, "Verify the heap after every collection");
+  app.add_flag("--predictable", f.predictable,
+               "Identical output on every run: model clock, fixed pid and isolate");
+  app.add_option("--clock", f.clock,
+                 "real (measured) or model (charged per unit of work, see docs/clock-model.md)")
+      ->check(CLI::IsMember({"real", "model"}));
+}
+
+void AddOutputFlags(CLI::App& app, OutputFlags& f) {
+  app.add_flag("--trace-gc", f.trace_gc, "Print a line per collection, as node --trace-gc");
+  app.add_flag("--trace-gc-nvp", f.trace_gc_nvp,
+               "Print name=value pairs per collection, as node --trace-gc-nvp");
+  app.add_flag("--trace-gc-verbose", f.trace_gc_verbose,
+               "With --trace-gc, print the per-space block after each line");
+  app.add_flag("--trace-gc-ignore-scavenger", f.trace_gc_ignore_scavenger,
+               "With --trace-gc, leave out Scavenges");
+  app.add_flag("--summary,!--no-summary", f.summary,
+               "Print the end-of-run summary (on by default)");
+}
+
+GcConfig GcFlags::ToConfig() const {
+  if (min_semi_space_mb > max_semi_space_mb) {
+    throw CLI::ValidationError("--min-semi-space-size",
+                               "must not exceed --max-semi-space-size (" +
+                                   std::to_string(min_semi_space_mb) + " > " +
+                                   std::to_string(max_semi_space_mb) + ")");
+  }
+  GcConfig c;
+  c.heap.min_semi_space_size = min_semi_space_mb * MB;
+  c.heap.max_semi_space_size = max_semi_space_mb * MB;
+  c.heap.max_old_space_size = max_old_space_mb * MB;
+  c.semi_space_growth_factor = semi_space_growth_factor;
+  c.promotion = promotion == "book" ? PromotionRule::Book : PromotionRule::V8;
+  c.gc_interval = gc_interval;
+  c.verify_heap = verify_heap;
+  c.predictable = predictable;
+  c.clock = (predictable || clock == "model") ? ClockKind::Model : ClockKind::Real;
+  return c;
+}
+
+std::vector<std::string> NormalizeFlagNames(int argc, char** argv) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.size() > 2 && a.compare(0, 2, "--") == 0) {
+      const std::size_t end = std::min(a.find('='), a.size());
+      for (std::size_t k = 2; k < end; ++k)
+        if (a[k] == '_') a[k] = '-';
+    }
+    args.push_back(std::move(a));
+  }
+  return args;
+}
+
+}  // namespace heaplab::cli

@@ -1,0 +1,44 @@
+// The flags of `heaplab run` and `heaplab check`: V8's names and units (both '-' and '_' are
+// accepted, as V8 accepts them) and heaplab's own switches, registered on a CLI11 command.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "gc/config.h"
+
+namespace heaplab::cli {
+
+struct OutputFlags {
+  bool trace_gc = false;
+  bool trace_gc_nvp = false;
+  bool trace_gc_verbose = false;
+  bool trace_gc_ignore_scavenger = false;
+  bool summary = true;
+};
+
+// Values as given on the command line (MiB for sizes), turned into a GcConfig by ToConfig().
+struct GcFlags {
+  std::uint64_t min_semi_space_mb = kDefaultMinSemiSpaceSize / MB;
+  std::uint64_t max_semi_space_mb = kDefaultMaxSemiSpaceSize / MB;
+  std::uint64_t max_old_space_mb = kDefaultMaxOldSpaceSize / MB;
+  double semi_space_growth_factor = 2.0;
+  std::string promotion = "v8";
+  std::int64_t gc_interval = -1;
+  bool verify_heap = false;
+  bool predictable = false;
+  std::string clock = "real";
+
+  // Throws CLI::ValidationError naming the flag when the values do not fit together.
+  GcConfig ToConfig() const;
+};
+
+void AddGcFlags(CLI::App& app, GcFlags& flags);
+void AddOutputFlags(CLI::App& app, OutputFlags& flags);
+
+// V8 accepts --max_semi_space_size and --max-semi-space-size alike: rewrites the name part of
+// every "--flag" argument with '-' for '_'.
+std::vector<std::string> NormalizeFlagNames(int argc, char** argv);
+
+}  // namespace heaplab::cli

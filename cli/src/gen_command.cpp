@@ -1,0 +1,70 @@
+// heaplab gen: write a scenario as a text trace.
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "commands.h"
+#include "traces/scenarios.h"
+#include "traces/writer.h"
+
+namespace heaplab::cli {
+
+namespace {
+
+struct GenArgs {
+  std::uint64_t seed = 1;
+  std::string output;
+  std::map<std::string, std::uint64_t> params;  // per scenario, filled by CLI11
+  std::map<std::string, std::map<std::string, std::uint64_t>> values;
+};
+
+int Generate(const Scenario& s, const GenArgs& args, const std::map<std::string, std::uint64_t>& params) {
+  ScenarioOptions options;
+  options.seed = args.seed;
+  options.params = params;
+  std::ofstream file;
+  std::ostream* out = &std::cout;
+  if (args.output != "-") {
+    file.open(args.output, std::ios::binary | std::ios::trunc);
+    if (!file) throw std::runtime_error("cannot write '" + args.output + "'");
+    out = &file;
+  }
+  TraceWriter writer(*out, ScenarioMetadata(s, options));
+  GenerateScenario(s, options, writer);
+  out->flush();
+  if (!*out) throw std::runtime_error("writing '" + args.output + "' failed");
+  if (args.output != "-") {
+    std::cerr << "heaplab: wrote " << writer.events() << " events of scenario '" << s.name
+              << "' to " << args.output << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Action AddGenCommand(CLI::App& app) {
+  auto args = std::make_shared<GenArgs>();
+  CLI::App* gen = app.add_subcommand("gen", "Write a scenario as a trace file");
+  gen->require_subcommand(1);
+  std::vector<std::pair<CLI::App*, const Scenario*>> subs;
+  for (const Scenario& s : Scenarios()) {
+    CLI::App* sub = gen->add_subcommand(s.name, s.description);
+    sub->add_option("--seed", args->seed, "Seed of the generator (default 1)");
+    sub->add_option("-o,--output", args->output, "Output file ('-' for standard output)")
+        ->required();
+    auto& values = args->values[s.name];
+    for (const ScenarioParam& p : s.params) {
+      values[p.name] = p.default_value;
+      sub->add_option("--" + p.name, values[p.name], p.help)->capture_default_str();
+    }
+    subs.emplace_back(sub, &s);
+  }
+  return [args, subs] {
+    for (const auto& [sub, s] : subs) {
+      if (sub->parsed()) return Generate(*s, *args, args->values.at(s->name));
+    }
+    return kExitUsage;
+  };
+}
+
+}  // namespace heaplab::cli

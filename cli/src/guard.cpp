@@ -1,0 +1,37 @@
+#include <iostream>
+
+#include "commands.h"
+#include "gc/controller.h"
+#include "traces/event.h"
+
+namespace heaplab::cli {
+
+int Guard(const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const TraceError& e) {
+    std::cout.flush();
+    std::cerr << "heaplab: error: " << e.what() << "\n";
+    return kExitTraceError;
+  } catch (const VerifyError& e) {
+    std::cout.flush();
+    std::cerr << "heaplab: " << e.what();
+    return kExitVerify;
+  } catch (const CLI::ValidationError& e) {
+    std::cerr << "heaplab: error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "heaplab: error: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::bad_alloc&) {
+    std::cout.flush();
+    std::cerr << "heaplab: error: out of memory in the host process\n";
+    return kExitOutOfMemory;
+  } catch (const std::exception& e) {
+    std::cout.flush();
+    std::cerr << "heaplab: error: " << e.what() << "\n";
+    return kExitTraceError;
+  }
+}
+
+}  // namespace heaplab::cli

@@ -1,0 +1,121 @@
+// heaplab run: replay a trace or a scenario and report what the collector did.
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "commands.h"
+#include "flags.h"
+#include "gc/oom.h"
+#include "gc/printers.h"
+#include "gc/summary.h"
+#include "traces/session.h"
+
+namespace heaplab::cli {
+
+namespace {
+
+struct RunArgs {
+  std::string trace;
+  std::string scenario;
+  std::vector<std::string> params;
+  std::uint64_t seed = 1;
+  GcFlags gc;
+  OutputFlags output;
+};
+
+std::map<std::string, std::uint64_t> ParseParams(const std::vector<std::string>& params) {
+  std::map<std::string, std::uint64_t> out;
+  for (const std::string& p : params) {
+    const std::size_t eq = p.find('=');
+    std::uint64_t value = 0;
+    bool ok = eq != std::string::npos && eq > 0 && eq + 1 < p.size();
+    for (std::size_t i = eq + 1; ok && i < p.size(); ++i) ok = std::isdigit(p[i]) != 0;
+    if (ok) {
+      try {
+        value = std::stoull(p.substr(eq + 1));
+      } catch (const std::out_of_range&) {
+        ok = false;
+      }
+    }
+    if (!ok) throw CLI::ValidationError("--param", "expected NAME=COUNT, found '" + p + "'");
+    out[p.substr(0, eq)] = value;
+  }
+  return out;
+}
+
+int Run(const RunArgs& args) {
+  const GcConfig config = args.gc.ToConfig();
+  ScenarioOptions scenario_options;
+  scenario_options.seed = args.seed;
+  scenario_options.params = ParseParams(args.params);
+  const Scenario* scenario = nullptr;
+  if (args.trace.empty()) {
+    const std::string name = args.scenario.empty() ? kDefaultScenario : args.scenario;
+    scenario = FindScenario(name);
+    if (scenario == nullptr) throw CLI::ValidationError("--scenario", "unknown scenario '" + name + "'");
+  } else if (!args.scenario.empty() || !args.params.empty()) {
+    throw CLI::ValidationError("--scenario", "give either a TRACE or --scenario, not both");
+  }
+
+  Session session(config);
+  const LogPrefix prefix =
+      config.predictable ? LogPrefix::Predictable() : LogPrefix::ForThisProcess(&session.heap());
+  GcRingBuffer ring(prefix);
+  TraceGcPrinter::Options print;
+  print.verbose = args.output.trace_gc_verbose;
+  print.ignore_scavenger = args.output.trace_gc_ignore_scavenger;
+  print.max_heap_size = config.heap.max_old_space_size + 3 * config.heap.max_semi_space_size;
+  TraceGcPrinter trace_gc(std::cout, prefix, print);
+  NvpPrinter nvp(std::cout, prefix);
+  RunSummary summary;
+  Tracer& tracer = session.tracer();
+  tracer.AddObserver(&ring);
+  if (args.output.trace_gc || args.output.trace_gc_verbose) tracer.AddObserver(&trace_gc);
+  if (args.output.trace_gc_nvp) tracer.AddObserver(&nvp);
+  tracer.AddObserver(&summary);
+
+  try {
+    if (scenario != nullptr) {
+      session.ReplayScenario(*scenario, scenario_options);
+    } else if (args.trace == "-") {
+      session.ReplayStream(std::cin, "<stdin>");
+    } else {
+      session.ReplayFile(args.trace);
+    }
+  } catch (const OutOfMemory& oom) {
+    std::cout.flush();
+    std::cerr << FormatOomReport(ring, oom);
+    std::cerr.flush();
+    return kExitOutOfMemory;
+  }
+  if (args.output.summary) {
+    std::cout << summary.Format(session.controller().clock().NowMs(),
+                                session.heap().CommittedMemory(),
+                                session.replayer().allocated_bytes());
+  }
+  std::cout.flush();
+  return kExitOk;
+}
+
+}  // namespace
+
+Action AddRunCommand(CLI::App& app) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* run = app.add_subcommand(
+      "run",
+      "Replay a trace (or a built-in scenario) and report what the collector did.\n"
+      "With neither, replays the default scenario '" +
+          std::string(kDefaultScenario) + "'.");
+  run->add_option("TRACE", args->trace, "Trace file to replay ('-' for standard input)");
+  std::string names;
+  for (const Scenario& s : Scenarios()) names += "\n    " + s.name + ": " + s.description;
+  run->add_option("--scenario", args->scenario, "Generate and replay a scenario:" + names);
+  run->add_option("--param", args->params,
+                  "A scenario parameter as NAME=COUNT (see 'heaplab gen SCENARIO --help')");
+  run->add_option("--seed", args->seed, "Seed of the scenario generator (default 1)");
+  AddGcFlags(*run, args->gc);
+  AddOutputFlags(*run, args->output);
+  return [args] { return Run(*args); };
+}
+
+}  // namespace heaplab::cli

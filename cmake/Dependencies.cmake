@@ -1,0 +1,13 @@
+# Third-party libraries, all from Debian packages (see scripts/install-deps.sh).
+find_package(fmt REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(Threads REQUIRED)
+if(HEAPLAB_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(HEAPLAB_BENCH)
+  find_package(benchmark REQUIRED)
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(BDWGC IMPORTED_TARGET bdw-gc)
+endif()

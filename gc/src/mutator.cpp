@@ -1,0 +1,34 @@
+#include "gc/mutator.h"
+
+#include "gc/oom.h"
+
+namespace heaplab {
+
+Address Mutator::Allocate(Id id, std::size_t size, std::uint64_t slots, Kind kind) {
+  if (controller_.GcIntervalDue()) controller_.CollectForYoungAllocation();
+  Address a = heap_.Allocate(size, slots, kind, Generation::Young);
+  // V8 retries a failed young allocation after each collection; after two Scavenges every
+  // survivor has been promoted, so a third failure means the object cannot fit at all.
+  for (int attempt = 0; a == 0 && attempt < 2; ++attempt) {
+    controller_.CollectForYoungAllocation();
+    a = heap_.Allocate(size, slots, kind, Generation::Young);
+  }
+  if (a == 0) throw OutOfMemory(OutOfMemory::Kind::HeapLimit);
+  heap_.ids().Add(id, a, heap_.InYoung(a));
+  heap_.scopes().AddLocal(a);
+  controller_.tracer().RecordAllocation(size);
+  Clock& clock = controller_.clock();
+  clock.Charge(Work::Allocation, 1);
+  clock.Charge(Work::AllocatedByte, static_cast<double>(size));
+  return a;
+}
+
+void Mutator::RequestGc(Generation generation) {
+  if (generation == Generation::Young) {
+    controller_.Collect(Collector::Scavenge, Reason::Testing);
+  } else {
+    controller_.Collect(Collector::MarkCompact, Reason::Testing, "GC in old space requested");
+  }
+}
+
+}  // namespace heaplab

@@ -1,0 +1,214 @@
+#include "gc/printers.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace heaplab {
+
+namespace {
+
+constexpr double kMB = 1024.0 * 1024.0;
+
+double Mb(std::size_t bytes) { return static_cast<double>(bytes) / kMB; }
+
+const char* CollectorName(Collector c) {
+  return c == Collector::Scavenge ? "Scavenge" : "Mark-Compact";
+}
+
+double Percent(double part, double whole) { return whole > 0 ? part / whole * 100.0 : 0.0; }
+
+}  // namespace
+
+LogPrefix LogPrefix::ForThisProcess(const void* isolate) {
+  return {static_cast<int>(getpid()), reinterpret_cast<Address>(isolate)};
+}
+
+std::string LogPrefix::Text() const { return fmt::format("[{}:{:#x}] ", pid, isolate); }
+
+// V8 (GCTracer::Print): "%8.0f ms: %s%s%s %.1f (%.1f) -> %.1f (%.1f) MB, %.2f / %.2f ms %s
+// (average mu = %.3f, current mu = %.3f) %s; %s\n". The second time is time spent in embedder
+// callbacks, always 0 here. The incremental part is empty for a Scavenge, which leaves two
+// spaces before "(average mu".
+std::string FormatTraceGcLine(const GcEvent& e, const LogPrefix& prefix) {
+  std::string incremental;
+  if (e.collector == Collector::MarkCompact && e.incremental_steps > 0) {
+    incremental = fmt::format(
+        "(+ {:.1f} ms in {} steps since start of marking, biggest step {:.1f} ms, walltime "
+        "since start of marking {:.0f} ms)",
+        e.incremental_ms, e.incremental_steps, e.incremental_biggest_step_ms,
+        e.incremental_walltime_ms);
+  }
+  return fmt::format(
+      "{}{:8.0f} ms: {}{} {:.1f} ({:.1f}) -> {:.1f} ({:.1f}) MB, {:.2f} / {:.2f} ms {} (average "
+      "mu = {:.3f}, current mu = {:.3f}) {}; {}\n",
+      prefix.Text(), e.end_ms, CollectorName(e.collector), e.reduce_memory ? " (reduce)" : "",
+      Mb(e.start_object_size), Mb(e.start_memory_size), Mb(e.end_object_size),
+      Mb(e.end_memory_size), e.pause_ms, 0.0, incremental, e.average_mu, e.current_mu,
+      ReasonString(e.reason), e.collector_reason);
+}
+
+void TraceGcPrinter::OnGc(const GcEvent& e) {
+  total_gc_ms_ += e.pause_ms;
+  if (options_.ignore_scavenger && e.collector == Collector::Scavenge) return;
+  out_ << FormatTraceGcLine(e, prefix_);
+  if (options_.verbose) PrintVerbose(e);
+}
+
+void TraceGcPrinter::OnHeapEvent(const HeapEvent&) {}
+
+// V8 (Heap::PrintShortHeapStatistics). Spaces heaplab does not model (read-only, code) print
+// zeros; the layout is V8's, sizes in KB.
+void TraceGcPrinter::PrintVerbose(const GcEvent& e) {
+  const std::string p = prefix_.Text();
+  auto kb = [](std::size_t bytes) { return bytes / 1024; };
+  const auto& a = e.after;
+  auto space = [&](const char* name, const SpaceStats& s) {
+    out_ << fmt::format("{}{}used: {:6} KB, available: {:6} KB, committed: {:6} KB\n", p, name,
+                        kb(s.size), kb(s.available), kb(s.committed));
+  };
+  const SpaceStats& ns = a[static_cast<int>(SpaceId::NewSpace)];
+  const SpaceStats& nlo = a[static_cast<int>(SpaceId::NewLargeObjectSpace)];
+  const SpaceStats& os = a[static_cast<int>(SpaceId::OldSpace)];
+  const SpaceStats& lo = a[static_cast<int>(SpaceId::LargeObjectSpace)];
+  const std::size_t used = ns.size + nlo.size + os.size + lo.size;
+  const std::size_t available = ns.available + nlo.available + os.available + lo.available;
+  const std::size_t committed = e.end_memory_size;
+  const std::size_t max = options_.max_heap_size > committed ? options_.max_heap_size : committed;
+  out_ << fmt::format("{}Memory allocator,       used: {:6} KB, available: {:6} KB\n", p,
+                      kb(committed), kb(max - committed));
+  space("Read-only space,        ", SpaceStats{});
+  space("New space,              ", ns);
+  space("New large object space, ", nlo);
+  space("Old space,              ", os);
+  space("Code space,             ", SpaceStats{});
+  space("Large object space,     ", lo);
+  space("Code large object space,     ", SpaceStats{});
+  out_ << fmt::format("{}All spaces,             used: {:6} KB, available: {:6} KB, committed: {:6} KB\n",
+                      p, kb(used), kb(available + (max - committed)), kb(committed));
+  out_ << fmt::format("{}Unmapper buffering 0 chunks of committed: {:6} KB\n", p, 0);
+  out_ << fmt::format("{}External memory reported: {:6} KB\n", p, kb(e.external_memory));
+  out_ << fmt::format("{}Backing store memory: {:6} KB\n", p, kb(e.external_memory));
+  out_ << fmt::format("{}External memory global {} KB\n", p, 0);
+  out_ << fmt::format("{}Total time spent in GC  : {:.1f} ms\n", p, total_gc_ms_);
+}
+
+void NvpPrinter::OnGc(const GcEvent& e) {
+  const double young = static_cast<double>(e.young_before);
+  const double promotion_ratio = Percent(static_cast<double>(e.promoted), young);
+  const double copied_rate = Percent(static_cast<double>(e.semi_space_copied), young);
+  const double promotion_rate =
+      Percent(static_cast<double>(e.promoted), static_cast<double>(previous_copied_));
+  survival_[static_cast<std::size_t>(survival_count_ % 10)] = promotion_ratio + copied_rate;
+  ++survival_count_;
+  previous_copied_ = e.semi_space_copied;
+  allocated_bytes_ += static_cast<double>(e.allocated);
+  mutator_ms_ += e.mutator_ms;
+  const std::string body = e.collector == Collector::Scavenge
+                               ? Scavenge(e, promotion_ratio, copied_rate, promotion_rate)
+                               : MarkCompact(e, promotion_ratio, copied_rate, promotion_rate);
+  out_ << fmt::format("{}{:8.0f} ms: {}\n", prefix_.Text(), e.end_ms, body);
+}
+
+namespace {
+double AverageOf(const std::array<double, 10>& ring, int count) {
+  const int n = count < 10 ? count : 10;
+  double sum = 0;
+  for (int i = 0; i < n; ++i) sum += ring[static_cast<std::size_t>(i)];
+  return n > 0 ? sum / n : 0.0;
+}
+double PhaseMs(const GcEvent& e, Phase p) { return e.phase_ms[static_cast<std::size_t>(p)]; }
+}  // namespace
+
+// V8 (GCTracer::PrintNVP, case SCAVENGER): field names and order as V8 11.3 prints them.
+// Fields heaplab has no counterpart for print 0.
+std::string NvpPrinter::Scavenge(const GcEvent& e, double promotion_ratio, double copied_rate,
+                                 double promotion_rate) {
+  const double scavenge_ms = PhaseMs(e, Phase::ScavengeRoots) +
+                             PhaseMs(e, Phase::ScavengeParallel) +
+                             PhaseMs(e, Phase::ScavengeWeak) +
+                             PhaseMs(e, Phase::ScavengeUpdateRefs) +
+                             PhaseMs(e, Phase::ScavengeSweepLarge);
+  scavenge_bytes_ += static_cast<double>(e.promoted + e.semi_space_copied);
+  scavenge_ms_ += scavenge_ms;
+  const double throughput = scavenge_ms_ > 0 ? scavenge_bytes_ / scavenge_ms_ : 0.0;
+  const double allocation_throughput = mutator_ms_ > 0 ? allocated_bytes_ / mutator_ms_ : 0.0;
+  return fmt::format(
+      "pause={:.1f} mutator={:.1f} gc=s reduce_memory={} time_to_safepoint=0.00 "
+      "heap.prologue=0.00 heap.epilogue=0.00 heap.epilogue.reduce_new_space=0.00 "
+      "heap.external.prologue=0.00 heap.external.epilogue=0.00 "
+      "heap.external_weak_global_handles=0.00 fast_promote=0.00 "
+      "complete.sweep_array_buffers=0.00 scavenge={:.2f} scavenge.free_remembered_set=0.00 "
+      "scavenge.roots={:.2f} scavenge.weak={:.2f} scavenge.weak_global_handles.identify=0.00 "
+      "scavenge.weak_global_handles.process=0.00 scavenge.parallel={:.2f} "
+      "scavenge.update_refs={:.2f} scavenge.sweep_array_buffers={:.2f} "
+      "background.scavenge.parallel=0.00 background.unmapper=0.00 unmapper=0.00 "
+      "incremental.steps_count=0 incremental.steps_took=0.0 scavenge_throughput={:.0f} "
+      "total_size_before={} total_size_after={} holes_size_before={} holes_size_after={} "
+      "allocated={} promoted={} new_space_survived={} nodes_died_in_new=0 "
+      "nodes_copied_in_new=0 nodes_promoted=0 promotion_ratio={:.1f}% "
+      "average_survival_ratio={:.1f}% promotion_rate={:.1f}% new_space_survive_rate_={:.1f}% "
+      "new_space_allocation_throughput={:.1f} unmapper_chunks=0",
+      e.pause_ms, e.mutator_ms, e.reduce_memory ? 1 : 0, scavenge_ms,
+      PhaseMs(e, Phase::ScavengeRoots), PhaseMs(e, Phase::ScavengeWeak),
+      PhaseMs(e, Phase::ScavengeParallel), PhaseMs(e, Phase::ScavengeUpdateRefs),
+      PhaseMs(e, Phase::ScavengeSweepLarge), throughput, e.start_object_size, e.end_object_size,
+      e.holes_before, e.holes_after, e.allocated, e.promoted, e.semi_space_copied,
+      promotion_ratio, AverageOf(survival_, survival_count_), promotion_rate, copied_rate,
+      allocation_throughput);
+}
+
+std::string NvpPrinter::MarkCompact(const GcEvent& e, double promotion_ratio, double copied_rate,
+                                    double promotion_rate) {
+  return fmt::format(
+      "pause={:.1f} mutator={:.1f} gc=mc reduce_memory={} total_size_before={} "
+      "total_size_after={} holes_size_before={} holes_size_after={} allocated={} promoted={} "
+      "new_space_survived={} promotion_ratio={:.1f}% average_survival_ratio={:.1f}% "
+      "promotion_rate={:.1f}% new_space_survive_rate={:.1f}%",
+      e.pause_ms, e.mutator_ms, e.reduce_memory ? 1 : 0, e.start_object_size, e.end_object_size,
+      e.holes_before, e.holes_after, e.allocated, e.promoted, e.semi_space_copied,
+      promotion_ratio, AverageOf(survival_, survival_count_), promotion_rate, copied_rate);
+}
+
+void GcRingBuffer::OnGc(const GcEvent& e) { Add(FormatTraceGcLine(e, prefix_)); }
+
+void GcRingBuffer::Add(const std::string& line) {
+  const std::string s = line.substr(0, kLineMax);
+  const std::size_t first = std::min(s.size(), kSize - end_);
+  std::memcpy(buffer_.data() + end_, s.data(), first);
+  end_ += first;
+  if (first < s.size()) {
+    full_ = true;
+    const std::size_t second = s.size() - first;
+    std::memcpy(buffer_.data(), s.data() + first, second);
+    end_ = second;
+  }
+}
+
+std::string GcRingBuffer::Contents() const {
+  std::string out;
+  if (full_) out.append(buffer_.data() + end_, kSize - end_);
+  out.append(buffer_.data(), end_);
+  return out;
+}
+
+}  // namespace heaplab
+
+#include "gc/oom.h"
+
+namespace heaplab {
+
+// V8 prints the ring buffer from its first newline on (older lines were cut in the middle),
+// unless there is none or it is the last character.
+std::string FormatOomReport(const GcRingBuffer& ring, const OutOfMemory& oom) {
+  const std::string last = ring.Contents();
+  const std::size_t nl = last.find('\n');
+  const std::string shown = (nl == std::string::npos || nl + 1 == last.size()) ? last : last.substr(nl);
+  std::string out = "\n<--- Last few GCs --->\n" + shown + "\n";
+  out += "\n<--- JS stacktrace --->\n\n";
+  out += std::string("FATAL ERROR: ") + oom.what() + "\n";
+  return out;
+}
+
+}  // namespace heaplab

@@ -1,0 +1,153 @@
+#include "gc/scavenger.h"
+
+#include <cstring>
+
+#include "gc/oom.h"
+
+namespace heaplab {
+
+bool Scavenger::StaysYoung(Address a) const {
+  const Chunk* c = heap_.ChunkOf(a);
+  return c != nullptr && c->Is(kYoung) && !c->Is(kFromSpace) && !c->Is(kLarge);
+}
+
+Address Scavenger::Evacuate(Address object) {
+  Chunk* chunk = heap_.ChunkOf(object);
+  if (chunk->Is(kLarge)) {
+    // A young large object is never copied: mark it as surviving and scan it as promoted.
+    if (!chunk->Is(kSurvived)) {
+      chunk->Set(kSurvived);
+      promoted_.push_back(object);
+    }
+    return object;
+  }
+  HeapObject obj(object);
+  if (obj.is_forwarded()) return obj.forwarding_address();
+
+  GcEvent& e = tracer_.current();
+  NewSpace& ns = heap_.new_space();
+  const std::size_t size = obj.size();
+  Address target = 0;
+  bool promoted = policy_.ShouldPromote(object, ns);
+  if (!promoted) {
+    target = ns.Allocate(size);
+    promoted = target == 0;  // to-space is full: promote instead
+  }
+  if (promoted) {
+    target = heap_.AllocateForPromotion(size);
+    if (target == 0) target = ns.Allocate(size);  // old space cannot grow: keep it young
+    if (target == 0) throw OutOfMemory(OutOfMemory::Kind::HeapLimit);
+    promoted = !StaysYoung(target);
+  }
+  std::memcpy(reinterpret_cast<void*>(target), reinterpret_cast<const void*>(object), size);
+  obj.set_forwarding_address(target);
+  if (promoted) {
+    e.promoted += size;
+    ++e.objects_promoted;
+    promoted_.push_back(target);
+  } else {
+    e.semi_space_copied += size;
+    ++e.objects_copied;
+  }
+  clock_.Charge(Work::CopiedObject, 1);
+  clock_.Charge(Work::CopiedByte, static_cast<double>(size));
+  return target;
+}
+
+void Scavenger::ScanSlots(HeapObject host, bool host_becomes_old) {
+  RememberedSet& rs = heap_.remembered_set();
+  for (Address* slot = host.slots_begin(); slot != host.slots_end(); ++slot) {
+    const Address target = *slot;
+    ++slots_scanned_;
+    if (target == 0 || !heap_.InYoung(target)) continue;
+    const Address now = Evacuate(target);
+    *slot = now;
+    if (host_becomes_old && StaysYoung(now)) rs.Insert(reinterpret_cast<Address>(slot));
+  }
+}
+
+void Scavenger::ScanUntilDone() {
+  NewSpace& ns = heap_.new_space();
+  Address scan = ns.to_space().start();
+  for (;;) {
+    while (scan < ns.top()) {  // Cheney: the scan pointer chases the copy pointer
+      HeapObject obj(scan);
+      ScanSlots(obj, false);
+      scan += obj.size();
+    }
+    if (promoted_.empty()) break;
+    while (!promoted_.empty()) {
+      const Address a = promoted_.back();
+      promoted_.pop_back();
+      ScanSlots(HeapObject(a), true);
+    }
+  }
+}
+
+void Scavenger::UpdateIds() {
+  heap_.ids().UpdateYoung(
+      [this](Address a) -> Address {
+        const Chunk* c = heap_.ChunkOf(a);
+        if (c->Is(kLarge)) return c->Is(kSurvived) ? a : 0;
+        HeapObject obj(a);
+        return obj.is_forwarded() ? obj.forwarding_address() : 0;
+      },
+      [this](Address a) { return StaysYoung(a); });
+}
+
+void Scavenger::FinishLargeObjects() {
+  GcEvent& e = tracer_.current();
+  LargeObjectSpace& young = heap_.new_lo_space();
+  std::vector<Chunk*> chunks = young.chunks();
+  for (Chunk* c : chunks) {
+    if (c->Is(kSurvived)) {
+      c->Clear(kSurvived);
+      e.promoted += c->size();
+      ++e.objects_promoted;
+      heap_.lo_space().TakeFrom(young, c);
+    } else {
+      heap_.remembered_set().RemoveChunk(c);
+      young.Free(c);
+    }
+  }
+}
+
+void Scavenger::Run() {
+  NewSpace& ns = heap_.new_space();
+  slots_scanned_ = 0;
+  ns.Flip();
+  {
+    Tracer::Scope scope(tracer_, Phase::ScavengeRoots);
+    std::size_t roots = 0;
+    heap_.IterateRoots([&](Address* slot) {
+      ++roots;
+      if (heap_.InYoung(*slot)) *slot = Evacuate(*slot);
+    });
+    heap_.remembered_set().Iterate([&](Address* slot) {
+      ++roots;
+      const Address target = *slot;
+      if (target == 0 || !heap_.InYoung(target)) return RememberedSet::Keep::No;
+      const Address now = Evacuate(target);
+      *slot = now;
+      return StaysYoung(now) ? RememberedSet::Keep::Yes : RememberedSet::Keep::No;
+    });
+    clock_.Charge(Work::RootSlot, static_cast<double>(roots));
+  }
+  {
+    Tracer::Scope scope(tracer_, Phase::ScavengeParallel);
+    ScanUntilDone();
+    clock_.Charge(Work::ScannedSlot, static_cast<double>(slots_scanned_));
+  }
+  {
+    Tracer::Scope scope(tracer_, Phase::ScavengeWeak);
+    UpdateIds();
+  }
+  {
+    Tracer::Scope scope(tracer_, Phase::ScavengeSweepLarge);
+    FinishLargeObjects();
+  }
+  ns.SetAgeMarkToTop();
+  if (zap_) heap_.ZapFromSpace();
+}
+
+}  // namespace heaplab

@@ -1,0 +1,57 @@
+#include "gc/summary.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace heaplab {
+
+void RunSummary::OnGc(const GcEvent& e) {
+  (e.collector == Collector::Scavenge ? scavenges_ : mark_compacts_)++;
+  pauses_.push_back(e.pause_ms);
+  total_pause_ms_ += e.pause_ms;
+  peak_committed_ = std::max({peak_committed_, e.start_memory_size, e.end_memory_size});
+  promoted_ += e.promoted;
+  copied_ += e.semi_space_copied;
+  last_average_mu_ = e.average_mu;
+}
+
+void RunSummary::OnHeapEvent(const HeapEvent& e) {
+  if (e.kind == HeapEventKind::SemiSpaceGrow || e.kind == HeapEventKind::SemiSpaceShrink)
+    ++semispace_changes_;
+}
+
+// Nearest-rank percentile.
+double RunSummary::PausePercentile(double p) const {
+  if (pauses_.empty()) return 0;
+  std::vector<double> sorted = pauses_;
+  std::sort(sorted.begin(), sorted.end());
+  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+}
+
+double RunSummary::max_pause_ms() const {
+  return pauses_.empty() ? 0 : *std::max_element(pauses_.begin(), pauses_.end());
+}
+
+std::string RunSummary::Format(double end_ms, std::size_t final_committed,
+                               std::size_t allocated) const {
+  constexpr double kMB = 1024.0 * 1024.0;
+  const std::size_t peak = std::max(peak_committed_, final_committed);
+  const double mu = end_ms > 0 ? (end_ms - total_pause_ms_) / end_ms : 1.0;
+  std::string s;
+  s += fmt::format("heaplab summary: {} collections ({} Scavenge, {} Mark-Compact) in {:.1f} ms\n",
+                   scavenges_ + mark_compacts_, scavenges_, mark_compacts_, end_ms);
+  s += fmt::format("  pauses: total {:.2f} ms, p50 {:.2f} ms, p95 {:.2f} ms, p99 {:.2f} ms, max {:.2f} ms\n",
+                   total_pause_ms_, PausePercentile(50), PausePercentile(95),
+                   PausePercentile(99), max_pause_ms());
+  s += fmt::format("  mutator utilization: {:.3f} overall, {:.3f} average mu (V8)\n", mu,
+                   last_average_mu_);
+  s += fmt::format("  memory: peak committed {:.1f} MB, allocated {:.1f} MB, promoted {:.1f} MB, copied in new space {:.1f} MB\n",
+                   static_cast<double>(peak) / kMB, static_cast<double>(allocated) / kMB,
+                   static_cast<double>(promoted_) / kMB, static_cast<double>(copied_) / kMB);
+  return s;
+}
+
+}  // namespace heaplab

@@ -1,0 +1,134 @@
+// The heap: memory, spaces, roots, the weak id table and the remembered set, and nothing else.
+// It knows no collector and no policy: it allocates when there is room and says so when there
+// is not; deciding to collect, and collecting, is gc/'s business.
+//
+// Invariants (checked by the verifier, named as its messages name them):
+//   [iterable]     every space can be walked object by object (fillers cover holes)
+//   [slot-target]  every non-null slot and root holds the start of a live object
+//   [no-from-space] outside a Scavenge, nothing points into from-space
+//   [remembered]   see remembered_set.h
+//   [id-table]     every live id maps to the start of a live object, listed by generation
+//   [accounting]   each space's byte counts equal the sum of its objects
+#pragma once
+
+#include <memory>
+
+#include "heap/cage.h"
+#include "heap/id_table.h"
+#include "heap/large_object_space.h"
+#include "heap/new_space.h"
+#include "heap/object.h"
+#include "heap/old_space.h"
+#include "heap/remembered_set.h"
+#include "heap/roots.h"
+
+namespace heaplab {
+
+struct HeapConfig {
+  std::size_t min_semi_space_size = kDefaultMinSemiSpaceSize;  // bytes per semispace at start
+  std::size_t max_semi_space_size = kDefaultMaxSemiSpaceSize;  // bytes per semispace at most
+  std::size_t max_old_space_size = kDefaultMaxOldSpaceSize;    // bytes, old generation limit
+};
+
+enum class Generation { Young, Old };
+
+class Heap {
+ public:
+  explicit Heap(const HeapConfig& config);
+  Heap(const Heap&) = delete;
+  Heap& operator=(const Heap&) = delete;
+
+  const HeapConfig& config() const { return config_; }
+  Cage& cage() { return *cage_; }
+  NewSpace& new_space() { return *new_space_; }
+  OldSpace& old_space() { return *old_space_; }
+  LargeObjectSpace& lo_space() { return *lo_space_; }
+  LargeObjectSpace& new_lo_space() { return *new_lo_space_; }
+  const NewSpace& new_space() const { return *new_space_; }
+  const OldSpace& old_space() const { return *old_space_; }
+  const LargeObjectSpace& lo_space() const { return *lo_space_; }
+  const LargeObjectSpace& new_lo_space() const { return *new_lo_space_; }
+  GlobalHandles& globals() { return globals_; }
+  HandleScopes& scopes() { return scopes_; }
+  IdTable& ids() { return ids_; }
+  const IdTable& ids() const { return ids_; }
+  RememberedSet& remembered_set() { return remembered_set_; }
+
+  // Allocates and initializes an object, without collecting. Objects over
+  // kMaxRegularObjectSize go to a large-object space. Returns 0 when the space is full.
+  Address Allocate(std::size_t size, std::uint64_t slots, Kind kind, Generation where);
+  // Raw allocation of `size` bytes in old space for a collector (no initialization).
+  Address AllocateForPromotion(std::size_t size) { return old_space_->Allocate(size); }
+
+  // Where an address is. All are O(1) through the cage's chunk table.
+  Chunk* ChunkOf(Address a) const { return cage_->ChunkOf(a); }
+  bool InYoung(Address a) const {
+    const Chunk* c = cage_->ChunkOf(a);
+    return c != nullptr && c->Is(kYoung);
+  }
+  bool InFromSpace(Address a) const {
+    const Chunk* c = cage_->ChunkOf(a);
+    return c != nullptr && c->Is(kFromSpace);
+  }
+
+  template <typename Fn>  // fn(Address* slot)
+  void IterateRoots(Fn&& fn) {
+    globals_.Iterate(fn);
+    scopes_.Iterate(fn);
+  }
+
+  // fn(HeapObject) for every object and filler of a space, in address order within a chunk.
+  template <typename Fn>
+  void IterateSpace(SpaceId id, Fn&& fn) const;
+
+  // Sizes in bytes.
+  std::size_t YoungGenerationSize() const { return new_space_->Size() + new_lo_space_->Size(); }
+  std::size_t OldGenerationSize() const { return old_space_->Size() + lo_space_->Size(); }
+  std::size_t SizeOfObjects() const { return YoungGenerationSize() + OldGenerationSize(); }
+  std::size_t CommittedMemory() const;
+  std::size_t SpaceSize(SpaceId id) const;
+  std::size_t SpaceCommitted(SpaceId id) const;
+  std::size_t SpaceAvailable(SpaceId id) const;
+
+  // Fills from-space with a pattern so that a stale read stands out (used with verify-heap).
+  void ZapFromSpace();
+
+ private:
+  HeapConfig config_;
+  std::unique_ptr<Cage> cage_;
+  std::unique_ptr<NewSpace> new_space_;
+  std::unique_ptr<OldSpace> old_space_;
+  std::unique_ptr<LargeObjectSpace> lo_space_;
+  std::unique_ptr<LargeObjectSpace> new_lo_space_;
+  GlobalHandles globals_;
+  HandleScopes scopes_;
+  IdTable ids_;
+  RememberedSet remembered_set_;
+};
+
+template <typename Fn>
+void Heap::IterateSpace(SpaceId id, Fn&& fn) const {
+  auto walk = [&fn](Address from, Address to) {
+    while (from < to) {
+      HeapObject obj(from);
+      fn(obj);
+      from += obj.size();
+    }
+  };
+  switch (id) {
+    case SpaceId::NewSpace:
+      walk(new_space_->to_space().start(), new_space_->top());
+      break;
+    case SpaceId::OldSpace:
+      for (const Page* page : old_space_->pages()) walk(page->start(), page->end());
+      break;
+    case SpaceId::LargeObjectSpace:
+      for (const Chunk* c : lo_space_->chunks()) fn(HeapObject(c->start()));
+      break;
+    case SpaceId::NewLargeObjectSpace:
+      for (const Chunk* c : new_lo_space_->chunks()) fn(HeapObject(c->start()));
+      break;
+  }
+}
+
+}  // namespace heaplab

@@ -1,0 +1,75 @@
+// The old-to-new remembered set: which slots outside the young generation may hold a young
+// address. The write barrier records a slot when an old (or old large) object is made to point
+// at a young one; a Scavenge treats the recorded slots as roots and keeps only those that still
+// point into the young generation afterwards. Storage is a slot set per chunk (one bit per
+// word), and the set keeps the list of chunks that have any, so a Scavenge visits recorded
+// slots only and never walks old space.
+//
+// Invariant [remembered]: every slot of a non-young object that holds a young address is
+// recorded. (Recorded slots that no longer do are allowed; they are dropped lazily.)
+#pragma once
+
+#include <vector>
+
+#include "heap/cage.h"
+#include "heap/chunk.h"
+
+namespace heaplab {
+
+class RememberedSet {
+ public:
+  explicit RememberedSet(Cage& cage) : cage_(cage) {}
+
+  void Insert(Address slot) {
+    Chunk* chunk = cage_.ChunkOf(slot);
+    if (!chunk->slot_set().allocated()) chunk->slot_set().Resize(chunk->size() / kWordSize);
+    if (!chunk->in_remembered_list) {
+      chunk->in_remembered_list = true;
+      chunks_.push_back(chunk);
+    }
+    chunk->slot_set().Set(chunk->WordIndex(slot));
+  }
+  bool Contains(Address slot) const {
+    const Chunk* chunk = cage_.ChunkOf(slot);
+    return chunk != nullptr && chunk->slot_set().allocated() &&
+           chunk->slot_set().Get(chunk->WordIndex(slot));
+  }
+
+  enum class Keep { Yes, No };
+  // Calls fn(Address* slot) for every recorded slot; slots for which fn returns Keep::No are
+  // removed. Chunks left with no slot leave the list and free their slot set.
+  template <typename Fn>
+  void Iterate(Fn&& fn) {
+    std::vector<Chunk*> kept;
+    for (Chunk* chunk : chunks_) {
+      ChunkBitmap& set = chunk->slot_set();
+      bool any = false;
+      set.ForEachSet([&](std::size_t i) {
+        if (fn(reinterpret_cast<Address*>(chunk->WordAddress(i))) == Keep::No) {
+          set.Clear(i);
+        } else {
+          any = true;
+        }
+      });
+      if (any) {
+        kept.push_back(chunk);
+      } else {
+        set.Release();
+        chunk->in_remembered_list = false;
+      }
+    }
+    chunks_.swap(kept);
+  }
+
+  // Forgets a chunk that is about to be released or whose slots are rebuilt.
+  void RemoveChunk(Chunk* chunk);
+  void Clear();
+  std::size_t SlotCount() const;
+  std::size_t ChunkCount() const { return chunks_.size(); }
+
+ private:
+  Cage& cage_;
+  std::vector<Chunk*> chunks_;
+};
+
+}  // namespace heaplab

@@ -1,0 +1,116 @@
+#include "heap/heap.h"
+
+
+namespace heaplab {
+
+const char* SpaceName(SpaceId id) {
+  switch (id) {
+    case SpaceId::NewSpace:
+      return "new_space";
+    case SpaceId::OldSpace:
+      return "old_space";
+    case SpaceId::LargeObjectSpace:
+      return "large_object_space";
+    case SpaceId::NewLargeObjectSpace:
+      return "new_large_object_space";
+  }
+  return "?";
+}
+
+namespace {
+// Room for the semispaces, twice the old generation limit (fragmentation, compaction targets)
+// and some slack for large objects.
+std::size_t CageSize(const HeapConfig& c) {
+  return 2 * c.max_semi_space_size + 2 * c.max_old_space_size + 64 * MB;
+}
+}  // namespace
+
+Heap::Heap(const HeapConfig& config)
+    : config_(config),
+      cage_(std::make_unique<Cage>(CageSize(config))),
+      new_space_(std::make_unique<NewSpace>(*cage_, config.min_semi_space_size,
+                                            config.max_semi_space_size)),
+      old_space_(std::make_unique<OldSpace>(*cage_)),
+      lo_space_(std::make_unique<LargeObjectSpace>(*cage_, SpaceId::LargeObjectSpace)),
+      new_lo_space_(std::make_unique<LargeObjectSpace>(*cage_, SpaceId::NewLargeObjectSpace)),
+      remembered_set_(*cage_) {
+  new_space_->from_space().chunk().Set(kFromSpace);
+}
+
+Address Heap::Allocate(std::size_t size, std::uint64_t slots, Kind kind, Generation where) {
+  Address a = 0;
+  if (size > kMaxRegularObjectSize) {
+    if (where == Generation::Young) {
+      // V8: the young large-object space holds at most a semispace's worth, but its first
+      // object always fits.
+      const std::size_t used = new_lo_space_->Size();
+      if (used == 0 || used + size <= new_space_->Capacity()) a = new_lo_space_->Allocate(size);
+    } else {
+      a = lo_space_->Allocate(size);
+    }
+  } else {
+    a = where == Generation::Young ? new_space_->Allocate(size) : old_space_->Allocate(size);
+  }
+  if (a != 0) InitializeObject(a, size, slots, kind);
+  return a;
+}
+
+std::size_t Heap::CommittedMemory() const {
+  return new_space_->Committed() + old_space_->Committed() + lo_space_->Committed() +
+         new_lo_space_->Committed();
+}
+
+std::size_t Heap::SpaceSize(SpaceId id) const {
+  switch (id) {
+    case SpaceId::NewSpace:
+      return new_space_->Size();
+    case SpaceId::OldSpace:
+      return old_space_->Size();
+    case SpaceId::LargeObjectSpace:
+      return lo_space_->Size();
+    case SpaceId::NewLargeObjectSpace:
+      return new_lo_space_->Size();
+  }
+  return 0;
+}
+
+std::size_t Heap::SpaceCommitted(SpaceId id) const {
+  switch (id) {
+    case SpaceId::NewSpace:
+      return new_space_->Committed();
+    case SpaceId::OldSpace:
+      return old_space_->Committed();
+    case SpaceId::LargeObjectSpace:
+      return lo_space_->Committed();
+    case SpaceId::NewLargeObjectSpace:
+      return new_lo_space_->Committed();
+  }
+  return 0;
+}
+
+std::size_t Heap::SpaceAvailable(SpaceId id) const {
+  switch (id) {
+    case SpaceId::NewSpace:
+      return new_space_->Available();
+    case SpaceId::OldSpace:
+      return old_space_->Available();
+    case SpaceId::LargeObjectSpace:
+      return 0;
+    case SpaceId::NewLargeObjectSpace: {
+      const std::size_t used = new_lo_space_->Size();
+      return used < new_space_->Capacity() ? new_space_->Capacity() - used : 0;
+    }
+  }
+  return 0;
+}
+
+void Heap::ZapFromSpace() {
+  // The pattern has bit 0 clear: read as a header it looks like a forwarding word to an
+  // address outside the cage, which the verifier reports.
+  constexpr std::uint64_t kZap = 0x0badbeef0badbee0;
+  SemiSpace& from = new_space_->from_space();
+  auto* word = reinterpret_cast<std::uint64_t*>(from.start());
+  for (std::size_t i = 0; i < from.capacity() / kWordSize; ++i) word[i] = kZap;
+}
+
+}  // namespace heaplab

@@ -1,0 +1,61 @@
+#include "heap/old_space.h"
+
+#include <algorithm>
+
+namespace heaplab {
+
+OldSpace::~OldSpace() {
+  for (Page* page : pages_) {
+    cage_.Unregister(page->start(), page->size());
+    cage_.Decommit(page->start(), page->size());
+    cage_.GiveBackUnits(page->start(), 1);
+    delete page;
+  }
+}
+
+Page* OldSpace::AddPage() {
+  const Address start = cage_.TakeUnits(1);
+  if (start == 0) return nullptr;
+  cage_.Commit(start, kPageSize);
+  auto* page = new Page(start, kPageSize, SpaceId::OldSpace, 0);
+  cage_.Register(page, start, kPageSize);
+  WriteFiller(start, kPageSize);
+  pages_.push_back(page);
+  return page;
+}
+
+void OldSpace::SetLab(Page* page, Address start, Address end) {
+  lab_page_ = page;
+  lab_top_ = start;
+  lab_limit_ = end;
+}
+
+void OldSpace::FreeLab() {
+  if (lab_page_ != nullptr && lab_limit_ > lab_top_) free_list_.Add(lab_top_, lab_limit_ - lab_top_);
+  SetLab(nullptr, 0, 0);
+}
+
+Address OldSpace::AllocateSlow(std::size_t size) {
+  FreeLab();
+  FreeList::Block block = free_list_.Take(size);
+  if (block.start != 0) {
+    SetLab(cage_.ChunkOf(block.start), block.start, block.start + block.size);
+  } else {
+    Page* page = AddPage();
+    if (page == nullptr) return 0;
+    SetLab(page, page->start(), page->end());
+  }
+  return Allocate(size);
+}
+
+void OldSpace::ReleasePage(Page* page) {
+  if (page == lab_page_) SetLab(nullptr, 0, 0);
+  pages_.erase(std::find(pages_.begin(), pages_.end(), page));
+  size_ -= page->allocated_bytes;
+  cage_.Unregister(page->start(), page->size());
+  cage_.Decommit(page->start(), page->size());
+  cage_.GiveBackUnits(page->start(), 1);
+  delete page;
+}
+
+}  // namespace heaplab

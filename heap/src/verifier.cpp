@@ -1,0 +1,171 @@
+#include "heap/verifier.h"
+
+#include <cstdio>
+#include <unordered_set>
+
+namespace heaplab {
+
+namespace {
+
+constexpr std::size_t kMaxFailures = 20;
+
+std::string Hex(Address a) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%lx", static_cast<unsigned long>(a));
+  return buf;
+}
+
+class Verifier {
+ public:
+  explicit Verifier(Heap& heap) : heap_(heap) {}
+
+  VerifyResult Run() {
+    WalkSpaces();
+    CheckSlots();
+    CheckRoots();
+    CheckIds();
+    return std::move(result_);
+  }
+
+ private:
+  void Fail(const std::string& message) {
+    if (result_.failures.size() < kMaxFailures) result_.failures.push_back(message);
+  }
+
+  // [iterable] and [accounting]: every chunk parses into well-formed objects that end exactly
+  // at its end, and the byte counts add up.
+  void WalkChunk(SpaceId space, const Chunk* chunk, Address from, Address to) {
+    std::size_t bytes = 0;
+    Address a = from;
+    while (a < to) {
+      HeapObject obj(a);
+      const Header h = obj.header();
+      if (!h.is_header()) {
+        Fail("[iterable] " + std::string(SpaceName(space)) + ": no header at " + Hex(a) +
+             " (word " + Hex(obj.header_word()) + ")");
+        return;
+      }
+      const std::size_t size = h.size();
+      if (size < MinObjectSize(h.slots()) || size > static_cast<std::size_t>(to - a) ||
+          h.kind() > Kind::Filler) {
+        Fail("[iterable] " + std::string(SpaceName(space)) + ": malformed header at " + Hex(a) +
+             ": size " + std::to_string(size) + ", " + std::to_string(h.slots()) + " slots");
+        return;
+      }
+      if (h.kind() != Kind::Filler) {
+        objects_.insert(a);
+        order_.push_back(a);
+        bytes += size;
+        ++result_.objects;
+      }
+      a += size;
+    }
+    if (chunk != nullptr && chunk->allocated_bytes != bytes) {
+      Fail("[accounting] " + std::string(SpaceName(space)) + " chunk " + Hex(chunk->start()) +
+           " counts " + std::to_string(chunk->allocated_bytes) + " bytes, holds " +
+           std::to_string(bytes));
+    }
+    space_bytes_ += bytes;
+  }
+
+  void WalkSpaces() {
+    const NewSpace& ns = heap_.new_space();
+    space_bytes_ = 0;
+    WalkChunk(SpaceId::NewSpace, nullptr, ns.to_space().start(), ns.top());
+    CheckSpaceTotal(SpaceId::NewSpace);
+    for (const Page* page : heap_.old_space().pages())
+      WalkChunk(SpaceId::OldSpace, page, page->start(), page->end());
+    CheckSpaceTotal(SpaceId::OldSpace);
+    for (SpaceId id : {SpaceId::LargeObjectSpace, SpaceId::NewLargeObjectSpace}) {
+      const LargeObjectSpace& lo =
+          id == SpaceId::LargeObjectSpace ? heap_.lo_space() : heap_.new_lo_space();
+      for (const Chunk* c : lo.chunks()) {
+        WalkChunk(id, c, c->start(), c->start() + HeapObject(c->start()).size());
+        const bool young = c->Is(kYoung);
+        if (young != (id == SpaceId::NewLargeObjectSpace))
+          Fail("[accounting] large chunk " + Hex(c->start()) + " has the wrong young flag");
+      }
+      CheckSpaceTotal(id);
+    }
+  }
+
+  void CheckSpaceTotal(SpaceId id) {
+    if (space_bytes_ != heap_.SpaceSize(id)) {
+      Fail("[accounting] " + std::string(SpaceName(id)) + " reports " +
+           std::to_string(heap_.SpaceSize(id)) + " bytes of objects, holds " +
+           std::to_string(space_bytes_));
+    }
+    space_bytes_ = 0;
+  }
+
+  // [slot-target], [no-from-space]
+  bool CheckTarget(Address target, const std::string& where) {
+    if (heap_.InFromSpace(target)) {
+      Fail("[no-from-space] " + where + " points into from-space: " + Hex(target));
+      return false;
+    }
+    if (objects_.count(target) == 0) {
+      Fail("[slot-target] " + where + " holds " + Hex(target) +
+           ", which is not the start of a live object");
+      return false;
+    }
+    return true;
+  }
+
+  void CheckSlots() {
+    RememberedSet& rs = heap_.remembered_set();
+    for (Address a : order_) {
+      HeapObject obj(a);
+      const bool host_young = heap_.InYoung(a);
+      for (Address* slot = obj.slots_begin(); slot != obj.slots_end(); ++slot) {
+        const Address target = *slot;
+        if (target == 0) continue;
+        ++result_.slots;
+        if (!CheckTarget(target, "slot " + Hex(reinterpret_cast<Address>(slot)) + " of " +
+                                     Hex(a)))
+          continue;
+        if (!host_young && heap_.InYoung(target) &&
+            !rs.Contains(reinterpret_cast<Address>(slot))) {
+          Fail("[remembered] old-to-new slot " + Hex(reinterpret_cast<Address>(slot)) + " of " +
+               Hex(a) + " is not in the remembered set");
+        }
+      }
+    }
+  }
+
+  void CheckRoots() {
+    heap_.IterateRoots([&](Address* slot) { CheckTarget(*slot, "root"); });
+  }
+
+  void CheckIds() {
+    const IdTable& ids = heap_.ids();
+    for (Id id : ids.young_ids()) {
+      const Address a = ids.Get(id);
+      if (CheckTarget(a, "id " + std::to_string(id)) && !heap_.InYoung(a))
+        Fail("[id-table] id " + std::to_string(id) + " is listed young but is old");
+    }
+    for (Id id : ids.old_ids()) {
+      const Address a = ids.Get(id);
+      if (CheckTarget(a, "id " + std::to_string(id)) && heap_.InYoung(a))
+        Fail("[id-table] id " + std::to_string(id) + " is listed old but is young");
+    }
+  }
+
+  Heap& heap_;
+  VerifyResult result_;
+  std::unordered_set<Address> objects_;
+  std::vector<Address> order_;
+  std::size_t space_bytes_ = 0;
+};
+
+}  // namespace
+
+std::string VerifyResult::Summary() const {
+  std::string out;
+  for (const std::string& f : failures) out += f + "\n";
+  return out;
+}
+
+VerifyResult VerifyHeap(Heap& heap) { return Verifier(heap).Run(); }
+
+}  // namespace heaplab

@@ -1,0 +1,80 @@
+// A small helper for scenario generators: hands out fresh ids, writes events to a sink, and
+// draws seeded random numbers (mt19937_64 with its own uniform mapping, so the same seed gives
+// the same trace with any standard library).
+#pragma once
+
+#include <random>
+
+#include "traces/event.h"
+
+namespace heaplab {
+
+class TraceBuilder {
+ public:
+  TraceBuilder(TraceSink& sink, std::uint64_t seed) : sink_(sink), rng_(seed) {}
+
+  Id Allocate(std::uint64_t size, std::uint64_t slots) {
+    TraceEvent e;
+    e.op = Op::Allocate;
+    e.id = next_id_++;
+    e.size = size;
+    e.slots = slots;
+    sink_.Put(e);
+    return e.id;
+  }
+  void Write(Id host, std::uint64_t slot, Id value) {
+    TraceEvent e;
+    e.op = Op::Write;
+    e.id = host;
+    e.size = slot;
+    e.target = value;
+    sink_.Put(e);
+  }
+  void WriteNull(Id host, std::uint64_t slot) {
+    TraceEvent e;
+    e.op = Op::Write;
+    e.id = host;
+    e.size = slot;
+    e.null_target = true;
+    sink_.Put(e);
+  }
+  void Load(Id id) { Simple(Op::Load, id); }
+  void Open() { Simple(Op::Open, 0); }
+  void Close() { Simple(Op::Close, 0); }
+  void Root(Id id) { Simple(Op::Root, id); }
+  void Drop(Id id) { Simple(Op::Drop, id); }
+  void Compute(std::uint64_t micros) {
+    TraceEvent e;
+    e.op = Op::Compute;
+    e.size = micros;
+    sink_.Put(e);
+  }
+  void Gc(bool major) {
+    TraceEvent e;
+    e.op = Op::Gc;
+    e.major = major;
+    sink_.Put(e);
+  }
+
+  // A uniform integer in [lo, hi].
+  std::uint64_t Uniform(std::uint64_t lo, std::uint64_t hi) {
+    __extension__ using u128 = unsigned __int128;
+    const u128 span = static_cast<u128>(hi - lo) + 1;
+    return lo + static_cast<std::uint64_t>((static_cast<u128>(rng_()) * span) >> 64);
+  }
+  bool Chance(double p) { return static_cast<double>(rng_() >> 11) * 0x1.0p-53 < p; }
+
+ private:
+  void Simple(Op op, Id id) {
+    TraceEvent e;
+    e.op = op;
+    e.id = id;
+    sink_.Put(e);
+  }
+
+  TraceSink& sink_;
+  std::mt19937_64 rng_;
+  Id next_id_ = 1;
+};
+
+}  // namespace heaplab

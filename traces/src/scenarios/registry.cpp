@@ -1,0 +1,62 @@
+#include "scenarios/registry.h"
+
+#include <stdexcept>
+
+namespace heaplab {
+
+const std::vector<Scenario>& Scenarios() {
+  static const std::vector<Scenario> all = {
+      {"churn",
+       "short-lived request objects, a little state kept (most bytes die young)",
+       {{"requests", 300000, "requests to handle"},
+        {"keep", 1000, "responses kept in a global ring"},
+        {"compute", 2, "microseconds of computation per request"}},
+       GenerateChurn},
+      {"survivors",
+       "cohorts that live across exactly 0, 1, 2 and many Scavenges",
+       {{"rounds", 200, "rounds, each ending with an explicit Scavenge"},
+        {"cohort", 1000, "objects per cohort"},
+        {"size", 48, "bytes per object"},
+        {"long", 8, "Scavenges the long-lived cohort survives"}},
+       GenerateSurvivors},
+  };
+  return all;
+}
+
+const Scenario* FindScenario(const std::string& name) {
+  for (const Scenario& s : Scenarios())
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+std::map<std::string, std::string> ScenarioMetadata(const Scenario& s, const ScenarioOptions& o) {
+  std::map<std::string, std::string> m;
+  m["scenario"] = s.name;
+  m["seed"] = std::to_string(o.seed);
+  for (const ScenarioParam& p : s.params) {
+    auto it = o.params.find(p.name);
+    m[p.name] = std::to_string(it != o.params.end() ? it->second : p.default_value);
+  }
+  return m;
+}
+
+}  // namespace heaplab
+
+namespace heaplab {
+
+void GenerateScenario(const Scenario& s, ScenarioOptions options, TraceSink& sink) {
+  for (const auto& [name, value] : options.params) {
+    bool known = false;
+    for (const ScenarioParam& p : s.params) known = known || p.name == name;
+    if (!known) {
+      std::string names;
+      for (const ScenarioParam& p : s.params) names += (names.empty() ? "" : ", ") + p.name;
+      throw std::invalid_argument("scenario '" + s.name + "' has no parameter '" + name +
+                                  "' (it has: " + names + ")");
+    }
+  }
+  for (const ScenarioParam& p : s.params) options.params.emplace(p.name, p.default_value);
+  s.generate(options, sink);
+}
+
+}  // namespace heaplab

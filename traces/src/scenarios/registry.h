@@ -1,0 +1,12 @@
+// Internal to traces/: the generator functions and the builder they share.
+#pragma once
+
+#include "scenarios/builder.h"
+#include "traces/scenarios.h"
+
+namespace heaplab {
+
+void GenerateChurn(const ScenarioOptions& o, TraceSink& sink);
+void GenerateSurvivors(const ScenarioOptions& o, TraceSink& sink);
+
+}  // namespace heaplab

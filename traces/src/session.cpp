@@ -1,0 +1,36 @@
+#include "traces/session.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+
+namespace heaplab {
+
+Session::Session(const GcConfig& config)
+    : heap_(config.heap),
+      controller_(heap_, config),
+      mutator_(heap_, controller_),
+      replayer_(mutator_, "<trace>") {}
+
+void Session::ReplayStream(std::istream& in, const std::string& name) {
+  replayer_.set_file(name);
+  TraceReader reader(in, name);
+  TraceEvent e;
+  while (reader.Next(e)) replayer_.Put(e);
+}
+
+void Session::ReplayFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw std::runtime_error("cannot open trace '" + path + "': " + std::strerror(errno));
+  }
+  ReplayStream(in, path);
+}
+
+void Session::ReplayScenario(const Scenario& scenario, const ScenarioOptions& options) {
+  replayer_.set_file("scenario " + scenario.name);
+  GenerateScenario(scenario, options, replayer_);
+}
+
+}  // namespace heaplab
