@@ -11,4 +11,5 @@ if(HEAPLAB_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer
                       -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)
+  add_compile_definitions(HEAPLAB_SANITIZE=1)
 endif()

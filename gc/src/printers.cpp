@@ -27,15 +27,15 @@ LogPrefix LogPrefix::ForThisProcess(const void* isolate) {
 
 std::string LogPrefix::Text() const { return fmt::format("[{}:{:#x}] ", pid, isolate); }
 
-// V8 (GCTracer::Print): "%8.0f ms: %s%s%s %.1f (%.1f) -> %.1f (%.1f) MB, %.2f / %.2f ms %s
+// V8 (GCTracer::Print): "%8.0f ms: %s%s %.1f (%.1f) -> %.1f (%.1f) MB, %.2f / %.2f ms %s
 // (average mu = %.3f, current mu = %.3f) %s; %s\n". The second time is time spent in embedder
-// callbacks, always 0 here. The incremental part is empty for a Scavenge, which leaves two
-// spaces before "(average mu".
+// callbacks, always 0 here. The incremental part starts with a space and is empty for a
+// Scavenge, so there are two spaces before "(+" or, without it, before "(average mu".
 std::string FormatTraceGcLine(const GcEvent& e, const LogPrefix& prefix) {
   std::string incremental;
   if (e.collector == Collector::MarkCompact && e.incremental_steps > 0) {
     incremental = fmt::format(
-        "(+ {:.1f} ms in {} steps since start of marking, biggest step {:.1f} ms, walltime "
+        " (+ {:.1f} ms in {} steps since start of marking, biggest step {:.1f} ms, walltime "
         "since start of marking {:.0f} ms)",
         e.incremental_ms, e.incremental_steps, e.incremental_biggest_step_ms,
         e.incremental_walltime_ms);

@@ -110,7 +110,8 @@ void Heap::ZapFromSpace() {
   constexpr std::uint64_t kZap = 0x0badbeef0badbee0;
   SemiSpace& from = new_space_->from_space();
   auto* word = reinterpret_cast<std::uint64_t*>(from.start());
-  for (std::size_t i = 0; i < from.capacity() / kWordSize; ++i) word[i] = kZap;
+  const std::size_t words = (new_space_->from_top() - from.start()) / kWordSize;
+  for (std::size_t i = 0; i < words; ++i) word[i] = kZap;
 }
 
 }  // namespace heaplab

@@ -42,6 +42,7 @@ NewSpace::NewSpace(Cage& cage, std::size_t initial_capacity, std::size_t max_cap
 }
 
 void NewSpace::Flip() {
+  from_top_ = top_;
   std::swap(to_, from_);
   to_->chunk().Clear(kFromSpace);
   from_->chunk().Set(kFromSpace);

@@ -1,7 +1,7 @@
 #include "heap/verifier.h"
 
 #include <cstdio>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace heaplab {
 
@@ -35,6 +35,7 @@ class Verifier {
   // [iterable] and [accounting]: every chunk parses into well-formed objects that end exactly
   // at its end, and the byte counts add up.
   void WalkChunk(SpaceId space, const Chunk* chunk, Address from, Address to) {
+    chunk_for_starts_ = chunk != nullptr ? chunk : heap_.ChunkOf(from);
     std::size_t bytes = 0;
     Address a = from;
     while (a < to) {
@@ -53,7 +54,7 @@ class Verifier {
         return;
       }
       if (h.kind() != Kind::Filler) {
-        objects_.insert(a);
+        MarkStart(chunk_for_starts_, a);
         order_.push_back(a);
         bytes += size;
         ++result_.objects;
@@ -104,7 +105,7 @@ class Verifier {
       Fail("[no-from-space] " + where + " points into from-space: " + Hex(target));
       return false;
     }
-    if (objects_.count(target) == 0) {
+    if (!IsStart(target)) {
       Fail("[slot-target] " + where + " holds " + Hex(target) +
            ", which is not the start of a live object");
       return false;
@@ -153,7 +154,23 @@ class Verifier {
 
   Heap& heap_;
   VerifyResult result_;
-  std::unordered_set<Address> objects_;
+  // Object starts, one bit per word of each chunk walked.
+  void MarkStart(const Chunk* chunk, Address a) {
+    std::vector<bool>& bits = starts_[chunk];
+    const std::size_t i = chunk->WordIndex(a);
+    if (bits.size() <= i) bits.resize(chunk->size() / kWordSize);
+    bits[i] = true;
+  }
+  bool IsStart(Address a) const {
+    const Chunk* chunk = heap_.ChunkOf(a);
+    if (chunk == nullptr || a % kWordSize != 0) return false;
+    auto it = starts_.find(chunk);
+    if (it == starts_.end()) return false;
+    const std::size_t i = chunk->WordIndex(a);
+    return i < it->second.size() && it->second[i];
+  }
+  std::unordered_map<const Chunk*, std::vector<bool>> starts_;
+  const Chunk* chunk_for_starts_ = nullptr;
   std::vector<Address> order_;
   std::size_t space_bytes_ = 0;
 };

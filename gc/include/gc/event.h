@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "heap/globals.h"
 
@@ -13,18 +14,42 @@ namespace heaplab {
 
 enum class Collector { Scavenge, MarkCompact };
 
-// Why a collection ran; the strings are V8's (Heap::GarbageCollectionReasonToString).
+// Why a collection ran: V8's GarbageCollectionReason, all of it, so that real V8 logs can be
+// read back; heaplab's own collections use the first few.
 enum class Reason {
-  AllocationFailure,
-  Testing,  // an explicit request, as gc() under --expose-gc
-  Task,
-  FinalizeMarkingViaTask,
-  FinalizeMarkingViaStackGuard,
-  ExternalMemoryPressure,
-  MemoryReducer,
-  LastResort,
+  AllocationFailure,             // "allocation failure"
+  AllocationLimit,               // "allocation limit"
+  Testing,                       // "testing": an explicit request, as gc() under --expose-gc
+  Task,                          // "task"
+  FinalizeMarkingViaTask,        // "finalize incremental marking via task"
+  FinalizeMarkingViaStackGuard,  // "finalize incremental marking via stack guard"
+  ExternalMemoryPressure,        // "external memory pressure"
+  MemoryReducer,                 // "memory reducer"
+  LastResort,                    // "last resort"
+  ContextDisposal,
+  CountersExtension,
+  Debugger,
+  Deserializer,
+  FullHashtable,
+  HeapProfiler,
+  LowMemoryNotification,
+  MakeHeapIterable,
+  MemoryPressure,
+  Runtime,
+  SamplingProfiler,
+  SnapshotCreator,
+  ExternalFinalize,
+  GlobalAllocationLimit,
+  MeasureMemory,
+  Unknown,
+  BackgroundAllocationFailure,
+  FinalizeMinorMC,
+  CppHeapAllocationFailure,
+  Count,
 };
 const char* ReasonString(Reason r);
+// The reason V8 prints as `text`; false if there is none.
+bool ParseReason(std::string_view text, Reason& out);
 
 // Phases, with the names V8's --trace-gc-nvp prints for them.
 enum class Phase : std::uint8_t {

@@ -61,6 +61,7 @@ class NewSpace {
   const SemiSpace& from_space() const { return *from_; }
 
   Address top() const { return top_; }
+  Address from_top() const { return from_top_; }  // end of the objects left in from-space
   Address limit() const { return limit_; }
   Address age_mark() const { return age_mark_; }
   bool InToSpace(Address a) const { return a >= to_->start() && a < to_->start() + to_->capacity(); }
@@ -89,6 +90,7 @@ class NewSpace {
   Address top_ = 0;
   Address limit_ = 0;
   Address age_mark_ = 0;
+  Address from_top_ = 0;
 };
 
 }  // namespace heaplab

@@ -1,0 +1,64 @@
+// New space sizing as V8 does it: start at the minimum, grow by the growth factor when the
+// bytes that survived since the last growth exceed the capacity, shrink when allocation is slow.
+#include <gtest/gtest.h>
+
+#include "test_heap.h"
+
+namespace heaplab::test {
+namespace {
+
+class Growth : public GcObserver {
+ public:
+  void OnHeapEvent(const HeapEvent& e) override {
+    if (e.kind == HeapEventKind::SemiSpaceGrow) grows.push_back(e.value);
+    if (e.kind == HeapEventKind::SemiSpaceShrink) shrinks.push_back(e.value);
+  }
+  std::vector<std::size_t> grows, shrinks;
+};
+
+TEST(NewSpaceSizing, StartsAtOneMiBAndDoublesAsSurvivorsDemand) {
+  GcConfig config = SmallConfig(1, 16);
+  Session s(config);
+  Growth growth;
+  s.tracer().AddObserver(&growth);
+  EXPECT_EQ(s.heap().new_space().Capacity(), 1 * MB);
+  // Keep a rolling window of 3000 x 128 bytes alive while allocating garbage.
+  std::string t = "heaplab-trace 1\na 1 24008 3000\nr 1\n";
+  for (int i = 0; i < 150000; ++i) {
+    const int id = 2 + i;
+    t += "{\na " + std::to_string(id) + " 128 0\nw 1 " + std::to_string(i % 3000) + " " +
+         std::to_string(id) + "\na " + std::to_string(1000000 + i) + " 512 0\n}\n";
+  }
+  std::istringstream in(t);
+  s.ReplayStream(in, "growth");
+  ASSERT_GE(growth.grows.size(), 3u);
+  EXPECT_EQ(growth.grows[0], 2 * MB);
+  EXPECT_EQ(growth.grows[1], 4 * MB);
+  EXPECT_EQ(growth.grows[2], 8 * MB);
+  EXPECT_LE(s.heap().new_space().Capacity(), 16 * MB);
+}
+
+TEST(NewSpaceSizing, NeverGrowsPastTheMaximum) {
+  GcConfig config = SmallConfig(1, 1);
+  std::string t = "heaplab-trace 1\n";
+  for (int i = 1; i <= 30000; ++i) t += "a " + std::to_string(i) + " 256 0\n";
+  auto s = ReplayText(config, t);
+  EXPECT_EQ(s->heap().new_space().Capacity(), 1 * MB);
+  EXPECT_GT(s->tracer().gc_count(), 5);
+}
+
+TEST(NewSpaceSizing, ShrinksWhenTheMutatorAllocatesSlowly) {
+  GcConfig config = SmallConfig(1, 8);
+  Session s(config);
+  s.heap().new_space().Resize(8 * MB);
+  Growth growth;
+  s.tracer().AddObserver(&growth);
+  // 100 bytes then a long computation: well under 1000 bytes per ms.
+  std::istringstream in("heaplab-trace 1\n{\na 1 96 0\n}\nt 1000000\ng minor\n");
+  s.ReplayStream(in, "slow");
+  ASSERT_EQ(growth.shrinks.size(), 1u);
+  EXPECT_EQ(s.heap().new_space().Capacity(), 1 * MB);
+}
+
+}  // namespace
+}  // namespace heaplab::test

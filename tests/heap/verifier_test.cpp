@@ -1,0 +1,89 @@
+// The verifier must catch each broken invariant it names; a verifier that never fails is
+// worse than none.
+#include <gtest/gtest.h>
+
+#include "heap/heap.h"
+#include "heap/verifier.h"
+
+namespace heaplab {
+namespace {
+
+HeapConfig Config() {
+  HeapConfig c;
+  c.max_old_space_size = 64 * MB;
+  return c;
+}
+
+bool Mentions(const VerifyResult& r, const std::string& invariant) {
+  for (const std::string& f : r.failures)
+    if (f.find(invariant) != std::string::npos) return true;
+  return false;
+}
+
+TEST(Verifier, AcceptsAConsistentHeap) {
+  Heap heap(Config());
+  const Address young = heap.Allocate(32, 1, Kind::Plain, Generation::Young);
+  const Address old = heap.Allocate(32, 1, Kind::Plain, Generation::Old);
+  *HeapObject(young).slot(0) = old;
+  *HeapObject(old).slot(0) = young;
+  heap.remembered_set().Insert(reinterpret_cast<Address>(HeapObject(old).slot(0)));
+  heap.scopes().Open();
+  heap.scopes().AddLocal(young);
+  const VerifyResult r = VerifyHeap(heap);
+  EXPECT_TRUE(r.ok()) << r.Summary();
+  EXPECT_EQ(r.objects, 2u);
+  EXPECT_EQ(r.slots, 2u);
+}
+
+TEST(Verifier, CatchesAnUnrememberedOldToNewSlot) {
+  Heap heap(Config());
+  const Address young = heap.Allocate(32, 0, Kind::Plain, Generation::Young);
+  const Address old = heap.Allocate(32, 1, Kind::Plain, Generation::Old);
+  *HeapObject(old).slot(0) = young;
+  EXPECT_TRUE(Mentions(VerifyHeap(heap), "[remembered]"));
+}
+
+TEST(Verifier, CatchesASlotIntoTheMiddleOfAnObject) {
+  Heap heap(Config());
+  const Address a = heap.Allocate(64, 1, Kind::Plain, Generation::Young);
+  *HeapObject(a).slot(0) = a + 16;
+  EXPECT_TRUE(Mentions(VerifyHeap(heap), "[slot-target]"));
+}
+
+TEST(Verifier, CatchesAPointerIntoFromSpace) {
+  Heap heap(Config());
+  const Address old = heap.Allocate(32, 1, Kind::Plain, Generation::Old);
+  *HeapObject(old).slot(0) = heap.new_space().from_space().start();
+  EXPECT_TRUE(Mentions(VerifyHeap(heap), "[no-from-space]"));
+}
+
+TEST(Verifier, CatchesAWrongByteCount) {
+  Heap heap(Config());
+  heap.Allocate(32, 0, Kind::Plain, Generation::Old);
+  heap.old_space().SetSize(40);
+  EXPECT_TRUE(Mentions(VerifyHeap(heap), "[accounting]"));
+}
+
+TEST(Verifier, CatchesABrokenHeader) {
+  Heap heap(Config());
+  const Address a = heap.Allocate(32, 0, Kind::Plain, Generation::Young);
+  *reinterpret_cast<std::uint64_t*>(a) = 0x10;  // not a header
+  EXPECT_TRUE(Mentions(VerifyHeap(heap), "[iterable]"));
+}
+
+TEST(Verifier, CatchesAnIdListedInTheWrongGeneration) {
+  Heap heap(Config());
+  const Address old = heap.Allocate(32, 0, Kind::Plain, Generation::Old);
+  heap.ids().Add(5, old, /*young=*/true);
+  EXPECT_TRUE(Mentions(VerifyHeap(heap), "[id-table]"));
+}
+
+TEST(Verifier, CatchesARootToNothing) {
+  Heap heap(Config());
+  heap.Allocate(32, 0, Kind::Plain, Generation::Young);
+  heap.globals().Create(heap.new_space().to_space().start() + 8);
+  EXPECT_TRUE(Mentions(VerifyHeap(heap), "[slot-target]"));
+}
+
+}  // namespace
+}  // namespace heaplab
