@@ -19,6 +19,10 @@ void AddGcFlags(CLI::App& app, GcFlags& f) {
                  "Promotion rule: v8 (survived one Scavenge) or book (also when To-space is "
                  "25% full)")
       ->check(CLI::IsMember({"v8", "book"}));
+  app.add_option("--compaction", f.compaction,
+                 "Full-GC compaction: evacuate (V8's candidate pages), slide (textbook "
+                 "Lisp-2 Mark-Compact) or none (sweep only)")
+      ->check(CLI::IsMember({"evacuate", "slide", "none"}));
   app.add_option("--gc-interval", f.gc_interval,
                  "Force a collection every N allocations (stress; -1 is off)")
       ->check(CLI::Range(std::int64_t{-1}, std::int64_t{1} << 40));
@@ -55,6 +59,9 @@ GcConfig GcFlags::ToConfig() const {
   c.heap.max_old_space_size = max_old_space_mb * MB;
   c.semi_space_growth_factor = semi_space_growth_factor;
   c.promotion = promotion == "book" ? PromotionRule::Book : PromotionRule::V8;
+  c.compaction = compaction == "slide"  ? Compaction::Slide
+                 : compaction == "none" ? Compaction::None
+                                        : Compaction::Evacuate;
   c.gc_interval = gc_interval;
   c.verify_heap = verify_heap;
   c.predictable = predictable;

@@ -25,6 +25,7 @@ struct GcFlags {
   std::uint64_t max_old_space_mb = kDefaultMaxOldSpaceSize / MB;
   double semi_space_growth_factor = 2.0;
   std::string promotion = "v8";
+  std::string compaction = "evacuate";
   std::int64_t gc_interval = -1;
   bool verify_heap = false;
   bool predictable = false;

@@ -7,10 +7,14 @@ namespace heaplab {
 Address Mutator::Allocate(Id id, std::size_t size, std::uint64_t slots, Kind kind) {
   if (controller_.GcIntervalDue()) controller_.CollectForYoungAllocation();
   Address a = heap_.Allocate(size, slots, kind, Generation::Young);
-  // V8 retries a failed young allocation after each collection; after two Scavenges every
-  // survivor has been promoted, so a third failure means the object cannot fit at all.
+  // V8 (HeapAllocator::AllocateRawWithRetryOrFailSlowPath): retry after each of two
+  // collections, then after collecting all available garbage, then give up.
   for (int attempt = 0; a == 0 && attempt < 2; ++attempt) {
     controller_.CollectForYoungAllocation();
+    a = heap_.Allocate(size, slots, kind, Generation::Young);
+  }
+  if (a == 0) {
+    controller_.CollectAllAvailableGarbage();
     a = heap_.Allocate(size, slots, kind, Generation::Young);
   }
   if (a == 0) throw OutOfMemory(OutOfMemory::Kind::HeapLimit);

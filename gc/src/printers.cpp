@@ -11,13 +11,17 @@ namespace {
 
 constexpr double kMB = 1024.0 * 1024.0;
 
-double Mb(std::size_t bytes) { return static_cast<double>(bytes) / kMB; }
+double Mb(std::size_t bytes) {
+  return static_cast<double>(bytes) / kMB;
+}
 
 const char* CollectorName(Collector c) {
   return c == Collector::Scavenge ? "Scavenge" : "Mark-Compact";
 }
 
-double Percent(double part, double whole) { return whole > 0 ? part / whole * 100.0 : 0.0; }
+double Percent(double part, double whole) {
+  return whole > 0 ? part / whole * 100.0 : 0.0;
+}
 
 }  // namespace
 
@@ -25,7 +29,9 @@ LogPrefix LogPrefix::ForThisProcess(const void* isolate) {
   return {static_cast<int>(getpid()), reinterpret_cast<Address>(isolate)};
 }
 
-std::string LogPrefix::Text() const { return fmt::format("[{}:{:#x}] ", pid, isolate); }
+std::string LogPrefix::Text() const {
+  return fmt::format("[{}:{:#x}] ", pid, isolate);
+}
 
 // V8 (GCTracer::Print): "%8.0f ms: %s%s %.1f (%.1f) -> %.1f (%.1f) MB, %.2f / %.2f ms %s
 // (average mu = %.3f, current mu = %.3f) %s; %s\n". The second time is time spent in embedder
@@ -56,7 +62,23 @@ void TraceGcPrinter::OnGc(const GcEvent& e) {
   if (options_.verbose) PrintVerbose(e);
 }
 
-void TraceGcPrinter::OnHeapEvent(const HeapEvent&) {}
+// V8 (MemoryController::GrowingFactor and CalculateAllocationLimit under --trace-gc-verbose):
+// printed while the full GC runs, so before its line. The global memory controller computes
+// the same limit against twice the maximum.
+void TraceGcPrinter::OnHeapEvent(const HeapEvent& e) {
+  if (!options_.verbose || e.kind != HeapEventKind::LimitChange) return;
+  const std::string p = fmt::format("{}{:8.0f} ms: ", prefix_.Text(), e.time_ms);
+  const double ratio = e.mutator_speed > 0 ? e.gc_speed / e.mutator_speed : 0.0;
+  out_ << fmt::format(
+      "{}[HeapController] factor {:.1f} based on mu={:.3f}, speed_ratio={:.0f} "
+      "(gc={:.0f}, mutator={:.0f})\n",
+      p, e.factor, 0.97, ratio, e.gc_speed, e.mutator_speed);
+  out_ << fmt::format("{}[HeapController] Limit: old size: {} KB, new limit: {} KB ({:.1f})\n", p,
+                      e.old_size / 1024, e.value / 1024, e.limit_factor);
+  out_ << fmt::format(
+      "{}[GlobalMemoryController] Limit: old size: {} KB, new limit: {} KB ({:.1f})\n", p,
+      e.old_size / 1024, e.global_limit / 1024, e.limit_factor);
+}
 
 // V8 (Heap::PrintShortHeapStatistics). Spaces heaplab does not model (read-only, code) print
 // zeros; the layout is V8's, sizes in KB.
@@ -85,8 +107,9 @@ void TraceGcPrinter::PrintVerbose(const GcEvent& e) {
   space("Code space,             ", SpaceStats{});
   space("Large object space,     ", lo);
   space("Code large object space,     ", SpaceStats{});
-  out_ << fmt::format("{}All spaces,             used: {:6} KB, available: {:6} KB, committed: {:6} KB\n",
-                      p, kb(used), kb(available + (max - committed)), kb(committed));
+  out_ << fmt::format(
+      "{}All spaces,             used: {:6} KB, available: {:6} KB, committed: {:6} KB\n", p,
+      kb(used), kb(available + (max - committed)), kb(committed));
   out_ << fmt::format("{}Unmapper buffering 0 chunks of committed: {:6} KB\n", p, 0);
   out_ << fmt::format("{}External memory reported: {:6} KB\n", p, kb(e.external_memory));
   out_ << fmt::format("{}Backing store memory: {:6} KB\n", p, kb(e.external_memory));
@@ -115,10 +138,13 @@ namespace {
 double AverageOf(const std::array<double, 10>& ring, int count) {
   const int n = count < 10 ? count : 10;
   double sum = 0;
-  for (int i = 0; i < n; ++i) sum += ring[static_cast<std::size_t>(i)];
+  for (int i = 0; i < n; ++i)
+    sum += ring[static_cast<std::size_t>(i)];
   return n > 0 ? sum / n : 0.0;
 }
-double PhaseMs(const GcEvent& e, Phase p) { return e.phase_ms[static_cast<std::size_t>(p)]; }
+double PhaseMs(const GcEvent& e, Phase p) {
+  return e.phase_ms[static_cast<std::size_t>(p)];
+}
 }  // namespace
 
 // V8 (GCTracer::PrintNVP, case SCAVENGER): field names and order as V8 11.3 prints them.
@@ -126,8 +152,7 @@ double PhaseMs(const GcEvent& e, Phase p) { return e.phase_ms[static_cast<std::s
 std::string NvpPrinter::Scavenge(const GcEvent& e, double promotion_ratio, double copied_rate,
                                  double promotion_rate) {
   const double scavenge_ms = PhaseMs(e, Phase::ScavengeRoots) +
-                             PhaseMs(e, Phase::ScavengeParallel) +
-                             PhaseMs(e, Phase::ScavengeWeak) +
+                             PhaseMs(e, Phase::ScavengeParallel) + PhaseMs(e, Phase::ScavengeWeak) +
                              PhaseMs(e, Phase::ScavengeUpdateRefs) +
                              PhaseMs(e, Phase::ScavengeSweepLarge);
   scavenge_bytes_ += static_cast<double>(e.promoted + e.semi_space_copied);
@@ -154,24 +179,66 @@ std::string NvpPrinter::Scavenge(const GcEvent& e, double promotion_ratio, doubl
       PhaseMs(e, Phase::ScavengeRoots), PhaseMs(e, Phase::ScavengeWeak),
       PhaseMs(e, Phase::ScavengeParallel), PhaseMs(e, Phase::ScavengeUpdateRefs),
       PhaseMs(e, Phase::ScavengeSweepLarge), throughput, e.start_object_size, e.end_object_size,
-      e.holes_before, e.holes_after, e.allocated, e.promoted, e.semi_space_copied,
-      promotion_ratio, AverageOf(survival_, survival_count_), promotion_rate, copied_rate,
-      allocation_throughput);
+      e.holes_before, e.holes_after, e.allocated, e.promoted, e.semi_space_copied, promotion_ratio,
+      AverageOf(survival_, survival_count_), promotion_rate, copied_rate, allocation_throughput);
 }
 
+// V8 (GCTracer::PrintNVP, case MARK_COMPACTOR): the field names, order and formats of V8
+// 11.3, quirks included (clear=%1.f, new_space_survive_rate without the underscore).
 std::string NvpPrinter::MarkCompact(const GcEvent& e, double promotion_ratio, double copied_rate,
                                     double promotion_rate) {
+  const double mark = PhaseMs(e, Phase::MarkRoots) + PhaseMs(e, Phase::MarkClosure);
+  const double evacuate = PhaseMs(e, Phase::Evacuate) + PhaseMs(e, Phase::UpdatePointers);
+  const double allocation_throughput = mutator_ms_ > 0 ? allocated_bytes_ / mutator_ms_ : 0.0;
+  const double compaction_speed = evacuate > 0 ? static_cast<double>(e.compacted) / evacuate : 0.0;
+  const double incremental_speed =
+      e.incremental_ms > 0 ? static_cast<double>(e.end_object_size) / e.incremental_ms : 0.0;
   return fmt::format(
-      "pause={:.1f} mutator={:.1f} gc=mc reduce_memory={} total_size_before={} "
-      "total_size_after={} holes_size_before={} holes_size_after={} allocated={} promoted={} "
-      "new_space_survived={} promotion_ratio={:.1f}% average_survival_ratio={:.1f}% "
-      "promotion_rate={:.1f}% new_space_survive_rate={:.1f}%",
-      e.pause_ms, e.mutator_ms, e.reduce_memory ? 1 : 0, e.start_object_size, e.end_object_size,
-      e.holes_before, e.holes_after, e.allocated, e.promoted, e.semi_space_copied,
-      promotion_ratio, AverageOf(survival_, survival_count_), promotion_rate, copied_rate);
+      "pause={:.1f} mutator={:.1f} gc=mc reduce_memory={} time_to_safepoint=0.00 "
+      "heap.prologue=0.00 heap.embedder_tracing_epilogue=0.00 heap.epilogue=0.00 "
+      "heap.epilogue.reduce_new_space=0.00 heap.external.prologue=0.0 "
+      "heap.external.epilogue=0.0 heap.external.weak_global_handles=0.0 clear={:1.0f} "
+      "clear.external_string_table=0.0 clear.string_forwarding_table=0.0 "
+      "clear.weak_global_handles=0.0 clear.dependent_code=0.0 clear.maps=0.0 "
+      "clear.slots_buffer=0.0 clear.weak_collections=0.0 clear.weak_lists=0.0 "
+      "clear.weak_references={:.1f} clear.join_job=0.0 complete.sweep_array_buffers=0.0 "
+      "complete.sweeping=0.0 epilogue=0.0 evacuate={:.1f} evacuate.candidates=0.0 "
+      "evacuate.clean_up=0.0 evacuate.copy={:.1f} evacuate.prologue=0.0 evacuate.epilogue=0.0 "
+      "evacuate.rebalance=0.0 evacuate.update_pointers={:.1f} "
+      "evacuate.update_pointers.to_new_roots=0.0 evacuate.update_pointers.slots.main={:.1f} "
+      "evacuate.update_pointers.weak=0.0 finish=0.0 finish.sweep_array_buffers=0.0 "
+      "mark={:.1f} mark.finish_incremental=0.0 mark.roots={:.1f} "
+      "mark.full_closure_parallel=0.0 mark.full_closure={:.1f} mark.ephemeron.marking=0.0 "
+      "mark.ephemeron.linear=0.0 mark.embedder_prologue=0.0 mark.embedder_tracing=0.0 "
+      "prologue=0.0 sweep={:.1f} sweep.code=0.0 sweep.map=0.0 sweep.new=0.0 sweep.new_lo=0.0 "
+      "sweep.old={:.1f} incremental={:.1f} incremental.finalize=0.0 "
+      "incremental.finalize.external.prologue=0.0 incremental.finalize.external.epilogue=0.0 "
+      "incremental.layout_change=0.0 incremental.sweep_array_buffers=0.0 "
+      "incremental.sweeping=0.0 incremental.embedder_prologue=0.0 "
+      "incremental.embedder_tracing=0.0 incremental_wrapper_tracing_longest_step=0.0 "
+      "incremental_longest_step={:.1f} incremental_steps_count={} "
+      "incremental_marking_throughput={:.0f} incremental_walltime_duration={:.0f} "
+      "background.mark=0.0 background.sweep=0.0 background.evacuate.copy=0.0 "
+      "background.evacuate.update_pointers=0.0 background.unmapper=0.0 unmapper=0.0 "
+      "total_size_before={} total_size_after={} holes_size_before={} holes_size_after={} "
+      "allocated={} promoted={} new_space_survived={} nodes_died_in_new=0 "
+      "nodes_copied_in_new=0 nodes_promoted=0 promotion_ratio={:.1f}% "
+      "average_survival_ratio={:.1f}% promotion_rate={:.1f}% new_space_survive_rate={:.1f}% "
+      "new_space_allocation_throughput={:.1f} unmapper_chunks=0 compaction_speed={:.0f}",
+      e.pause_ms, e.mutator_ms, e.reduce_memory ? 1 : 0, PhaseMs(e, Phase::Clear),
+      PhaseMs(e, Phase::Clear), evacuate, PhaseMs(e, Phase::Evacuate),
+      PhaseMs(e, Phase::UpdatePointers), PhaseMs(e, Phase::UpdatePointers), mark,
+      PhaseMs(e, Phase::MarkRoots), PhaseMs(e, Phase::MarkClosure), PhaseMs(e, Phase::Sweep),
+      PhaseMs(e, Phase::Sweep), e.incremental_ms, e.incremental_biggest_step_ms,
+      e.incremental_steps, incremental_speed, e.incremental_walltime_ms, e.start_object_size,
+      e.end_object_size, e.holes_before, e.holes_after, e.allocated, e.promoted,
+      e.semi_space_copied, promotion_ratio, AverageOf(survival_, survival_count_), promotion_rate,
+      copied_rate, allocation_throughput, compaction_speed);
 }
 
-void GcRingBuffer::OnGc(const GcEvent& e) { Add(FormatTraceGcLine(e, prefix_)); }
+void GcRingBuffer::OnGc(const GcEvent& e) {
+  Add(FormatTraceGcLine(e, prefix_));
+}
 
 void GcRingBuffer::Add(const std::string& line) {
   const std::string s = line.substr(0, kLineMax);
@@ -204,7 +271,8 @@ namespace heaplab {
 std::string FormatOomReport(const GcRingBuffer& ring, const OutOfMemory& oom) {
   const std::string last = ring.Contents();
   const std::size_t nl = last.find('\n');
-  const std::string shown = (nl == std::string::npos || nl + 1 == last.size()) ? last : last.substr(nl);
+  const std::string shown =
+      (nl == std::string::npos || nl + 1 == last.size()) ? last : last.substr(nl);
   std::string out = "\n<--- Last few GCs --->\n" + shown + "\n";
   out += "\n<--- JS stacktrace --->\n\n";
   out += std::string("FATAL ERROR: ") + oom.what() + "\n";

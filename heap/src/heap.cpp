@@ -1,6 +1,5 @@
 #include "heap/heap.h"
 
-
 namespace heaplab {
 
 const char* SpaceName(SpaceId id) {
@@ -104,14 +103,18 @@ std::size_t Heap::SpaceAvailable(SpaceId id) const {
   return 0;
 }
 
-void Heap::ZapFromSpace() {
+void Heap::Zap(Address start, std::size_t bytes) {
   // The pattern has bit 0 clear: read as a header it looks like a forwarding word to an
   // address outside the cage, which the verifier reports.
   constexpr std::uint64_t kZap = 0x0badbeef0badbee0;
-  SemiSpace& from = new_space_->from_space();
-  auto* word = reinterpret_cast<std::uint64_t*>(from.start());
-  const std::size_t words = (new_space_->from_top() - from.start()) / kWordSize;
-  for (std::size_t i = 0; i < words; ++i) word[i] = kZap;
+  auto* word = reinterpret_cast<std::uint64_t*>(start);
+  for (std::size_t i = 0; i < bytes / kWordSize; ++i)
+    word[i] = kZap;
+}
+
+void Heap::ZapFromSpace() {
+  const SemiSpace& from = new_space_->from_space();
+  Zap(from.start(), new_space_->from_top() - from.start());
 }
 
 }  // namespace heaplab

@@ -20,6 +20,7 @@ class Verifier {
   explicit Verifier(Heap& heap) : heap_(heap) {}
 
   VerifyResult Run() {
+    CheckMarks();
     WalkSpaces();
     CheckSlots();
     CheckRoots();
@@ -90,6 +91,23 @@ class Verifier {
     }
   }
 
+  // [marks]: between collections every object is white; a mark bit left set would make the
+  // next marking skip an object.
+  void CheckMark(const Chunk& c, const char* what) {
+    if (c.marks().allocated() && !c.marks().Empty())
+      Fail("[marks] " + std::string(what) + " " + Hex(c.start()) + " has mark bits set");
+  }
+  void CheckMarks() {
+    CheckMark(heap_.new_space().to_space().chunk(), "to-space");
+    CheckMark(heap_.new_space().from_space().chunk(), "from-space");
+    for (const Page* p : heap_.old_space().pages())
+      CheckMark(*p, "page");
+    for (const Chunk* c : heap_.lo_space().chunks())
+      CheckMark(*c, "large object");
+    for (const Chunk* c : heap_.new_lo_space().chunks())
+      CheckMark(*c, "young large object");
+  }
+
   void CheckSpaceTotal(SpaceId id) {
     if (space_bytes_ != heap_.SpaceSize(id)) {
       Fail("[accounting] " + std::string(SpaceName(id)) + " reports " +
@@ -122,11 +140,9 @@ class Verifier {
         const Address target = *slot;
         if (target == 0) continue;
         ++result_.slots;
-        if (!CheckTarget(target, "slot " + Hex(reinterpret_cast<Address>(slot)) + " of " +
-                                     Hex(a)))
+        if (!CheckTarget(target, "slot " + Hex(reinterpret_cast<Address>(slot)) + " of " + Hex(a)))
           continue;
-        if (!host_young && heap_.InYoung(target) &&
-            !rs.Contains(reinterpret_cast<Address>(slot))) {
+        if (!host_young && heap_.InYoung(target) && !rs.Contains(reinterpret_cast<Address>(slot))) {
           Fail("[remembered] old-to-new slot " + Hex(reinterpret_cast<Address>(slot)) + " of " +
                Hex(a) + " is not in the remembered set");
         }
@@ -179,10 +195,13 @@ class Verifier {
 
 std::string VerifyResult::Summary() const {
   std::string out;
-  for (const std::string& f : failures) out += f + "\n";
+  for (const std::string& f : failures)
+    out += f + "\n";
   return out;
 }
 
-VerifyResult VerifyHeap(Heap& heap) { return Verifier(heap).Run(); }
+VerifyResult VerifyHeap(Heap& heap) {
+  return Verifier(heap).Run();
+}
 
 }  // namespace heaplab

@@ -18,7 +18,8 @@ std::vector<std::string> Lines(const std::string& path) {
   std::ifstream in(path);
   EXPECT_TRUE(in) << "cannot open " << path;
   std::vector<std::string> out;
-  for (std::string line; std::getline(in, line);) out.push_back(line);
+  for (std::string line; std::getline(in, line);)
+    out.push_back(line);
   return out;
 }
 
@@ -88,7 +89,8 @@ TEST(V8Format, OomReportRebuildsNodesLastFewGcsBlock) {
   const std::vector<std::string> lines = Lines("tests/data/node20/oom.log");
   GcRingBuffer ring(LogPrefix{});
   std::size_t i = 0;
-  for (; i < lines.size() && !lines[i].empty(); ++i) ring.Add(lines[i] + "\n");
+  for (; i < lines.size() && !lines[i].empty(); ++i)
+    ring.Add(lines[i] + "\n");
   const std::string report =
       FormatOomReport(ring, OutOfMemory(OutOfMemory::Kind::IneffectiveMarkCompacts));
   // Node's stderr from the blank line after the GC lines to "FATAL ERROR: ...".
@@ -109,12 +111,14 @@ TEST(V8Format, ReachedHeapLimitNamesItsCause) {
 std::vector<std::string> FieldNames(const std::string& line) {
   std::vector<std::string> names;
   std::istringstream in(line.substr(line.find("ms: ") + 4));
-  for (std::string tok; in >> tok;) names.push_back(tok.substr(0, tok.find('=')));
+  for (std::string tok; in >> tok;)
+    names.push_back(tok.substr(0, tok.find('=')));
   return names;
 }
 
 TEST(V8Format, NvpScavengeFieldsMatchNodesNamesAndOrder) {
-  const std::vector<std::string> node = FieldNames(Lines("tests/data/node20/short_lived_nvp.log")[0]);
+  const std::vector<std::string> node =
+      FieldNames(Lines("tests/data/node20/short_lived_nvp.log")[0]);
   std::ostringstream out;
   NvpPrinter printer(out, LogPrefix::Predictable());
   GcEvent e;
@@ -125,6 +129,21 @@ TEST(V8Format, NvpScavengeFieldsMatchNodesNamesAndOrder) {
   EXPECT_EQ(FieldNames(out.str()), node);
   EXPECT_NE(out.str().find(" gc=s "), std::string::npos);
   EXPECT_NE(out.str().find(" new_space_survive_rate_=10.0% "), std::string::npos);
+}
+
+TEST(V8Format, NvpMarkCompactFieldsMatchNodesNamesAndOrder) {
+  std::string node_line;
+  for (const std::string& line : Lines("tests/data/node20/leaky_cache_nvp.log"))
+    if (line.find(" gc=mc ") != std::string::npos) node_line = line;
+  ASSERT_FALSE(node_line.empty());
+  std::ostringstream out;
+  NvpPrinter printer(out, LogPrefix::Predictable());
+  GcEvent e;
+  e.collector = Collector::MarkCompact;
+  e.phase_ms[static_cast<std::size_t>(Phase::Clear)] = 2.6;
+  printer.OnGc(e);
+  EXPECT_EQ(FieldNames(out.str()), FieldNames(node_line));
+  EXPECT_NE(out.str().find(" clear=3 "), std::string::npos) << "V8 prints clear with %1.f";
 }
 
 }  // namespace

@@ -78,6 +78,15 @@ TEST(Verifier, CatchesAnIdListedInTheWrongGeneration) {
   EXPECT_TRUE(Mentions(VerifyHeap(heap), "[id-table]"));
 }
 
+TEST(Verifier, CatchesAMarkBitLeftSet) {
+  Heap heap(Config());
+  const Address a = heap.Allocate(32, 0, Kind::Plain, Generation::Old);
+  Chunk* page = heap.ChunkOf(a);
+  page->marks().Resize(page->size() / kWordSize);
+  page->marks().Set(page->WordIndex(a));
+  EXPECT_TRUE(Mentions(VerifyHeap(heap), "[marks]"));
+}
+
 TEST(Verifier, CatchesARootToNothing) {
   Heap heap(Config());
   heap.Allocate(32, 0, Kind::Plain, Generation::Young);

@@ -14,16 +14,34 @@ struct OracleConfig {
   std::size_t max_semi_mb;
   PromotionRule promotion;
   std::int64_t gc_interval;
+  bool full_gcs = false;  // explicit major GCs and an old generation small enough to fill
+  Compaction compaction = Compaction::Evacuate;
+};
+
+const char* CompactionName(Compaction c) {
+  return c == Compaction::Evacuate ? "evacuate" : c == Compaction::Slide ? "slide" : "none";
+}
+
+// Counts what full GCs did, so that a configuration that never compacts fails.
+class FullGcCounter : public GcObserver {
+ public:
+  void OnGc(const GcEvent& e) override {
+    if (e.collector != Collector::MarkCompact) return;
+    ++full_gcs;
+    compacted += e.compacted;
+  }
+  std::uint64_t full_gcs = 0;
+  std::uint64_t compacted = 0;
 };
 
 std::string Name(const OracleConfig& c) {
   return "semi" + std::to_string(c.min_semi_mb) + "to" + std::to_string(c.max_semi_mb) +
          (c.promotion == PromotionRule::V8 ? "_v8" : "_book") +
-         (c.gc_interval < 0 ? std::string("_natural")
-                            : "_every" + std::to_string(c.gc_interval));
+         (c.gc_interval < 0 ? std::string("_natural") : "_every" + std::to_string(c.gc_interval)) +
+         (c.full_gcs ? std::string("_full_") + CompactionName(c.compaction) : std::string());
 }
 
-// 48 configurations x 42 seeds = 2016 traces; fewer under the sanitizers, which are slower.
+// 60 configurations x 42 seeds = 2520 traces; fewer under the sanitizers, which are slower.
 #ifdef HEAPLAB_SANITIZE
 constexpr int kSeeds = 6;
 #else
@@ -35,13 +53,21 @@ class OracleTest : public ::testing::TestWithParam<OracleConfig> {};
 TEST_P(OracleTest, ReachableObjectsSurviveExactly) {
   const OracleConfig& c = GetParam();
   OracleStats total;
+  FullGcCounter full;
   for (int seed = 1; seed <= kSeeds; ++seed) {
     GcConfig config = SmallConfig(c.min_semi_mb, c.max_semi_mb);
     config.promotion = c.promotion;
     config.gc_interval = c.gc_interval;
+    config.compaction = c.compaction;
     Session session(config);
     Oracle oracle(session);
+    session.tracer().AddObserver(&full);
     RandomMutatorOptions options;
+    if (c.full_gcs) {
+      options.major_gcs = true;
+      options.explicit_gc_chance = 0.02;
+      options.medium_chance = 0.05;
+    }
     // Natural collections need the semispace to fill: allocate more and bigger objects.
     if (c.gc_interval < 0) {
       options.events = 6000;
@@ -49,13 +75,13 @@ TEST_P(OracleTest, ReachableObjectsSurviveExactly) {
     } else if (c.gc_interval == 1) {
       options.events = 1000;  // a collection at every allocation
     }
-    RandomMutator mutator(session, oracle,
-                          static_cast<std::uint64_t>(seed) * 7919 + c.max_semi_mb, options);
+    RandomMutator mutator(session, oracle, static_cast<std::uint64_t>(seed) * 7919 + c.max_semi_mb,
+                          options);
     try {
       mutator.Run();
     } catch (const std::exception& e) {
-      const std::string path = SaveTrace(mutator.TraceText(), "oracle-" + Name(c) + "-" +
-                                                                    std::to_string(seed));
+      const std::string path =
+          SaveTrace(mutator.TraceText(), "oracle-" + Name(c) + "-" + std::to_string(seed));
       FAIL() << "seed " << seed << ": " << e.what() << "\n  trace: " << path;
     }
     if (oracle.failed()) {
@@ -70,6 +96,12 @@ TEST_P(OracleTest, ReachableObjectsSurviveExactly) {
   // The configuration must actually have exercised the collector.
   EXPECT_GT(total.collections, static_cast<std::uint64_t>(kSeeds));
   EXPECT_GT(total.checks, 0u);
+  if (c.full_gcs) {
+    EXPECT_GT(full.full_gcs, static_cast<std::uint64_t>(kSeeds));
+    if (c.compaction != Compaction::None) {
+      EXPECT_GT(full.compacted, 0u) << "never compacted";
+    }
+  }
   RecordProperty("traces", kSeeds);
   RecordProperty("collections", static_cast<int>(total.collections));
 }
@@ -77,7 +109,7 @@ TEST_P(OracleTest, ReachableObjectsSurviveExactly) {
 std::vector<OracleConfig> Configs() {
   std::vector<OracleConfig> out;
   const std::pair<std::size_t, std::size_t> semispaces[] = {{1, 1}, {1, 2},  {1, 4},
-                                                             {1, 8}, {1, 16}, {16, 16}};
+                                                            {1, 8}, {1, 16}, {16, 16}};
   for (auto [min, max] : semispaces) {
     for (PromotionRule rule : {PromotionRule::V8, PromotionRule::Book}) {
       for (std::int64_t interval :
@@ -86,11 +118,20 @@ std::vector<OracleConfig> Configs() {
       }
     }
   }
+  for (Compaction compaction : {Compaction::Evacuate, Compaction::Slide, Compaction::None}) {
+    for (auto [min, max] : {std::pair<std::size_t, std::size_t>{1, 1}, {1, 16}}) {
+      for (std::int64_t interval : {std::int64_t{-1}, std::int64_t{13}}) {
+        out.push_back({min, max, PromotionRule::V8, interval, true, compaction});
+      }
+    }
+  }
   return out;
 }
 
 INSTANTIATE_TEST_SUITE_P(Configs, OracleTest, ::testing::ValuesIn(Configs()),
-                         [](const ::testing::TestParamInfo<OracleConfig>& p) { return Name(p.param); });
+                         [](const ::testing::TestParamInfo<OracleConfig>& p) {
+                           return Name(p.param);
+                         });
 
 }  // namespace
 }  // namespace heaplab::test

@@ -33,17 +33,21 @@ struct Token {
   std::uint32_t column;  // 1-based
 };
 
-bool IsSpace(char c) { return c == ' ' || c == '\t'; }
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t';
+}
 
 // Splits a line into tokens; a token starting with '#' ends the line.
 std::vector<Token> Tokenize(std::string_view line) {
   std::vector<Token> tokens;
   std::size_t i = 0;
   while (i < line.size()) {
-    while (i < line.size() && IsSpace(line[i])) ++i;
+    while (i < line.size() && IsSpace(line[i]))
+      ++i;
     if (i >= line.size() || line[i] == '#') break;
     const std::size_t start = i;
-    while (i < line.size() && !IsSpace(line[i])) ++i;
+    while (i < line.size() && !IsSpace(line[i]))
+      ++i;
     tokens.push_back({line.substr(start, i - start), static_cast<std::uint32_t>(start + 1)});
   }
   return tokens;
@@ -51,7 +55,8 @@ std::vector<Token> Tokenize(std::string_view line) {
 
 std::string Quote(std::string_view s) {
   std::string out = "'";
-  for (char c : s.substr(0, 40)) out += (c >= 32 && c < 127) ? c : '?';
+  for (char c : s.substr(0, 40))
+    out += (c >= 32 && c < 127) ? c : '?';
   if (s.size() > 40) out += "...";
   return out + "'";
 }
@@ -73,7 +78,8 @@ bool TraceReader::ReadLine() {
     ++line_;
     if (!line_text_.empty() && line_text_.back() == '\r') line_text_.pop_back();
     std::size_t i = 0;
-    while (i < line_text_.size() && IsSpace(line_text_[i])) ++i;
+    while (i < line_text_.size() && IsSpace(line_text_[i]))
+      ++i;
     if (i == line_text_.size() || line_text_[i] == '#') continue;
     return true;
   }
@@ -85,13 +91,15 @@ void TraceReader::ParseHeader() {
   if (!ReadLine()) Fail(1, std::string("empty trace: expected the header '") + kHeader + "'");
   const std::vector<Token> t = Tokenize(line_text_);
   if (t[0].text != "heaplab-trace") {
-    Fail(t[0].column, std::string("expected the header '") + kHeader + "', found " +
-                          Quote(t[0].text));
+    Fail(t[0].column,
+         std::string("expected the header '") + kHeader + "', found " + Quote(t[0].text));
   }
-  if (t.size() < 2) Fail(static_cast<std::uint32_t>(line_text_.size() + 1), "expected the format version after 'heaplab-trace'");
+  if (t.size() < 2)
+    Fail(static_cast<std::uint32_t>(line_text_.size() + 1),
+         "expected the format version after 'heaplab-trace'");
   if (t[1].text != "1") {
-    Fail(t[1].column, "unsupported trace version " + Quote(t[1].text) +
-                          ": this heaplab reads version 1");
+    Fail(t[1].column,
+         "unsupported trace version " + Quote(t[1].text) + ": this heaplab reads version 1");
   }
   for (std::size_t i = 2; i < t.size(); ++i) {
     const std::size_t eq = t[i].text.find('=');
@@ -114,7 +122,9 @@ void TraceReader::ParseEvent(TraceEvent& e) {
   e.line = line_;
   const Token& op = t[0];
   e.column[0] = op.column;
-  const auto end_column = static_cast<std::uint32_t>(line_text_.size() + 1);
+  // A missing field is reported just after the last token (before any trailing comment).
+  const std::uint32_t end_column =
+      t.back().column + static_cast<std::uint32_t>(t.back().text.size());
 
   std::size_t next = 1;
   auto field = [&](const char* what) -> const Token& {
@@ -141,8 +151,8 @@ void TraceReader::ParseEvent(TraceEvent& e) {
   constexpr std::uint64_t kAny = ~std::uint64_t{0};
 
   if (op.text.size() != 1) {
-    Fail(op.column, "expected an event (one of a w l { } r d b t g m f x), found " +
-                        Quote(op.text));
+    Fail(op.column,
+         "expected an event (one of a w l { } r d b t g m f x), found " + Quote(op.text));
   }
   switch (op.text[0]) {
     case 'a':
@@ -198,8 +208,8 @@ void TraceReader::ParseEvent(TraceEvent& e) {
       } else if (api.text == "concat") {
         e.api = BufferApi::Concat;
       } else {
-        Fail(api.column, "expected API (unsafe, alloc, slow, from or concat), found " +
-                             Quote(api.text));
+        Fail(api.column,
+             "expected API (unsafe, alloc, slow, from or concat), found " + Quote(api.text));
       }
       break;
     }
@@ -234,8 +244,8 @@ void TraceReader::ParseEvent(TraceEvent& e) {
       e.size = number("SIZE in bytes", kMaxTraceSize);
       break;
     default:
-      Fail(op.column, "expected an event (one of a w l { } r d b t g m f x), found " +
-                          Quote(op.text));
+      Fail(op.column,
+           "expected an event (one of a w l { } r d b t g m f x), found " + Quote(op.text));
   }
   if (next < t.size()) {
     Fail(t[next].column, "expected end of line, found " + Quote(t[next].text));

@@ -53,17 +53,17 @@ bool ParseReason(std::string_view text, Reason& out);
 
 // Phases, with the names V8's --trace-gc-nvp prints for them.
 enum class Phase : std::uint8_t {
-  ScavengeRoots,          // scavenge.roots: roots and remembered slots
-  ScavengeParallel,       // scavenge.parallel: the Cheney scan (copy and promote)
-  ScavengeWeak,           // scavenge.weak: the weak id table
-  ScavengeUpdateRefs,     // scavenge.update_refs
-  ScavengeSweepLarge,     // scavenge.sweep_array_buffers: young large objects
-  MarkRoots,              // mark.roots
-  MarkClosure,            // mark.full_closure
-  Clear,                  // clear: the weak id table
-  Sweep,                  // sweep.old
-  Evacuate,               // evacuate.copy
-  UpdatePointers,         // evacuate.update_pointers
+  ScavengeRoots,       // scavenge.roots: roots and remembered slots
+  ScavengeParallel,    // scavenge.parallel: the Cheney scan (copy and promote)
+  ScavengeWeak,        // scavenge.weak: the weak id table
+  ScavengeUpdateRefs,  // scavenge.update_refs
+  ScavengeSweepLarge,  // scavenge.sweep_array_buffers: young large objects
+  MarkRoots,           // mark.roots
+  MarkClosure,         // mark.full_closure
+  Clear,               // clear: the weak id table
+  Sweep,               // sweep.old
+  Evacuate,            // evacuate.copy
+  UpdatePointers,      // evacuate.update_pointers
   Count,
 };
 inline constexpr std::size_t kPhaseCount = static_cast<std::size_t>(Phase::Count);
@@ -81,7 +81,7 @@ struct GcEvent {
   Reason reason = Reason::AllocationFailure;
   std::string collector_reason;  // e.g. "GC in old space requested"; empty for a Scavenge
 
-  double start_ms = 0;    // since the heap was set up
+  double start_ms = 0;  // since the heap was set up
   double end_ms = 0;
   double pause_ms = 0;    // the atomic pause
   double mutator_ms = 0;  // mutator time since the previous collection ended
@@ -101,7 +101,9 @@ struct GcEvent {
   std::size_t semi_space_copied = 0;  // bytes copied within new space
   std::size_t objects_promoted = 0;
   std::size_t objects_copied = 0;
-  std::size_t young_before = 0;       // young generation bytes at the start
+  std::size_t young_before = 0;        // young generation bytes at the start
+  std::size_t compacted = 0;           // bytes moved by compaction (Mark-Compact)
+  std::size_t evacuated_pages = 0;     // old pages emptied by evacuation (Mark-Compact)
   std::size_t new_space_capacity = 0;  // bytes per semispace after the collection
 
   // Incremental marking (Mark-Compact only): steps since marking started.
@@ -126,6 +128,13 @@ struct HeapEvent {
   double time_ms = 0;
   std::size_t value = 0;
   std::size_t previous = 0;
+  // LimitChange only: how the limit was computed (V8's [HeapController] trace).
+  double factor = 0;         // dynamic growing factor
+  double limit_factor = 0;   // factor after the growing mode
+  double gc_speed = 0;       // bytes per ms
+  double mutator_speed = 0;  // bytes per ms
+  std::size_t old_size = 0;  // bytes of live old-generation objects
+  std::size_t global_limit = 0;
 };
 
 class GcObserver {

@@ -9,6 +9,7 @@
 //   [remembered]   see remembered_set.h
 //   [id-table]     every live id maps to the start of a live object, listed by generation
 //   [accounting]   each space's byte counts equal the sum of its objects
+//   [marks]        outside a full GC every mark bit is clear (every object white)
 #pragma once
 
 #include <memory>
@@ -90,8 +91,10 @@ class Heap {
   std::size_t SpaceCommitted(SpaceId id) const;
   std::size_t SpaceAvailable(SpaceId id) const;
 
-  // Fills from-space with a pattern so that a stale read stands out (used with verify-heap).
+  // Fills dead memory with a pattern so that a stale read stands out (used with verify-heap):
+  // from-space after a Scavenge, the emptied to-space after a full GC.
   void ZapFromSpace();
+  static void Zap(Address start, std::size_t bytes);
 
  private:
   HeapConfig config_;
@@ -120,13 +123,16 @@ void Heap::IterateSpace(SpaceId id, Fn&& fn) const {
       walk(new_space_->to_space().start(), new_space_->top());
       break;
     case SpaceId::OldSpace:
-      for (const Page* page : old_space_->pages()) walk(page->start(), page->end());
+      for (const Page* page : old_space_->pages())
+        walk(page->start(), page->end());
       break;
     case SpaceId::LargeObjectSpace:
-      for (const Chunk* c : lo_space_->chunks()) fn(HeapObject(c->start()));
+      for (const Chunk* c : lo_space_->chunks())
+        fn(HeapObject(c->start()));
       break;
     case SpaceId::NewLargeObjectSpace:
-      for (const Chunk* c : new_lo_space_->chunks()) fn(HeapObject(c->start()));
+      for (const Chunk* c : new_lo_space_->chunks())
+        fn(HeapObject(c->start()));
       break;
   }
 }

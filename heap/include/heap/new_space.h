@@ -25,11 +25,11 @@ class SemiSpace {
   ~SemiSpace();
 
   Address start() const { return chunk_.start(); }
-  std::size_t capacity() const { return capacity_; }        // committed bytes
+  std::size_t capacity() const { return capacity_; }  // committed bytes
   std::size_t max_capacity() const { return chunk_.size(); }
   Chunk& chunk() { return chunk_; }
   const Chunk& chunk() const { return chunk_; }
-  void SetCapacity(std::size_t bytes);                      // commits or decommits the tail
+  void SetCapacity(std::size_t bytes);  // commits or decommits the tail
 
  private:
   Cage& cage_;
@@ -54,6 +54,11 @@ class NewSpace {
   // objects), then after copying set the age mark to the new top.
   void Flip();
   void SetAgeMarkToTop() { age_mark_ = top_; }
+  // After a full GC has promoted every live young object: to-space is empty again.
+  void Reset() {
+    from_top_ = top_;
+    top_ = age_mark_ = to_->start();
+  }
 
   SemiSpace& to_space() { return *to_; }
   SemiSpace& from_space() { return *from_; }
@@ -64,7 +69,9 @@ class NewSpace {
   Address from_top() const { return from_top_; }  // end of the objects left in from-space
   Address limit() const { return limit_; }
   Address age_mark() const { return age_mark_; }
-  bool InToSpace(Address a) const { return a >= to_->start() && a < to_->start() + to_->capacity(); }
+  bool InToSpace(Address a) const {
+    return a >= to_->start() && a < to_->start() + to_->capacity();
+  }
   bool InFromSpace(Address a) const {
     return a >= from_->start() && a < from_->start() + from_->max_capacity();
   }

@@ -51,6 +51,8 @@ class OldSpace {
   // For the sweeper and the compactors: give up the LAB (its rest becomes free), forget the
   // free list, add free blocks back, release empty pages, and fix the size after sweeping.
   void FreeLab();
+  // Drops the LAB without touching its memory (a compactor has rewritten the page).
+  void ForgetLab() { SetLab(nullptr, 0, 0); }
   void ResetFreeList() { free_list_.Reset(); }
   void AddFree(Address start, std::size_t size) { free_list_.Add(start, size); }
   void ReleasePage(Page* page);

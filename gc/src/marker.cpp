@@ -1,0 +1,87 @@
+#include "gc/marker.h"
+
+namespace heaplab {
+
+template <typename Fn>
+void Marker::ForEachChunk(Fn&& fn) {
+  fn(heap_.new_space().to_space().chunk());
+  fn(heap_.new_space().from_space().chunk());
+  for (Page* p : heap_.old_space().pages())
+    fn(*p);
+  for (Chunk* c : heap_.lo_space().chunks())
+    fn(*c);
+  for (Chunk* c : heap_.new_lo_space().chunks())
+    fn(*c);
+}
+
+void Marker::ClearMarks() {
+  ForEachChunk([](Chunk& c) {
+    if (c.marks().allocated()) c.marks().ClearAll();
+    c.live_bytes = 0;
+  });
+}
+
+void Marker::Start() {
+  ClearMarks();
+  worklist_.clear();
+  marked_objects_ = 0;
+  marked_bytes_ = 0;
+  std::size_t roots = 0;
+  heap_.IterateRoots([&](Address* slot) {
+    ++roots;
+    Shade(*slot);
+  });
+  clock_.Charge(Work::RootSlot, static_cast<double>(roots));
+}
+
+bool Marker::SetMark(Address object) {
+  Chunk* chunk = heap_.ChunkOf(object);
+  ChunkBitmap& marks = chunk->marks();
+  if (!marks.allocated()) marks.Resize(chunk->size() / kWordSize);
+  const std::size_t i = chunk->WordIndex(object);
+  if (marks.Get(i)) return false;
+  marks.Set(i);
+  const std::size_t size = HeapObject(object).size();
+  chunk->live_bytes += size;
+  return true;
+}
+
+bool Marker::IsMarked(Address object) const {
+  const Chunk* chunk = heap_.ChunkOf(object);
+  return chunk->marks().allocated() && chunk->marks().Get(chunk->WordIndex(object));
+}
+
+bool Marker::Shade(Address object) {
+  if (object == 0 || !SetMark(object)) return false;
+  worklist_.push_back(object);
+  return true;
+}
+
+void Marker::MarkBlack(Address object) {
+  if (SetMark(object)) {
+    ++marked_objects_;
+    marked_bytes_ += HeapObject(object).size();
+  }
+}
+
+bool Marker::Step(std::size_t budget) {
+  std::size_t visited = 0;
+  std::size_t objects = 0;
+  std::size_t slots = 0;
+  while (!worklist_.empty() && visited < budget) {
+    const HeapObject obj(worklist_.back());
+    worklist_.pop_back();
+    for (Address* slot = obj.slots_begin(); slot != obj.slots_end(); ++slot)
+      Shade(*slot);
+    slots += obj.slot_count();
+    visited += obj.size();
+    ++objects;
+  }
+  marked_objects_ += objects;
+  marked_bytes_ += visited;
+  clock_.Charge(Work::MarkedObject, static_cast<double>(objects));
+  clock_.Charge(Work::ScannedSlot, static_cast<double>(slots));
+  return worklist_.empty();
+}
+
+}  // namespace heaplab

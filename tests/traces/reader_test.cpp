@@ -1,0 +1,453 @@
+// The text trace reader's syntax checks (docs/trace-format.md): every malformed line is a
+// TraceError that names the file, the line, the column and what was expected there; comments,
+// blank lines and CRLF line endings are accepted; and what TraceWriter writes reads back into
+// the same events.
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "traces/reader.h"
+#include "traces/writer.h"
+
+namespace heaplab {
+namespace {
+
+constexpr const char* kFile = "t.hlt";
+
+// Reads `text` to its end and returns every event. Lets a TraceError escape.
+std::vector<TraceEvent> ReadAll(const std::string& text) {
+  std::istringstream in(text);
+  TraceReader reader(in, kFile);
+  std::vector<TraceEvent> events;
+  TraceEvent e;
+  while (reader.Next(e))
+    events.push_back(e);
+  return events;
+}
+
+// Success when reading `text` fails with a TraceError at `line`:`column` whose message contains
+// `message`, and whose text is "t.hlt:LINE:COL: message".
+::testing::AssertionResult FailsAt(const std::string& text, std::uint32_t line,
+                                   std::uint32_t column, const std::string& message) {
+  try {
+    ReadAll(text);
+  } catch (const TraceError& e) {
+    const std::string prefix =
+        std::string(kFile) + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
+    if (e.file != kFile || e.line != line || e.column != column ||
+        e.message.find(message) == std::string::npos || e.text != prefix + e.message ||
+        std::string(e.what()) != e.text) {
+      return ::testing::AssertionFailure()
+             << "expected an error at " << prefix << "...'" << message << "'..., got '" << e.what()
+             << "' (file " << e.file << ", line " << e.line << ", column " << e.column << ")";
+    }
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << "expected an error, but the trace read cleanly";
+}
+
+std::string Trace(const std::string& body) {
+  return "heaplab-trace 1\n" + body;
+}
+
+// --- The header -------------------------------------------------------------------------------
+
+TEST(ReaderHeader, EmptyInputIsAnError) {
+  EXPECT_TRUE(FailsAt("", 1, 1, "empty trace: expected the header 'heaplab-trace 1'"));
+}
+
+TEST(ReaderHeader, OnlyCommentsAndBlankLinesIsEmpty) {
+  // The error points at the last line read, not at line 1.
+  EXPECT_TRUE(FailsAt("# a comment\n\n   \n", 3, 1, "empty trace"));
+}
+
+TEST(ReaderHeader, MissingHeader) {
+  EXPECT_TRUE(FailsAt("a 1 16 0\n", 1, 1, "expected the header 'heaplab-trace 1', found 'a'"));
+}
+
+TEST(ReaderHeader, WrongMagicWord) {
+  EXPECT_TRUE(FailsAt("  heaplab-traces 1\n", 1, 3,
+                      "expected the header 'heaplab-trace 1', found 'heaplab-traces'"));
+}
+
+TEST(ReaderHeader, MissingVersion) {
+  EXPECT_TRUE(
+      FailsAt("heaplab-trace\n", 1, 14, "expected the format version after 'heaplab-trace'"));
+}
+
+TEST(ReaderHeader, WrongVersion) {
+  EXPECT_TRUE(FailsAt("heaplab-trace 2\n", 1, 15,
+                      "unsupported trace version '2': this heaplab reads version 1"));
+  EXPECT_TRUE(FailsAt("heaplab-trace 1.0\n", 1, 15, "unsupported trace version '1.0'"));
+}
+
+TEST(ReaderHeader, MetadataWithoutEqualsSign) {
+  EXPECT_TRUE(FailsAt("heaplab-trace 1 seed=7 churn\n", 1, 24,
+                      "expected metadata as key=value, found 'churn'"));
+}
+
+TEST(ReaderHeader, MetadataWithEmptyKey) {
+  EXPECT_TRUE(FailsAt("heaplab-trace 1 =7\n", 1, 17, "expected metadata as key=value, found '=7'"));
+}
+
+TEST(ReaderHeader, MetadataIsKept) {
+  std::istringstream in("heaplab-trace 1 scenario=churn seed=7 empty= eq=a=b\n");
+  TraceReader reader(in, kFile);
+  const std::map<std::string, std::string> expected = {
+      {"scenario", "churn"}, {"seed", "7"}, {"empty", ""}, {"eq", "a=b"}};
+  EXPECT_EQ(reader.metadata(), expected);
+  EXPECT_EQ(reader.file(), kFile);
+  TraceEvent e;
+  EXPECT_FALSE(reader.Next(e));
+}
+
+TEST(ReaderHeader, HeaderAfterCommentsAndWithTrailingComment) {
+  std::istringstream in("# made by hand\n\n  heaplab-trace   1   # version one\nl 5\n");
+  TraceReader reader(in, kFile);
+  EXPECT_TRUE(reader.metadata().empty());
+  EXPECT_EQ(reader.line(), 3u);
+  TraceEvent e;
+  ASSERT_TRUE(reader.Next(e));
+  EXPECT_EQ(e.op, Op::Load);
+  EXPECT_EQ(e.id, 5u);
+  EXPECT_EQ(e.line, 4u);
+}
+
+// --- Events: the op -----------------------------------------------------------------------------
+
+TEST(ReaderEvents, UnknownOp) {
+  EXPECT_TRUE(FailsAt(Trace("z 1\n"), 2, 1,
+                      "expected an event (one of a w l { } r d b t g m f x), found 'z'"));
+}
+
+TEST(ReaderEvents, OpLongerThanOneCharacter) {
+  EXPECT_TRUE(FailsAt(Trace("   alloc 1 16 0\n"), 2, 4,
+                      "expected an event (one of a w l { } "
+                      "r d b t g m f x), found 'alloc'"));
+  EXPECT_TRUE(FailsAt(Trace("{}\n"), 2, 1, "found '{}'"));
+}
+
+TEST(ReaderEvents, LongAndUnprintableTokensAreQuotedSafely) {
+  EXPECT_TRUE(
+      FailsAt(Trace(std::string(50, 'q') + "\n"), 2, 1, "found '" + std::string(40, 'q') + "...'"));
+  EXPECT_TRUE(FailsAt(Trace("\x01\n"), 2, 1, "found '?'"));
+}
+
+// --- Events: missing fields ---------------------------------------------------------------------
+
+TEST(ReaderFields, MissingFieldPointsAtTheEndOfTheLine) {
+  EXPECT_TRUE(FailsAt(Trace("a\n"), 2, 2, "expected an object id, found end of line"));
+  EXPECT_TRUE(FailsAt(Trace("a 1\n"), 2, 4, "expected SIZE in bytes, found end of line"));
+  EXPECT_TRUE(FailsAt(Trace("a 1 16\n"), 2, 7, "expected SLOTS, a slot count, found end of line"));
+  EXPECT_TRUE(FailsAt(Trace("w 1\n"), 2, 4, "expected SLOT, a slot index, found end of line"));
+  EXPECT_TRUE(FailsAt(Trace("w 1 0\n"), 2, 6,
+                      "expected the id of the stored object, or '-' for null, found end of line"));
+  EXPECT_TRUE(FailsAt(Trace("l\n"), 2, 2, "expected an object id, found end of line"));
+  EXPECT_TRUE(FailsAt(Trace("r\n"), 2, 2, "expected an object id, found end of line"));
+  EXPECT_TRUE(FailsAt(Trace("d\n"), 2, 2, "expected an object id, found end of line"));
+  EXPECT_TRUE(FailsAt(Trace("b 1 16\n"), 2, 7,
+                      "expected API (unsafe, alloc, slow, from or concat), found end of line"));
+  EXPECT_TRUE(FailsAt(Trace("t\n"), 2, 2,
+                      "expected MICROS, a duration in microseconds, found end of line"));
+  EXPECT_TRUE(FailsAt(Trace("g\n"), 2, 2, "expected 'minor' or 'major', found end of line"));
+  EXPECT_TRUE(FailsAt(Trace("m 1\n"), 2, 4, "expected SIZE in bytes, found end of line"));
+  EXPECT_TRUE(FailsAt(Trace("f\n"), 2, 2, "expected a block id, found end of line"));
+  EXPECT_TRUE(FailsAt(Trace("x 1\n"), 2, 4, "expected SIZE in bytes, found end of line"));
+}
+
+// --- Events: numbers ----------------------------------------------------------------------------
+
+TEST(ReaderNumbers, NonNumericField) {
+  EXPECT_TRUE(FailsAt(Trace("a x 16 0\n"), 2, 3,
+                      "expected an object id (an unsigned decimal integer), found 'x'"));
+  EXPECT_TRUE(FailsAt(Trace("a 1 16 2x\n"), 2, 8,
+                      "expected SLOTS, a slot count (an unsigned decimal integer), found '2x'"));
+  EXPECT_TRUE(FailsAt(Trace("a 1 0x10 0\n"), 2, 5,
+                      "expected SIZE in bytes (an unsigned decimal integer), found '0x10'"));
+  EXPECT_TRUE(FailsAt(Trace("l +5\n"), 2, 3,
+                      "expected an object id (an unsigned decimal integer), found '+5'"));
+  EXPECT_TRUE(FailsAt(Trace("w 1 x 2\n"), 2, 5,
+                      "expected SLOT, a slot index (an unsigned decimal integer), found 'x'"));
+  EXPECT_TRUE(FailsAt(Trace("t 1.5\n"), 2, 3, "(an unsigned decimal integer), found '1.5'"));
+}
+
+TEST(ReaderNumbers, NegativeNumber) {
+  EXPECT_TRUE(FailsAt(Trace("a 1 -16 0\n"), 2, 5,
+                      "expected SIZE in bytes (an unsigned decimal integer), found '-16'"));
+  EXPECT_TRUE(FailsAt(Trace("l -1\n"), 2, 3,
+                      "expected an object id (an unsigned decimal integer), found '-1'"));
+}
+
+TEST(ReaderNumbers, NumberOverflow) {
+  // 2^64 does not fit an id.
+  EXPECT_TRUE(FailsAt(Trace("l 18446744073709551616\n"), 2, 3,
+                      "expected an object id of at most 18446744073709551615, found "
+                      "'18446744073709551616'"));
+  EXPECT_TRUE(FailsAt(Trace("a 1 99999999999999999999999 0\n"), 2, 5,
+                      "expected SIZE in bytes of at most 4294967296"));
+}
+
+TEST(ReaderNumbers, LargestIdIsAccepted) {
+  const std::vector<TraceEvent> events = ReadAll(Trace("l 18446744073709551615\n"));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].id, 18446744073709551615u);
+}
+
+TEST(ReaderNumbers, SizeAboveTheLimit) {
+  EXPECT_EQ(kMaxTraceSize, std::uint64_t{1} << 32);
+  EXPECT_TRUE(FailsAt(Trace("a 1 4294967297 0\n"), 2, 5,
+                      "expected SIZE in bytes of at most 4294967296, found '4294967297'"));
+  EXPECT_TRUE(FailsAt(Trace("b 1 4294967297 unsafe\n"), 2, 5,
+                      "expected SIZE in bytes of at most 4294967296"));
+  EXPECT_TRUE(
+      FailsAt(Trace("m 1 4294967297\n"), 2, 5, "expected SIZE in bytes of at most 4294967296"));
+  EXPECT_TRUE(
+      FailsAt(Trace("x 1 4294967297\n"), 2, 5, "expected SIZE in bytes of at most 4294967296"));
+  EXPECT_TRUE(FailsAt(Trace("t 1099511627777\n"), 2, 3,
+                      "expected MICROS, a duration in microseconds of at most 1099511627776"));
+}
+
+TEST(ReaderNumbers, SizeAtTheLimitIsAccepted) {
+  const std::vector<TraceEvent> events =
+      ReadAll(Trace("a 1 4294967296 0\nt 1099511627776\nm 2 4294967296\n"));
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].size, 4294967296u);
+  EXPECT_EQ(events[1].size, 1099511627776u);
+  EXPECT_EQ(events[2].size, 4294967296u);
+}
+
+TEST(ReaderNumbers, SizeIsReadAsWrittenNotRounded) {
+  // Rounding up to 8 is the replayer's business; the event keeps the number of the trace.
+  const std::vector<TraceEvent> events = ReadAll(Trace("a 1 13 1\n"));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].size, 13u);
+  EXPECT_EQ(events[0].slots, 1u);
+}
+
+// --- Events: words and the end of the line ------------------------------------------------------
+
+TEST(ReaderEvents, TrailingJunk) {
+  EXPECT_TRUE(FailsAt(Trace("l 1 2\n"), 2, 5, "expected end of line, found '2'"));
+  EXPECT_TRUE(FailsAt(Trace("{ x\n"), 2, 3, "expected end of line, found 'x'"));
+  EXPECT_TRUE(FailsAt(Trace("w 1 0 - 3\n"), 2, 9, "expected end of line, found '3'"));
+  EXPECT_TRUE(FailsAt(Trace("g minor now\n"), 2, 9, "expected end of line, found 'now'"));
+  EXPECT_TRUE(FailsAt(Trace("a 1 16 0 0\n"), 2, 10, "expected end of line, found '0'"));
+}
+
+TEST(ReaderEvents, BadBufferApi) {
+  EXPECT_TRUE(FailsAt(Trace("b 1 100 fast\n"), 2, 9,
+                      "expected API (unsafe, alloc, slow, from or concat), found 'fast'"));
+  EXPECT_TRUE(FailsAt(Trace("b 1 100 Unsafe\n"), 2, 9, "found 'Unsafe'"));
+}
+
+TEST(ReaderEvents, BufferApis) {
+  const std::vector<TraceEvent> events =
+      ReadAll(Trace("b 1 1 unsafe\nb 2 2 alloc\nb 3 3 slow\nb 4 4 from\nb 5 5 concat\n"));
+  ASSERT_EQ(events.size(), 5u);
+  const BufferApi expected[] = {BufferApi::Unsafe, BufferApi::Alloc, BufferApi::Slow,
+                                BufferApi::From, BufferApi::Concat};
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(events[i].op, Op::Buffer);
+    EXPECT_EQ(events[i].id, i + 1);
+    EXPECT_EQ(events[i].size, i + 1);
+    EXPECT_EQ(events[i].api, expected[i]) << i;
+  }
+  EXPECT_STREQ(BufferApiName(BufferApi::Concat), "concat");
+}
+
+TEST(ReaderEvents, BadGcArgument) {
+  EXPECT_TRUE(FailsAt(Trace("g full\n"), 2, 3, "expected 'minor' or 'major', found 'full'"));
+  EXPECT_TRUE(FailsAt(Trace("g 1\n"), 2, 3, "expected 'minor' or 'major', found '1'"));
+  const std::vector<TraceEvent> events = ReadAll(Trace("g minor\ng major\n"));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].op, Op::Gc);
+  EXPECT_FALSE(events[0].major);
+  EXPECT_TRUE(events[1].major);
+}
+
+TEST(ReaderEvents, WriteOfNull) {
+  const std::vector<TraceEvent> events = ReadAll(Trace("w 4 2 -\nw 4 3 9\n"));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(events[0].null_target);
+  EXPECT_EQ(events[0].id, 4u);
+  EXPECT_EQ(events[0].size, 2u);
+  EXPECT_EQ(events[0].column[3], 7u);
+  EXPECT_FALSE(events[1].null_target);
+  EXPECT_EQ(events[1].target, 9u);
+}
+
+// --- Layout: columns, comments, blank lines, line endings ---------------------------------------
+
+TEST(ReaderLayout, EventsRememberLineAndColumns) {
+  const std::vector<TraceEvent> events = ReadAll(Trace("  a  12\t16 0\n"));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].line, 2u);
+  EXPECT_EQ(events[0].column[0], 3u);
+  EXPECT_EQ(events[0].column[1], 6u);
+  EXPECT_EQ(events[0].column[2], 9u);
+  EXPECT_EQ(events[0].column[3], 12u);
+}
+
+TEST(ReaderLayout, CommentsAndBlankLinesAreSkippedButCounted) {
+  const std::string text =
+      "# leading comment\n"
+      "\n"
+      "heaplab-trace 1 seed=3\n"  // line 3
+      "# a comment line\n"
+      "   # an indented comment\n"
+      "\n"
+      "  \t \n"
+      "a 1 16 1   # a trailing comment\n"  // line 8
+      "{\n"                                // line 9
+      "a 2 8 0#glued\n";                   // line 10: '#' inside a token is not a comment
+  std::istringstream in(text);
+  TraceReader reader(in, kFile);
+  EXPECT_EQ(reader.metadata().at("seed"), "3");
+  TraceEvent e;
+  ASSERT_TRUE(reader.Next(e));
+  EXPECT_EQ(e.op, Op::Allocate);
+  EXPECT_EQ(e.line, 8u);
+  EXPECT_EQ(e.slots, 1u);
+  ASSERT_TRUE(reader.Next(e));
+  EXPECT_EQ(e.op, Op::Open);
+  EXPECT_EQ(e.line, 9u);
+  EXPECT_TRUE(FailsAt(
+      text, 10, 7, "expected SLOTS, a slot count (an unsigned decimal integer), found '0#glued'"));
+}
+
+TEST(ReaderLayout, ErrorLineCountsCommentsAndBlankLines) {
+  EXPECT_TRUE(FailsAt("# c\n\nheaplab-trace 1\n# c\n\nl 1\n\n   # c\nq\n", 9, 1, "found 'q'"));
+}
+
+TEST(ReaderLayout, CrlfLineEndingsAreAccepted) {
+  const std::vector<TraceEvent> events =
+      ReadAll("heaplab-trace 1 seed=1\r\n# comment\r\n\r\na 1 16 1\r\n{\r\nw 1 0 -\r\n}\r\n");
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[0].op, Op::Allocate);
+  EXPECT_EQ(events[0].slots, 1u);
+  EXPECT_EQ(events[0].line, 4u);
+  EXPECT_EQ(events[1].op, Op::Open);
+  EXPECT_EQ(events[2].op, Op::Write);
+  EXPECT_TRUE(events[2].null_target);
+  EXPECT_EQ(events[3].op, Op::Close);
+  EXPECT_EQ(events[3].line, 7u);
+}
+
+TEST(ReaderLayout, CrlfDoesNotShiftColumns) {
+  // The '\r' is not part of the line: the end of "a 1 16" is column 7, as without it.
+  EXPECT_TRUE(FailsAt("heaplab-trace 1\r\na 1 16\r\n", 2, 7, "found end of line"));
+  EXPECT_TRUE(FailsAt("heaplab-trace 2\r\n", 1, 15, "unsupported trace version '2'"));
+}
+
+TEST(ReaderLayout, LastLineWithoutNewline) {
+  const std::vector<TraceEvent> events = ReadAll("heaplab-trace 1\nl 3");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].id, 3u);
+}
+
+// --- Round trip ---------------------------------------------------------------------------------
+
+TraceEvent Make(Op op, Id id = 0, std::uint64_t size = 0, std::uint64_t slots = 0) {
+  TraceEvent e;
+  e.op = op;
+  e.id = id;
+  e.size = size;
+  e.slots = slots;
+  return e;
+}
+
+TEST(ReaderRoundTrip, WriterOutputReadsBackIntoTheSameEvents) {
+  std::vector<TraceEvent> events;
+  events.push_back(Make(Op::Allocate, 1, 24, 2));
+  events.push_back(Make(Op::Allocate, 18446744073709551615u, 4294967296u, 268435455u));
+  TraceEvent w = Make(Op::Write, 1, 1);
+  w.target = 18446744073709551615u;
+  events.push_back(w);
+  TraceEvent wn = Make(Op::Write, 1, 0);
+  wn.null_target = true;
+  events.push_back(wn);
+  events.push_back(Make(Op::Load, 7));
+  events.push_back(Make(Op::Open));
+  events.push_back(Make(Op::Close));
+  events.push_back(Make(Op::Root, 1));
+  events.push_back(Make(Op::Drop, 1));
+  for (BufferApi api :
+       {BufferApi::Unsafe, BufferApi::Alloc, BufferApi::Slow, BufferApi::From, BufferApi::Concat}) {
+    TraceEvent b = Make(Op::Buffer, 100 + static_cast<Id>(api), 4095);
+    b.api = api;
+    events.push_back(b);
+  }
+  events.push_back(Make(Op::Compute, 0, 1099511627776u));
+  TraceEvent minor = Make(Op::Gc);
+  events.push_back(minor);
+  TraceEvent major = Make(Op::Gc);
+  major.major = true;
+  events.push_back(major);
+  events.push_back(Make(Op::Malloc, 3, 100));
+  events.push_back(Make(Op::Realloc, 3, 200));
+  events.push_back(Make(Op::Free, 3));
+
+  std::ostringstream out;
+  TraceWriter writer(out, {{"scenario", "hand"}, {"seed", "7"}});
+  for (const TraceEvent& e : events)
+    writer.Put(e);
+  EXPECT_EQ(writer.events(), events.size());
+
+  const std::string text = out.str();
+  EXPECT_EQ(text.substr(0, text.find('\n')), "heaplab-trace 1 scenario=hand seed=7");
+
+  std::istringstream in(text);
+  TraceReader reader(in, kFile);
+  EXPECT_EQ(reader.metadata().at("scenario"), "hand");
+  EXPECT_EQ(reader.metadata().at("seed"), "7");
+  std::vector<TraceEvent> back;
+  TraceEvent e;
+  while (reader.Next(e))
+    back.push_back(e);
+
+  ASSERT_EQ(back.size(), events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    SCOPED_TRACE("event " + std::to_string(i) + ": " + FormatEvent(events[i]));
+    EXPECT_EQ(back[i].op, events[i].op);
+    EXPECT_EQ(back[i].id, events[i].id);
+    EXPECT_EQ(back[i].size, events[i].size);
+    EXPECT_EQ(back[i].slots, events[i].slots);
+    EXPECT_EQ(back[i].target, events[i].target);
+    EXPECT_EQ(back[i].null_target, events[i].null_target);
+    EXPECT_EQ(back[i].major, events[i].major);
+    EXPECT_EQ(back[i].api, events[i].api);
+    EXPECT_EQ(back[i].line, i + 2);  // the header is line 1
+    EXPECT_EQ(FormatEvent(back[i]), FormatEvent(events[i]));
+  }
+}
+
+TEST(ReaderRoundTrip, FormatEventLines) {
+  TraceEvent w = Make(Op::Write, 3, 1);
+  w.null_target = true;
+  EXPECT_EQ(FormatEvent(w), "w 3 1 -");
+  w.null_target = false;
+  w.target = 9;
+  EXPECT_EQ(FormatEvent(w), "w 3 1 9");
+  EXPECT_EQ(FormatEvent(Make(Op::Allocate, 5, 48, 2)), "a 5 48 2");
+  EXPECT_EQ(FormatEvent(Make(Op::Open)), "{");
+  EXPECT_EQ(FormatEvent(Make(Op::Close)), "}");
+  TraceEvent b = Make(Op::Buffer, 2, 10);
+  b.api = BufferApi::Slow;
+  EXPECT_EQ(FormatEvent(b), "b 2 10 slow");
+  TraceEvent g = Make(Op::Gc);
+  g.major = true;
+  EXPECT_EQ(FormatEvent(g), "g major");
+  EXPECT_EQ(FormatEvent(Make(Op::Compute, 0, 250)), "t 250");
+}
+
+TEST(ReaderRoundTrip, WriterWithoutMetadataWritesABareHeader) {
+  std::ostringstream out;
+  TraceWriter writer(out, {});
+  writer.Put(Make(Op::Load, 1));
+  EXPECT_EQ(out.str(), "heaplab-trace 1\nl 1\n");
+}
+
+}  // namespace
+}  // namespace heaplab
