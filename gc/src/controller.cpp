@@ -48,10 +48,26 @@ GrowingMode GcController::CurrentGrowingMode(bool reduce_memory) const {
   return GrowingMode::Default;
 }
 
+// V8 (Heap::IncrementalMarkingLimitReached) starts marking once the old generation has no more
+// room before its limit than new space could promote at once, and never below 8 MiB. heaplab
+// marks atomically, so this is where it runs the full GC.
+bool GcController::OldGenerationLimitReached() const {
+  constexpr std::size_t kActivationThreshold = 8 * MB;
+  const std::size_t size = heap_.OldGenerationSize();
+  if (size <= kActivationThreshold) return false;
+  const std::size_t limit = growing_.limit();
+  const std::size_t available = size < limit ? limit - size : 0;
+  return available <= heap_.new_space().Capacity();
+}
+
 void GcController::CollectForYoungAllocation() {
   const NewSpace& ns = heap_.new_space();
   if (!CanExpandOldGeneration(ns.Capacity() + heap_.new_lo_space().Size())) {
     Collect(Collector::MarkCompact, Reason::AllocationFailure, "scavenge might not succeed");
+  } else if (OldGenerationLimitReached()) {
+    // Still at the limit after the last full GC: V8 would be marking by now and finish at
+    // this point; heaplab runs the full GC in place of the Scavenge.
+    Collect(Collector::MarkCompact, Reason::AllocationLimit, "GC in old space requested");
   } else {
     Collect(Collector::Scavenge, Reason::AllocationFailure);
   }
@@ -67,10 +83,7 @@ void GcController::Collect(Collector collector, Reason reason, const char* colle
   Scavenge();
   tracer_.End();
   if (config_.verify_heap) Verify("after Scavenge");
-  // heaplab marks atomically: where V8 would start incremental marking, it runs the full GC.
-  if (heap_.OldGenerationSize() >= growing_.limit()) {
-    FullGc(Reason::AllocationLimit, "GC in old space requested");
-  }
+  if (OldGenerationLimitReached()) FullGc(Reason::AllocationLimit, "GC in old space requested");
 }
 
 void GcController::Scavenge() {
@@ -112,7 +125,9 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
   limit.global_limit = t.global_limit;
   tracer_.Publish(limit);
   CheckIneffectiveMarkCompact(old_size, tracer_.average_mu());
-  ResizeNewSpace(reduce);
+  // Near the heap limit (the old generation within an eighth of its maximum), new space
+  // shrinks as after a memory-reducing GC, so that promoting it all at once still fits.
+  ResizeNewSpace(reduce || ShouldOptimizeForMemoryUsage());
   tracer_.End();
 
   mark_compact_speed_.Push(static_cast<double>(e.end_object_size), e.pause_ms);
@@ -179,7 +194,8 @@ void GcController::ResizeNewSpace(bool reduce_memory) {
   bool should_grow = false;
   bool should_shrink = false;
   if (reduce_memory) {
-    should_shrink = !config_.predictable;
+    should_shrink = true;  // (V8 skips this under --predictable; heaplab's model clock is
+                           // deterministic either way)
   } else {
     should_grow = capacity < ns.MaximumCapacity() && survived_since_last_expansion_ > capacity;
     should_shrink = throughput != 0 && throughput < kLowAllocationThroughput;

@@ -53,6 +53,8 @@ class GcController {
   std::size_t OldGenerationCapacity() const;
   bool CanExpandOldGeneration(std::size_t bytes) const;
   bool ShouldOptimizeForMemoryUsage() const;
+  // The old generation is close enough to its limit to need a full GC.
+  bool OldGenerationLimitReached() const;
 
  private:
   void Scavenge();

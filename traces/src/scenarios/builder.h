@@ -4,6 +4,7 @@
 #pragma once
 
 #include <random>
+#include <vector>
 
 #include "traces/event.h"
 
@@ -75,6 +76,48 @@ class TraceBuilder {
   TraceSink& sink_;
   std::mt19937_64 rng_;
   Id next_id_ = 1;
+};
+
+}  // namespace heaplab
+
+namespace heaplab {
+
+// A growable array of references for generators, as a JS array or Map's backing store: a
+// directory object (a global root) whose slots hold segments of kSegmentSlots slots each.
+// Segments are 8 KiB (header plus 1023 slots), a size that divides a page.
+class TraceTable {
+ public:
+  static constexpr std::uint64_t kSegmentSlots = 1023;
+  static constexpr std::uint64_t kSegmentSize = 8 * (kSegmentSlots + 1);
+
+  // Allocates the directory, able to hold `capacity` entries, and roots it.
+  TraceTable(TraceBuilder& b, std::uint64_t capacity) : b_(b) {
+    const std::uint64_t segments = (capacity + kSegmentSlots - 1) / kSegmentSlots;
+    dir_ = b_.Allocate(8 * (segments + 1), segments);
+    b_.Root(dir_);
+    segments_.reserve(segments);
+  }
+  Id dir() const { return dir_; }
+
+  // table[index] = value (value 0 stores null); adds segments as needed.
+  void Set(std::uint64_t index, Id value) {
+    const std::uint64_t seg = index / kSegmentSlots;
+    while (segments_.size() <= seg) {
+      const Id s = b_.Allocate(kSegmentSize, kSegmentSlots);
+      b_.Write(dir_, segments_.size(), s);
+      segments_.push_back(s);
+    }
+    if (value == 0) {
+      b_.WriteNull(segments_[seg], index % kSegmentSlots);
+    } else {
+      b_.Write(segments_[seg], index % kSegmentSlots, value);
+    }
+  }
+
+ private:
+  TraceBuilder& b_;
+  Id dir_ = 0;
+  std::vector<Id> segments_;
 };
 
 }  // namespace heaplab

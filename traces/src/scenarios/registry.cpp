@@ -19,6 +19,36 @@ const std::vector<Scenario>& Scenarios() {
         {"size", 48, "bytes per object"},
         {"long", 8, "Scavenges the long-lived cohort survives"}},
        GenerateSurvivors},
+      {"leak-cache",
+       "a cache that never evicts: the old generation grows to the heap limit",
+       {{"entries", 400000, "entries stored (about 230 bytes each)"},
+        {"value", 160, "bytes per cached value"}},
+       GenerateLeakCache},
+      {"lru-cache",
+       "a bounded cache that evicts its oldest entry: old space settles at a steady size",
+       {{"capacity", 100000, "entries the cache holds"},
+        {"ops", 2000000, "inserts"},
+        {"value", 160, "bytes per cached value"},
+        {"garbage", 3, "short-lived objects per insert (keys, lookups)"}},
+       GenerateLruCache},
+      {"slow-queue",
+       "a producer faster than its consumer: the backlog is promoted and grows",
+       {{"ticks", 300000, "ticks of the event loop"},
+        {"produce", 3, "messages enqueued per tick"},
+        {"consume", 2, "messages dequeued per tick"}},
+       GenerateSlowQueue},
+      {"fragmentation",
+       "long-lived survivors scattered among garbage in old space, then a full GC",
+       {{"nodes", 200000, "list nodes per round"},
+        {"keep_every", 10, "one node in this many survives"},
+        {"rounds", 1, "rounds, each ending with a full GC"}},
+       GenerateFragmentation},
+      {"closure-retention",
+       "kept closures retain scopes that hold large objects",
+       {{"iterations", 300, "closures created and kept"},
+        {"big", 262144, "bytes of the large object in each scope"},
+        {"fixed", 0, "1: the scope drops the large object before the closure is made"}},
+       GenerateClosureRetention},
   };
   return all;
 }
@@ -47,15 +77,18 @@ namespace heaplab {
 void GenerateScenario(const Scenario& s, ScenarioOptions options, TraceSink& sink) {
   for (const auto& [name, value] : options.params) {
     bool known = false;
-    for (const ScenarioParam& p : s.params) known = known || p.name == name;
+    for (const ScenarioParam& p : s.params)
+      known = known || p.name == name;
     if (!known) {
       std::string names;
-      for (const ScenarioParam& p : s.params) names += (names.empty() ? "" : ", ") + p.name;
+      for (const ScenarioParam& p : s.params)
+        names += (names.empty() ? "" : ", ") + p.name;
       throw std::invalid_argument("scenario '" + s.name + "' has no parameter '" + name +
                                   "' (it has: " + names + ")");
     }
   }
-  for (const ScenarioParam& p : s.params) options.params.emplace(p.name, p.default_value);
+  for (const ScenarioParam& p : s.params)
+    options.params.emplace(p.name, p.default_value);
   s.generate(options, sink);
 }
 

@@ -8,5 +8,10 @@ namespace heaplab {
 
 void GenerateChurn(const ScenarioOptions& o, TraceSink& sink);
 void GenerateSurvivors(const ScenarioOptions& o, TraceSink& sink);
+void GenerateLeakCache(const ScenarioOptions& o, TraceSink& sink);
+void GenerateLruCache(const ScenarioOptions& o, TraceSink& sink);
+void GenerateSlowQueue(const ScenarioOptions& o, TraceSink& sink);
+void GenerateFragmentation(const ScenarioOptions& o, TraceSink& sink);
+void GenerateClosureRetention(const ScenarioOptions& o, TraceSink& sink);
 
 }  // namespace heaplab

@@ -1,0 +1,28 @@
+// leak-cache: a cache that never evicts (fixtures/node20/leaky_cache.js). Every request
+// stores an entry (key, value with a payload) in a global table and leaves a little garbage;
+// nothing is ever removed, so the old generation grows until the heap limit:
+// `--max-old-space-size=64` ends in V8's out-of-memory report.
+#include "scenarios/registry.h"
+
+namespace heaplab {
+
+void GenerateLeakCache(const ScenarioOptions& o, TraceSink& sink) {
+  TraceBuilder b(sink, o.seed);
+  const std::uint64_t entries = o.params.at("entries");
+  const std::uint64_t value_size = o.params.at("value");
+  TraceTable cache(b, entries);
+  for (std::uint64_t i = 0; i < entries; ++i) {
+    b.Open();
+    const Id key = b.Allocate(b.Uniform(24, 40), 0);
+    const Id value = b.Allocate(value_size, 0);
+    const Id entry = b.Allocate(40, 2);
+    b.Write(entry, 0, key);
+    b.Write(entry, 1, value);
+    cache.Set(i, entry);
+    b.Allocate(b.Uniform(48, 96), 0);  // a temporary string, garbage at once
+    b.Compute(1);
+    b.Close();
+  }
+}
+
+}  // namespace heaplab

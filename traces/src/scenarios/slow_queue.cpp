@@ -1,0 +1,51 @@
+// slow-queue: a producer faster than its consumer (fixtures/node20/slow_queue.js). Each tick
+// enqueues `produce` messages and dequeues `consume`; the backlog grows by the difference and
+// queued messages live long enough to be promoted.
+#include <deque>
+
+#include "scenarios/registry.h"
+
+namespace heaplab {
+
+void GenerateSlowQueue(const ScenarioOptions& o, TraceSink& sink) {
+  TraceBuilder b(sink, o.seed);
+  const std::uint64_t ticks = o.params.at("ticks");
+  const std::uint64_t produce = o.params.at("produce");
+  const std::uint64_t consume = o.params.at("consume");
+  // The queue object holds the head (slot 0) and the tail (slot 1) of a linked list.
+  const Id queue = b.Allocate(24, 2);
+  b.Root(queue);
+  std::deque<Id> backlog;
+  for (std::uint64_t t = 0; t < ticks; ++t) {
+    b.Open();
+    for (std::uint64_t p = 0; p < produce; ++p) {
+      const Id body = b.Allocate(b.Uniform(32, 64), 0);
+      const Id data = b.Allocate(40, 0);
+      const Id msg = b.Allocate(40, 3);  // next, body, data
+      b.Write(msg, 1, body);
+      b.Write(msg, 2, data);
+      if (backlog.empty()) {
+        b.Write(queue, 0, msg);
+      } else {
+        b.Write(backlog.back(), 0, msg);
+      }
+      b.Write(queue, 1, msg);
+      backlog.push_back(msg);
+    }
+    for (std::uint64_t c = 0; c < consume && !backlog.empty(); ++c) {
+      const Id msg = backlog.front();
+      backlog.pop_front();
+      b.Load(msg);  // the consumer reads it
+      if (backlog.empty()) {
+        b.WriteNull(queue, 0);
+        b.WriteNull(queue, 1);
+      } else {
+        b.Write(queue, 0, backlog.front());
+      }
+    }
+    b.Compute(2);
+    b.Close();
+  }
+}
+
+}  // namespace heaplab
