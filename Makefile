@@ -36,7 +36,7 @@ bench: build
 asan: deps
 	@cmake --preset asan-ubsan >/dev/null
 	@cmake --build build/asan-ubsan -j $(JOBS)
-	ctest --test-dir build/asan-ubsan --output-on-failure -j $(JOBS) -L sanitize
+	ctest --test-dir build/asan-ubsan --output-on-failure -j $(JOBS) -L 'unit|oracle'
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i

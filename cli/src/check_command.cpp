@@ -26,10 +26,17 @@ Action AddCheckCommand(CLI::App& app) {
   AddGcFlags(*check, args->gc);
   return [args] {
     Session session(args->gc.ToConfig());
-    if (args->trace == "-") {
-      session.ReplayStream(std::cin, "<stdin>");
-    } else {
-      session.ReplayFile(args->trace);
+    try {
+      if (args->trace == "-") {
+        session.ReplayStream(std::cin, "<stdin>");
+      } else {
+        session.ReplayFile(args->trace);
+      }
+    } catch (const OutOfMemory& oom) {
+      // A well-formed trace that needs more heap than these flags give: say so, as run would.
+      std::cerr << "heaplab: " << args->trace << ": runs out of memory after "
+                << session.replayer().events() << " events: " << oom.what() << "\n";
+      return kExitOutOfMemory;
     }
     std::cout << args->trace << ": ok, " << session.replayer().events() << " events, "
               << session.replayer().objects() << " objects, "

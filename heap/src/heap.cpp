@@ -39,6 +39,9 @@ Heap::Heap(const HeapConfig& config)
 Address Heap::Allocate(std::size_t size, std::uint64_t slots, Kind kind, Generation where) {
   Address a = 0;
   if (size > kMaxRegularObjectSize) {
+    // An object the old generation could never hold is refused outright; the collector then
+    // runs out of memory as V8 does.
+    if (size > config_.max_old_space_size) return 0;
     if (where == Generation::Young) {
       // V8: the young large-object space holds at most a semispace's worth, but its first
       // object always fits.

@@ -148,6 +148,44 @@ else
   fail "--max-semi-space-size=1 gave $small_count Scavenges, default $default_count (want >= 3x)"
 fi
 
+# --- the old generation ----------------------------------------------------------------------
+
+# A cache that never evicts, under a 64 MiB limit: V8's out-of-memory report and status 134.
+capture "$HEAPLAB" run --scenario leak-cache --max-old-space-size=64 --trace-gc --predictable
+if [[ $status -eq 134 ]] && grep -q '^<--- Last few GCs --->$' "$TMP/err" &&
+  grep -q '^FATAL ERROR: .* Allocation failed - JavaScript heap out of memory$' "$TMP/err" &&
+  ! grep -qi 'terminate\|exception\|what()' "$TMP/err" &&
+  grep -q 'ms: Mark-Compact' "$TMP/out"; then
+  pass "leak-cache at 64 MiB ends in V8's OOM report with status 134"
+else
+  fail "leak-cache --max-old-space-size=64: exit $status, stderr '$(tail -3 "$TMP/err")'"
+fi
+
+capture "$HEAPLAB" run --scenario leak-cache --param entries=100000 --predictable --no-summary
+if [[ $status -eq 0 ]]; then
+  pass "leak-cache completes with the default limit"
+else
+  fail "leak-cache with the default limit: exit $status"
+fi
+
+# Fragmentation: evacuation releases the pages that sweeping alone keeps.
+old_committed() {
+  grep 'Old space,' "$1" | tail -1 | sed 's/.*committed: *\([0-9]*\) KB/\1/'
+}
+for mode in none evacuate slide; do
+  "$HEAPLAB" run --scenario fragmentation --param nodes=60000 --compaction=$mode --trace-gc \
+    --trace-gc-verbose --predictable --verify-heap >"$TMP/frag-$mode" 2>&1 ||
+    fail "fragmentation --compaction=$mode: exit $?"
+done
+none_kb="$(old_committed "$TMP/frag-none")"
+evacuate_kb="$(old_committed "$TMP/frag-evacuate")"
+slide_kb="$(old_committed "$TMP/frag-slide")"
+if [[ -n $none_kb && -n $evacuate_kb && $evacuate_kb -lt $none_kb && $slide_kb -lt $none_kb ]]; then
+  pass "fragmentation: old space committed ${none_kb} KB swept, ${evacuate_kb} KB evacuated, ${slide_kb} KB slid"
+else
+  fail "fragmentation: none=${none_kb} evacuate=${evacuate_kb} slide=${slide_kb} (KB)"
+fi
+
 # ----------------------------------------------------------------------------------------------
 
 if [[ $failures -ne 0 ]]; then

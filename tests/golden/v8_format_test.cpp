@@ -148,3 +148,31 @@ TEST(V8Format, NvpMarkCompactFieldsMatchNodesNamesAndOrder) {
 
 }  // namespace
 }  // namespace heaplab
+
+namespace heaplab {
+namespace {
+
+// --trace-gc-verbose: the [HeapController] lines of a full GC, against Node's.
+TEST(V8Format, HeapControllerLinesMatchNodesFormat) {
+  std::ostringstream out;
+  TraceGcPrinter::Options options;
+  options.verbose = true;
+  TraceGcPrinter printer(out, LogPrefix{11228, 0x3a838cb0}, options);
+  HeapEvent e{HeapEventKind::LimitChange, 676.0, 721462 * 1024, 0};
+  e.factor = 4.0;
+  e.limit_factor = 4.0;
+  e.gc_speed = 826716;
+  e.mutator_speed = 353333;
+  e.old_size = 176338 * 1024;
+  e.global_limit = 721462 * 1024;
+  printer.OnHeapEvent(e);
+  std::string expected;
+  for (const std::string& line : Lines("tests/data/node20/leaky_cache_verbose.log")) {
+    if (line.find("  676 ms: [") != std::string::npos) expected += line + "\n";
+  }
+  ASSERT_FALSE(expected.empty());
+  EXPECT_EQ(out.str(), expected);
+}
+
+}  // namespace
+}  // namespace heaplab

@@ -1,0 +1,172 @@
+// White-box tests of the full GC: what dies, what is promoted, what moves, and what each
+// compaction mode leaves behind.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "test_heap.h"
+
+namespace heaplab::test {
+namespace {
+
+GcConfig WithCompaction(Compaction c) {
+  GcConfig config = SmallConfig(1, 1);
+  config.compaction = c;
+  return config;
+}
+
+TEST(MarkCompact, FreesUnreachableObjectsYoungAndOld) {
+  auto s = ReplayText(SmallConfig(),
+                      "heaplab-trace 1\na 1 64 1\nr 1\n{\na 2 64 0\nw 1 0 2\na 3 64 0\n}\n"
+                      "g minor\ng minor\nw 1 0 -\n{\na 4 64 0\n}\ng major\n");
+  EXPECT_EQ(s->heap().ids().StateOf(1), IdTable::State::Live);
+  EXPECT_EQ(s->heap().ids().StateOf(2), IdTable::State::Freed) << "old and unreachable";
+  EXPECT_EQ(s->heap().ids().StateOf(3), IdTable::State::Freed);
+  EXPECT_EQ(s->heap().ids().StateOf(4), IdTable::State::Freed) << "young and unreachable";
+  EXPECT_EQ(s->tracer().current().collector, Collector::MarkCompact);
+}
+
+TEST(MarkCompact, EmptiesNewSpaceByPromotingEveryLiveYoungObject) {
+  auto s = ReplayText(SmallConfig(), "heaplab-trace 1\na 1 64 1\na 2 48 0\nw 1 0 2\ng major\n");
+  Heap& heap = s->heap();
+  EXPECT_EQ(heap.new_space().Size(), 0u);
+  EXPECT_EQ(heap.ids().YoungCount(), 0u);
+  const Address a1 = AddressOf(*s, 1);
+  EXPECT_FALSE(heap.InYoung(a1));
+  EXPECT_EQ(*HeapObject(a1).slot(0), AddressOf(*s, 2));
+  EXPECT_EQ(s->tracer().current().promoted, 112u);
+  EXPECT_EQ(heap.remembered_set().ChunkCount(), 0u) << "no old-to-new slot can be left";
+}
+
+TEST(MarkCompact, FreesDeadLargeObjectsAndPromotesLiveYoungOnes) {
+  auto s = ReplayText(SmallConfig(),
+                      "heaplab-trace 1\na 1 300000 0\nr 1\n{\na 2 300000 0\n}\ng minor\n"
+                      "a 3 200000 0\nr 3\n{\na 4 200000 0\n}\ng major\n");
+  Heap& heap = s->heap();
+  EXPECT_EQ(heap.ids().StateOf(2), IdTable::State::Freed);
+  EXPECT_EQ(heap.ids().StateOf(4), IdTable::State::Freed);
+  EXPECT_EQ(heap.lo_space().ObjectCount(), 2u);
+  EXPECT_EQ(heap.new_lo_space().ObjectCount(), 0u);
+  EXPECT_EQ(heap.ChunkOf(AddressOf(*s, 3))->owner(), SpaceId::LargeObjectSpace);
+}
+
+// A fragmented old space: the fragmentation scenario, small.
+std::unique_ptr<Session> Fragmented(Compaction c) {
+  auto s = std::make_unique<Session>(WithCompaction(c));
+  ScenarioOptions o;
+  o.params = {{"nodes", 60000}, {"keep_every", 10}};
+  s->ReplayScenario(*FindScenario("fragmentation"), o);
+  return s;
+}
+
+TEST(MarkCompact, EvacuationReleasesFragmentedPagesThatSweepingKeeps) {
+  auto none = Fragmented(Compaction::None);
+  auto evacuate = Fragmented(Compaction::Evacuate);
+  const std::size_t kept = none->heap().old_space().pages().size();
+  const std::size_t compacted = evacuate->heap().old_space().pages().size();
+  EXPECT_LT(compacted * 4, kept) << kept << " pages swept, " << compacted << " evacuated";
+  EXPECT_EQ(none->heap().old_space().Size(), evacuate->heap().old_space().Size())
+      << "the same live bytes either way";
+  EXPECT_GT(evacuate->tracer().current().evacuated_pages, 0u);
+  EXPECT_GT(evacuate->tracer().current().compacted, 0u);
+  EXPECT_EQ(none->tracer().current().compacted, 0u);
+}
+
+// Free bytes (fillers) below the end of the last live object of old space.
+std::size_t FreeBytesBelowTop(Heap& heap, std::size_t* pages) {
+  std::vector<Page*> sorted = heap.old_space().pages();
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Page* a, const Page* b) { return a->start() < b->start(); });
+  std::size_t free_bytes = 0;
+  std::size_t pending = 0;  // fillers not yet known to lie below a live object
+  for (const Page* page : sorted) {
+    for (Address a = page->start(); a < page->end();) {
+      HeapObject obj(a);
+      if (obj.kind() == Kind::Filler) {
+        pending += obj.size();
+      } else {
+        free_bytes += pending;
+        pending = 0;
+      }
+      a += obj.size();
+    }
+  }
+  *pages = sorted.size();
+  return free_bytes;
+}
+
+TEST(MarkCompact, SlidingLeavesNoFreeBytesBelowTheTopOfOldSpace) {
+  auto slide = Fragmented(Compaction::Slide);
+  std::size_t pages = 0;
+  EXPECT_EQ(FreeBytesBelowTop(slide->heap(), &pages), 0u);
+  EXPECT_EQ(pages, (slide->heap().old_space().Size() + kPageSize - 1) / kPageSize);
+  auto none = Fragmented(Compaction::None);
+  EXPECT_GT(FreeBytesBelowTop(none->heap(), &pages), 1 * MB) << "the check can fail";
+}
+
+TEST(MarkCompact, SlidingKeepsTheAddressOrderOfObjects) {
+  // 3000 promoted objects in a list; every other one is unlinked; slide.
+  std::string t = "heaplab-trace 1\na 1 64 1\nr 1\n{\n";
+  for (int i = 2; i <= 3000; ++i) {
+    t += "a " + std::to_string(i) + " " + std::to_string(32 + 8 * (i % 20)) + " 1\nw " +
+         std::to_string(i - 1) + " 0 " + std::to_string(i) + "\n";
+  }
+  t += "}\ng minor\ng minor\n";
+  for (int i = 1; i + 2 <= 3000; i += 2) {
+    t += "w " + std::to_string(i) + " 0 " + std::to_string(i + 2) + "\n";
+  }
+  auto s = ReplayText(WithCompaction(Compaction::Slide), t);
+  Heap& heap = s->heap();
+  auto order = [&] {
+    std::vector<std::pair<Address, Id>> v;
+    heap.ids().ForEachLive([&](Id id, Address a) { v.emplace_back(a, id); });
+    std::sort(v.begin(), v.end());
+    std::vector<Id> ids;
+    for (const auto& [a, id] : v)
+      ids.push_back(id);
+    return ids;
+  };
+  const std::vector<Id> before = order();
+  ASSERT_EQ(before.size(), 3000u);
+  s->mutator().RequestGc(Generation::Old);
+  const std::vector<Id> after = order();
+  ASSERT_EQ(after.size(), 1501u);  // the odd ids, and 3000 after 2999
+  std::vector<Id> expected;
+  for (Id id : before)
+    if (id % 2 == 1 || id == 3000) expected.push_back(id);
+  EXPECT_EQ(after, expected);
+  EXPECT_GT(s->tracer().current().compacted, 0u);
+}
+
+TEST(MarkCompact, FullGcsNearTheLimitReduceMemory) {
+  GcConfig config = SmallConfig(1, 1);
+  config.heap.max_old_space_size = 16 * MB;
+  // Fill old space with live 128 KiB objects: two to a page.
+  std::string t = "heaplab-trace 1\n";
+  for (int i = 1; i <= 118; ++i)
+    t += "a " + std::to_string(i) + " 131072 0\n";
+  t += "g major\ng major\n";  // the second starts with everything old
+  Session s(config);
+  struct Reduce : GcObserver {
+    void OnGc(const GcEvent& e) override {
+      if (e.collector != Collector::MarkCompact) return;
+      const std::size_t old_committed =
+          e.before[static_cast<int>(SpaceId::OldSpace)].committed +
+          e.before[static_cast<int>(SpaceId::LargeObjectSpace)].committed;
+      // V8: reduce when the old generation cannot grow by an eighth of its maximum.
+      EXPECT_EQ(e.reduce_memory, old_committed + 2 * MB > 16 * MB) << "GC #" << e.number;
+      reduced += e.reduce_memory ? 1 : 0;
+      ++full;
+    }
+    int reduced = 0;
+    int full = 0;
+  } observer;
+  s.tracer().AddObserver(&observer);
+  std::istringstream in(t);
+  s.ReplayStream(in, "reduce");
+  EXPECT_GE(observer.full, 2);
+  EXPECT_GE(observer.reduced, 1);
+}
+
+}  // namespace
+}  // namespace heaplab::test
