@@ -26,7 +26,8 @@ const std::set<std::string> kSeedIndependent = {"survivors"};
 // parameters a scenario has are passed.
 ScenarioOptions SmallOptions(const Scenario& s, std::uint64_t seed) {
   static const std::map<std::string, std::uint64_t> kSmall = {
-      {"requests", 2000}, {"rounds", 10}, {"cohort", 200}};
+      {"requests", 2000}, {"rounds", 10},  {"cohort", 200}, {"entries", 5000}, {"capacity", 1000},
+      {"ops", 10000},     {"ticks", 3000}, {"nodes", 5000}, {"iterations", 20}};
   ScenarioOptions o;
   o.seed = seed;
   for (const ScenarioParam& p : s.params) {
