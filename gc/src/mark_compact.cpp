@@ -44,12 +44,16 @@ void MarkCompact::SweepOldSpace(const std::vector<Chunk*>& candidates) {
     }
     std::size_t live = 0;
     Address free_start = 0;
+    auto free = [&](Address start, Address end) {
+      space.AddFree(start, end - start);
+      heap_.remembered_set().RemoveRange(page, start, end);
+    };
     for (Address a = page->start(); a < page->end();) {
       HeapObject obj(a);
       const std::size_t size = obj.size();
       ++visited;
       if (obj.kind() != Kind::Filler && IsMarked(a)) {
-        if (free_start != 0) space.AddFree(free_start, a - free_start);
+        if (free_start != 0) free(free_start, a);
         free_start = 0;
         live += size;
       } else if (free_start == 0) {
@@ -57,7 +61,7 @@ void MarkCompact::SweepOldSpace(const std::vector<Chunk*>& candidates) {
       }
       a += size;
     }
-    if (free_start != 0) space.AddFree(free_start, page->end() - free_start);
+    if (free_start != 0) free(free_start, page->end());
     page->allocated_bytes = live;
     live_total += live;
   }
@@ -99,7 +103,7 @@ void MarkCompact::EvacuateYoung() {
     HeapObject obj(a);
     const std::size_t size = obj.size();
     if (IsMarked(a)) {
-      Promote(obj);
+      promoted_.push_back(Promote(obj));
       e.promoted += size;
       ++e.objects_promoted;
     }
@@ -112,6 +116,7 @@ void MarkCompact::EvacuateYoung() {
       e.promoted += c->size();
       ++e.objects_promoted;
       heap_.lo_space().TakeFrom(young, c);
+      promoted_.push_back(c->start());
     } else {
       heap_.remembered_set().RemoveChunk(c);
       young.Free(c);
@@ -123,16 +128,13 @@ void MarkCompact::EvacuateCandidates(const std::vector<Chunk*>& candidates) {
   Tracer::Scope scope(tracer_, Phase::Evacuate);
   std::size_t objects = 0;
   for (Chunk* page : candidates) {
-    for (Address a = page->start(); a < page->end();) {
-      HeapObject obj(a);
-      const std::size_t size = obj.size();
-      if (obj.kind() != Kind::Filler && IsMarked(a)) {
-        Promote(obj);
-        moved_bytes_ += size;
-        ++objects;
-      }
-      a += size;
-    }
+    // The mark bitmap lists the live objects; dead ones are never read.
+    page->marks().ForEachSet([&](std::size_t i) {
+      HeapObject obj(page->WordAddress(i));
+      moved_bytes_ += obj.size();
+      ++objects;
+      promoted_.push_back(Promote(obj));
+    });
   }
   evacuated_pages_ = candidates.size();
   clock_.Charge(Work::MovedObject, static_cast<double>(objects));
@@ -164,7 +166,12 @@ void MarkCompact::UpdatePointers() {
   };
   heap_.IterateRoots([&](Address* slot) { *slot = Forward(*slot); });
   heap_.ids().UpdateAll([this](Address a) { return Forward(a); }, [](Address) { return false; });
-  if (slide_from_.empty()) {
+  if (!slide_from_.empty()) {
+    for (Address a : slide_from_)
+      update(HeapObject(a));
+    for (const Chunk* c : heap_.lo_space().chunks())
+      update(HeapObject(c->start()));
+  } else if (any_candidates_) {
     for (const Page* page : heap_.old_space().pages()) {
       if (page->Is(kEvacuationCandidate)) continue;
       for (Address a = page->start(); a < page->end();) {
@@ -173,12 +180,20 @@ void MarkCompact::UpdatePointers() {
         a += obj.size();
       }
     }
+    for (const Chunk* c : heap_.lo_space().chunks())
+      update(HeapObject(c->start()));
   } else {
-    for (Address a : slide_from_)
+    // Only young objects moved. The old objects that pointed at them are exactly the recorded
+    // slots of the remembered set (its invariant; the sweeper dropped the slots of the dead),
+    // and the promoted copies still hold their young references.
+    heap_.remembered_set().Iterate([&](Address* slot) {
+      *slot = Forward(*slot);
+      ++slots;
+      return RememberedSet::Keep::No;
+    });
+    for (Address a : promoted_)
       update(HeapObject(a));
   }
-  for (const Chunk* c : heap_.lo_space().chunks())
-    update(HeapObject(c->start()));
   clock_.Charge(Work::UpdatedSlot, static_cast<double>(slots));
 }
 
@@ -267,6 +282,7 @@ void MarkCompact::Finish(const std::vector<Chunk*>& candidates) {
 void MarkCompact::Run(const EvacuationPolicy& policy) {
   evacuated_pages_ = 0;
   moved_bytes_ = 0;
+  promoted_.clear();
   heap_.old_space().FreeLab();
   Mark();
   ClearDeadIds();
@@ -276,6 +292,7 @@ void MarkCompact::Run(const EvacuationPolicy& policy) {
     for (Chunk* page : candidates)
       page->Set(kEvacuationCandidate);
   }
+  any_candidates_ = !candidates.empty();
   SweepLargeObjects();
   if (compaction_ == Compaction::Slide) {
     EvacuateYoung();

@@ -66,6 +66,8 @@ class MarkCompact {
   Marker marker_;
   std::size_t evacuated_pages_ = 0;
   std::size_t moved_bytes_ = 0;
+  std::vector<Address> promoted_;  // objects moved this GC (at their new addresses)
+  bool any_candidates_ = false;
   // Slide mode: live old objects in address order and where each goes.
   std::vector<Address> slide_from_;
   std::vector<Address> slide_to_;

@@ -31,7 +31,19 @@ class ChunkBitmap {
   void Set(std::size_t i) { words_[i / 64] |= std::uint64_t{1} << (i % 64); }
   void Clear(std::size_t i) { words_[i / 64] &= ~(std::uint64_t{1} << (i % 64)); }
   void ClearAll() {
-    for (std::size_t w = 0; w < words_count_; ++w) words_[w] = 0;
+    for (std::size_t w = 0; w < words_count_; ++w)
+      words_[w] = 0;
+  }
+  // Clears bits [begin, end).
+  void ClearRange(std::size_t begin, std::size_t end) {
+    while (begin < end && begin % 64 != 0)
+      Clear(begin++);
+    while (begin + 64 <= end) {
+      words_[begin / 64] = 0;
+      begin += 64;
+    }
+    while (begin < end)
+      Clear(begin++);
   }
   bool Empty() const {
     for (std::size_t w = 0; w < words_count_; ++w)
@@ -40,7 +52,8 @@ class ChunkBitmap {
   }
   std::size_t Count() const {
     std::size_t n = 0;
-    for (std::size_t w = 0; w < words_count_; ++w) n += std::popcount(words_[w]);
+    for (std::size_t w = 0; w < words_count_; ++w)
+      n += std::popcount(words_[w]);
     return n;
   }
 

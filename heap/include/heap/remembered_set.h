@@ -61,6 +61,13 @@ class RememberedSet {
     chunks_.swap(kept);
   }
 
+  // Forgets the slots in [start, end) of one chunk: the sweeper calls it for memory it frees,
+  // so that only slots of live objects stay recorded.
+  void RemoveRange(Chunk* chunk, Address start, Address end) {
+    if (!chunk->slot_set().allocated()) return;
+    chunk->slot_set().ClearRange(chunk->WordIndex(start), chunk->WordIndex(end));
+  }
+
   // Forgets a chunk that is about to be released or whose slots are rebuilt.
   void RemoveChunk(Chunk* chunk);
   void Clear();
