@@ -14,7 +14,7 @@ void AddGcFlags(CLI::App& app, GcFlags& f) {
       ->check(CLI::Range(1.0, 16.0));
   app.add_option("--max-old-space-size", f.max_old_space_mb,
                  "Old generation limit, in MiB (Node 20 default here: 4096)")
-      ->check(CLI::Range(1, 1 << 20));
+      ->check(CLI::Range(1, 1 << 17));
   app.add_option("--promotion", f.promotion,
                  "Promotion rule: v8 (survived one Scavenge) or book (also when To-space is "
                  "25% full)")

@@ -3,6 +3,8 @@
 // configuration; a failing trace is saved and its path printed.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "oracle.h"
 #include "test_heap.h"
 
@@ -43,10 +45,15 @@ std::string Name(const OracleConfig& c) {
 
 // 60 configurations x 42 seeds = 2520 traces; fewer under the sanitizers, which are slower.
 #ifdef HEAPLAB_SANITIZE
-constexpr int kSeeds = 6;
+constexpr int kDefaultSeeds = 6;
 #else
-constexpr int kSeeds = 42;
+constexpr int kDefaultSeeds = 42;
 #endif
+// HEAPLAB_ORACLE_SEEDS overrides the count (e.g. 500 for a long soak).
+const int kSeeds = [] {
+  const char* env = std::getenv("HEAPLAB_ORACLE_SEEDS");
+  return env != nullptr && std::atoi(env) > 0 ? std::atoi(env) : kDefaultSeeds;
+}();
 
 class OracleTest : public ::testing::TestWithParam<OracleConfig> {};
 
@@ -64,9 +71,12 @@ TEST_P(OracleTest, ReachableObjectsSurviveExactly) {
     session.tracer().AddObserver(&full);
     RandomMutatorOptions options;
     if (c.full_gcs) {
+      // Many medium objects spread over several pages, then die there: old pages fragment
+      // and evacuation finds candidates.
       options.major_gcs = true;
       options.explicit_gc_chance = 0.02;
-      options.medium_chance = 0.05;
+      options.medium_chance = 0.1;
+      options.events = 5000;
     }
     // Natural collections need the semispace to fill: allocate more and bigger objects.
     if (c.gc_interval < 0) {
@@ -98,7 +108,10 @@ TEST_P(OracleTest, ReachableObjectsSurviveExactly) {
   EXPECT_GT(total.checks, 0u);
   if (c.full_gcs) {
     EXPECT_GT(full.full_gcs, static_cast<std::uint64_t>(kSeeds));
-    if (c.compaction != Compaction::None) {
+    // Random heaps fragment enough for compaction in some traces, not in every one: with the
+    // full seed count every configuration compacts; the short sanitizer run only looks for
+    // memory errors.
+    if (c.compaction != Compaction::None && kSeeds >= 20) {
       EXPECT_GT(full.compacted, 0u) << "never compacted";
     }
   }
