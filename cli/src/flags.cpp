@@ -1,5 +1,7 @@
 #include "flags.h"
 
+#include <cmath>
+
 namespace heaplab::cli {
 
 void AddGcFlags(CLI::App& app, GcFlags& f) {
@@ -11,7 +13,20 @@ void AddGcFlags(CLI::App& app, GcFlags& f) {
       ->check(CLI::Range(1, 1024));
   app.add_option("--semi-space-growth-factor", f.semi_space_growth_factor,
                  "Factor by which new space grows when survivors demand it (V8 default 2)")
-      ->check(CLI::Range(1.0, 16.0));
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            // CLI::Range lets NaN through (every comparison with it is false).
+            double v = 0;
+            try {
+              v = std::stod(value);
+            } catch (const std::exception&) {
+              return "expected a number from 1 to 16, found '" + value + "'";
+            }
+            return std::isfinite(v) && v >= 1.0 && v <= 16.0
+                       ? std::string()
+                       : "expected a number from 1 to 16, found '" + value + "'";
+          },
+          "FLOAT in [1 - 16]"));
   app.add_option("--max-old-space-size", f.max_old_space_mb,
                  "Old generation limit, in MiB (Node 20 default here: 4096)")
       ->check(CLI::Range(1, 1 << 17));
@@ -24,8 +39,20 @@ void AddGcFlags(CLI::App& app, GcFlags& f) {
                  "Lisp-2 Mark-Compact) or none (sweep only)")
       ->check(CLI::IsMember({"evacuate", "slide", "none"}));
   app.add_option("--gc-interval", f.gc_interval,
-                 "Force a collection every N allocations (stress; -1 is off)")
-      ->check(CLI::Range(std::int64_t{-1}, std::int64_t{1} << 40));
+                 "Force a collection every N allocations (stress; -1, the default, is off)")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            long long v = 0;
+            try {
+              v = std::stoll(value);
+            } catch (const std::exception&) {
+              return "expected -1 or a count from 1, found '" + value + "'";
+            }
+            return v == -1 || (v >= 1 && v <= (1LL << 40))
+                       ? std::string()
+                       : "expected -1 or a count from 1, found '" + value + "'";
+          },
+          "-1 or INT >= 1"));
   app.add_flag("--verify-heap", f.verify_heap, "Verify the heap after every collection");
   app.add_flag("--predictable", f.predictable,
                "Identical output on every run: model clock, fixed pid and isolate");

@@ -18,7 +18,8 @@ struct GenArgs {
   std::map<std::string, std::map<std::string, std::uint64_t>> values;
 };
 
-int Generate(const Scenario& s, const GenArgs& args, const std::map<std::string, std::uint64_t>& params) {
+int Generate(const Scenario& s, const GenArgs& args,
+             const std::map<std::string, std::uint64_t>& params) {
   ScenarioOptions options;
   options.seed = args.seed;
   options.params = params;
@@ -55,7 +56,9 @@ Action AddGenCommand(CLI::App& app) {
     auto& values = args->values[s.name];
     for (const ScenarioParam& p : s.params) {
       values[p.name] = p.default_value;
-      sub->add_option("--" + p.name, values[p.name], p.help)->capture_default_str();
+      sub->add_option("--" + p.name, values[p.name], p.help)
+          ->capture_default_str()
+          ->check(CLI::Range(p.min, p.max));
     }
     subs.emplace_back(sub, &s);
   }

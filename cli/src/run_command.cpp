@@ -19,6 +19,7 @@ struct RunArgs {
   std::string scenario;
   std::vector<std::string> params;
   std::uint64_t seed = 1;
+  bool seed_given = false;
   GcFlags gc;
   OutputFlags output;
 };
@@ -29,7 +30,8 @@ std::map<std::string, std::uint64_t> ParseParams(const std::vector<std::string>&
     const std::size_t eq = p.find('=');
     std::uint64_t value = 0;
     bool ok = eq != std::string::npos && eq > 0 && eq + 1 < p.size();
-    for (std::size_t i = eq + 1; ok && i < p.size(); ++i) ok = std::isdigit(p[i]) != 0;
+    for (std::size_t i = eq + 1; ok && i < p.size(); ++i)
+      ok = std::isdigit(p[i]) != 0;
     if (ok) {
       try {
         value = std::stoull(p.substr(eq + 1));
@@ -52,9 +54,12 @@ int Run(const RunArgs& args) {
   if (args.trace.empty()) {
     const std::string name = args.scenario.empty() ? kDefaultScenario : args.scenario;
     scenario = FindScenario(name);
-    if (scenario == nullptr) throw CLI::ValidationError("--scenario", "unknown scenario '" + name + "'");
-  } else if (!args.scenario.empty() || !args.params.empty()) {
-    throw CLI::ValidationError("--scenario", "give either a TRACE or --scenario, not both");
+    if (scenario == nullptr)
+      throw CLI::ValidationError("--scenario", "unknown scenario '" + name + "'");
+  } else if (!args.scenario.empty() || !args.params.empty() || args.seed_given) {
+    throw CLI::ValidationError("--scenario",
+                               "--scenario, --param and --seed make a trace; give them or a "
+                               "TRACE, not both");
   }
 
   Session session(config);
@@ -94,6 +99,7 @@ int Run(const RunArgs& args) {
                                 session.replayer().allocated_bytes());
   }
   std::cout.flush();
+  if (!std::cout) throw std::runtime_error("cannot write the output (standard output failed)");
   return kExitOk;
 }
 
@@ -108,11 +114,13 @@ Action AddRunCommand(CLI::App& app) {
           std::string(kDefaultScenario) + "'.");
   run->add_option("TRACE", args->trace, "Trace file to replay ('-' for standard input)");
   std::string names;
-  for (const Scenario& s : Scenarios()) names += "\n    " + s.name + ": " + s.description;
+  for (const Scenario& s : Scenarios())
+    names += "\n    " + s.name + ": " + s.description;
   run->add_option("--scenario", args->scenario, "Generate and replay a scenario:" + names);
   run->add_option("--param", args->params,
                   "A scenario parameter as NAME=COUNT (see 'heaplab gen SCENARIO --help')");
-  run->add_option("--seed", args->seed, "Seed of the scenario generator (default 1)");
+  run->add_option("--seed", args->seed, "Seed of the scenario generator (default 1)")
+      ->each([args](const std::string&) { args->seed_given = true; });
   AddGcFlags(*run, args->gc);
   AddOutputFlags(*run, args->output);
   return [args] { return Run(*args); };

@@ -61,10 +61,7 @@ bool GcController::OldGenerationLimitReached() const {
 }
 
 void GcController::CollectForYoungAllocation() {
-  const NewSpace& ns = heap_.new_space();
-  if (!CanExpandOldGeneration(ns.Capacity() + heap_.new_lo_space().Size())) {
-    Collect(Collector::MarkCompact, Reason::AllocationFailure, "scavenge might not succeed");
-  } else if (OldGenerationLimitReached()) {
+  if (OldGenerationLimitReached()) {
     // Still at the limit after the last full GC: V8 would be marking by now and finish at
     // this point; heaplab runs the full GC in place of the Scavenge.
     Collect(Collector::MarkCompact, Reason::AllocationLimit, "GC in old space requested");
@@ -75,21 +72,31 @@ void GcController::CollectForYoungAllocation() {
 
 void GcController::Collect(Collector collector, Reason reason, const char* collector_reason) {
   allocations_since_interval_gc_ = 0;
+  // V8 (Heap::SelectGarbageCollector): a young collection whose promotions might not fit in
+  // the old generation becomes a full one.
+  const NewSpace& ns = heap_.new_space();
+  if (collector == Collector::Scavenge &&
+      !CanExpandOldGeneration(ns.Capacity() + heap_.new_lo_space().Size())) {
+    collector = Collector::MarkCompact;
+    collector_reason = "scavenge might not succeed";
+  }
   if (collector == Collector::MarkCompact) {
     FullGc(reason, collector_reason);
-    return;
+  } else {
+    tracer_.Begin(Collector::Scavenge, reason, collector_reason);
+    Scavenge();
+    tracer_.End();
+    if (config_.verify_heap) Verify("after Scavenge");
+    if (OldGenerationLimitReached()) FullGc(Reason::AllocationLimit, "GC in old space requested");
   }
-  tracer_.Begin(Collector::Scavenge, reason, collector_reason);
-  Scavenge();
-  tracer_.End();
-  if (config_.verify_heap) Verify("after Scavenge");
-  if (OldGenerationLimitReached()) FullGc(Reason::AllocationLimit, "GC in old space requested");
+  // V8 (Heap::CollectGarbage): the heap cannot grow any more, even after collecting.
+  if (!CanExpandOldGeneration(0)) throw OutOfMemory(OutOfMemory::Kind::HeapLimit);
 }
 
 void GcController::Scavenge() {
   Scavenger scavenger(heap_, *clock_, tracer_, promotion_, config_.verify_heap);
   scavenger.Run();
-  const GcEvent& e = tracer_.current();
+  GcEvent& e = tracer_.current();
   survived_since_last_expansion_ += e.promoted + e.semi_space_copied;
   old_allocation_.Push(static_cast<double>(e.promoted), e.mutator_ms);
   RecordSurvival(e);
@@ -136,8 +143,6 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
     compaction_speed_.Push(static_cast<double>(collector.moved_bytes()), evacuate_ms);
   }
   if (config_.verify_heap) Verify("after Mark-Compact");
-  // V8 (Heap::CollectGarbage): the heap cannot grow any more, even after a full GC.
-  if (!CanExpandOldGeneration(0)) throw OutOfMemory(OutOfMemory::Kind::HeapLimit);
 }
 
 void GcController::CheckIneffectiveMarkCompact(std::size_t old_size, double mu) {
@@ -157,19 +162,22 @@ void GcController::CheckIneffectiveMarkCompact(std::size_t old_size, double mu) 
 void GcController::CollectAllAvailableGarbage() {
   std::size_t before = heap_.SizeOfObjects();
   for (int i = 0; i < kMaxLastResortGcs; ++i) {
-    FullGc(Reason::LastResort, "GC in old space requested");
+    Collect(Collector::MarkCompact, Reason::LastResort, "GC in old space requested");
     const std::size_t after = heap_.SizeOfObjects();
     if (i >= 1 && after >= before) break;
     before = after;
   }
 }
 
-void GcController::RecordSurvival(const GcEvent& e) {
-  if (e.young_before == 0) return;
-  survival_[survival_count_ % survival_.size()] =
-      static_cast<double>(e.promoted + e.semi_space_copied) / static_cast<double>(e.young_before) *
-      100.0;
-  ++survival_count_;
+// V8 (Heap::UpdateSurvivalStatistics): collections that found no young object record nothing.
+void GcController::RecordSurvival(GcEvent& e) {
+  if (e.young_before != 0) {
+    e.survival_ratio = static_cast<double>(e.promoted + e.semi_space_copied) /
+                       static_cast<double>(e.young_before) * 100.0;
+    survival_[survival_count_ % survival_.size()] = e.survival_ratio;
+    ++survival_count_;
+  }
+  e.average_survival_ratio = AverageSurvivalRatio();
 }
 
 double GcController::AverageSurvivalRatio() const {
@@ -198,7 +206,7 @@ void GcController::ResizeNewSpace(bool reduce_memory) {
                            // deterministic either way)
   } else {
     should_grow = capacity < ns.MaximumCapacity() && survived_since_last_expansion_ > capacity;
-    should_shrink = throughput != 0 && throughput < kLowAllocationThroughput;
+    should_shrink = !should_grow && throughput != 0 && throughput < kLowAllocationThroughput;
     if (should_grow) survived_since_last_expansion_ = 0;
     if (should_grow == should_shrink) return;
   }

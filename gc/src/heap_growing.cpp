@@ -60,8 +60,7 @@ std::size_t HeapGrowing::CalculateAllocationLimit(std::size_t current, std::size
 }
 
 double HeapGrowing::EffectiveFactor(double factor, GrowingMode mode) {
-  if (mode == GrowingMode::Conservative || mode == GrowingMode::Slow)
-    return std::min(factor, kConservativeGrowingFactor);
+  if (mode == GrowingMode::Conservative) return std::min(factor, kConservativeGrowingFactor);
   if (mode == GrowingMode::Minimal) return kMinGrowingFactor;
   return factor;
 }

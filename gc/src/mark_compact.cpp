@@ -22,24 +22,24 @@ void MarkCompact::ClearDeadIds() {
                         [this](Address a) { return heap_.InYoung(a); });
 }
 
-// Sweeps old pages: runs of dead objects and holes become free-list blocks; pages with nothing
-// live are released. Evacuation candidates are left alone: their live objects move away.
-void MarkCompact::SweepOldSpace(const std::vector<Chunk*>& candidates) {
+// Sweeps old pages: runs of dead objects and holes become free-list blocks (and their recorded
+// slots are forgotten); pages with nothing live are released. Evacuation candidates are left
+// alone: their live objects move away and the page goes.
+void MarkCompact::SweepOldSpace() {
   Tracer::Scope scope(tracer_, Phase::Sweep);
   OldSpace& space = heap_.old_space();
   space.FreeLab();
   space.ResetFreeList();
   std::size_t live_total = 0;
   std::size_t visited = 0;
-  const std::vector<Page*> pages = space.pages();
-  for (Page* page : pages) {
-    if (std::find(candidates.begin(), candidates.end(), page) != candidates.end()) {
+  std::vector<Page*> empty;
+  for (Page* page : space.pages()) {
+    if (page->Is(kEvacuationCandidate)) {
       live_total += page->allocated_bytes;  // accounted until the page is released
       continue;
     }
     if (page->live_bytes == 0) {
-      heap_.remembered_set().RemoveChunk(page);
-      space.ReleasePage(page);
+      empty.push_back(page);
       continue;
     }
     std::size_t live = 0;
@@ -48,49 +48,45 @@ void MarkCompact::SweepOldSpace(const std::vector<Chunk*>& candidates) {
       space.AddFree(start, end - start);
       heap_.remembered_set().RemoveRange(page, start, end);
     };
-    for (Address a = page->start(); a < page->end();) {
-      HeapObject obj(a);
-      const std::size_t size = obj.size();
+    ForEachObject(page->start(), page->end(), [&](HeapObject obj) {
       ++visited;
-      if (obj.kind() != Kind::Filler && IsMarked(a)) {
-        if (free_start != 0) free(free_start, a);
+      if (obj.kind() != Kind::Filler && IsMarked(obj.address())) {
+        if (free_start != 0) free(free_start, obj.address());
         free_start = 0;
-        live += size;
+        live += obj.size();
       } else if (free_start == 0) {
-        free_start = a;
+        free_start = obj.address();
       }
-      a += size;
-    }
+    });
     if (free_start != 0) free(free_start, page->end());
     page->allocated_bytes = live;
     live_total += live;
   }
-  space.SetSize(live_total);
-  clock_.Charge(Work::SweptPage, static_cast<double>(pages.size()));
+  clock_.Charge(Work::SweptPage, static_cast<double>(space.pages().size()));
   clock_.Charge(Work::SweptObject, static_cast<double>(visited));
+  for (Page* page : empty)
+    page->allocated_bytes = 0;
+  heap_.ReleasePages(empty);
+  space.SetSize(live_total);
 }
 
 void MarkCompact::SweepLargeObjects() {
   Tracer::Scope scope(tracer_, Phase::Sweep);
-  LargeObjectSpace& lo = heap_.lo_space();
-  const std::vector<Chunk*> chunks = lo.chunks();
-  for (Chunk* c : chunks) {
-    if (!IsMarked(c->start())) {
-      heap_.remembered_set().RemoveChunk(c);
-      lo.Free(c);
-    }
-  }
+  std::vector<Chunk*> dead;
+  for (Chunk* c : heap_.lo_space().chunks())
+    if (!IsMarked(c->start())) dead.push_back(c);
+  heap_.FreeLargeChunks(heap_.lo_space(), dead);
 }
 
-Address MarkCompact::Promote(HeapObject obj) {
+Address MarkCompact::MoveToOldSpace(HeapObject obj) {
   const std::size_t size = obj.size();
   const Address target = heap_.AllocateForPromotion(size);
+  // Only when the cage itself is exhausted, far past the heap limit: the process is dying.
   if (target == 0) throw OutOfMemory(OutOfMemory::Kind::HeapLimit);
   std::memcpy(reinterpret_cast<void*>(target), reinterpret_cast<const void*>(obj.address()), size);
   obj.set_forwarding_address(target);
   marker_.MarkBlack(target);  // live: the slide compactor must see it
-  clock_.Charge(Work::CopiedObject, 1);
-  clock_.Charge(Work::CopiedByte, static_cast<double>(size));
+  moved_.push_back(target);
   return target;
 }
 
@@ -99,29 +95,31 @@ void MarkCompact::EvacuateYoung() {
   Tracer::Scope scope(tracer_, Phase::Evacuate);
   GcEvent& e = tracer_.current();
   NewSpace& ns = heap_.new_space();
-  for (Address a = ns.to_space().start(); a < ns.top();) {
-    HeapObject obj(a);
-    const std::size_t size = obj.size();
-    if (IsMarked(a)) {
-      promoted_.push_back(Promote(obj));
-      e.promoted += size;
-      ++e.objects_promoted;
-    }
-    a += size;
-  }
+  young_used_ = ns.Size();
+  std::size_t copied = 0;
+  ForEachObject(ns.to_space().start(), ns.top(), [&](HeapObject obj) {
+    if (!IsMarked(obj.address())) return;
+    copied += obj.size();
+    ++e.objects_promoted;
+    MoveToOldSpace(obj);
+  });
+  e.promoted += copied;
+  clock_.Charge(Work::CopiedObject, static_cast<double>(e.objects_promoted));
+  clock_.Charge(Work::CopiedByte, static_cast<double>(copied));
   LargeObjectSpace& young = heap_.new_lo_space();
+  std::vector<Chunk*> dead;
   const std::vector<Chunk*> chunks = young.chunks();
   for (Chunk* c : chunks) {
     if (IsMarked(c->start())) {
       e.promoted += c->size();
       ++e.objects_promoted;
       heap_.lo_space().TakeFrom(young, c);
-      promoted_.push_back(c->start());
+      moved_.push_back(c->start());
     } else {
-      heap_.remembered_set().RemoveChunk(c);
-      young.Free(c);
+      dead.push_back(c);
     }
   }
+  heap_.FreeLargeChunks(young, dead);
 }
 
 void MarkCompact::EvacuateCandidates(const std::vector<Chunk*>& candidates) {
@@ -130,10 +128,10 @@ void MarkCompact::EvacuateCandidates(const std::vector<Chunk*>& candidates) {
   for (Chunk* page : candidates) {
     // The mark bitmap lists the live objects; dead ones are never read.
     page->marks().ForEachSet([&](std::size_t i) {
-      HeapObject obj(page->WordAddress(i));
+      const HeapObject obj(page->WordAddress(i));
       moved_bytes_ += obj.size();
       ++objects;
-      promoted_.push_back(Promote(obj));
+      MoveToOldSpace(obj);
     });
   }
   evacuated_pages_ = candidates.size();
@@ -155,7 +153,7 @@ Address MarkCompact::Forward(Address target) const {
   return target;
 }
 
-void MarkCompact::UpdatePointers() {
+void MarkCompact::UpdatePointers(bool candidates) {
   Tracer::Scope scope(tracer_, Phase::UpdatePointers);
   std::size_t slots = 0;
   auto update = [&](HeapObject obj) {
@@ -171,27 +169,25 @@ void MarkCompact::UpdatePointers() {
       update(HeapObject(a));
     for (const Chunk* c : heap_.lo_space().chunks())
       update(HeapObject(c->start()));
-  } else if (any_candidates_) {
+  } else if (candidates) {
     for (const Page* page : heap_.old_space().pages()) {
       if (page->Is(kEvacuationCandidate)) continue;
-      for (Address a = page->start(); a < page->end();) {
-        HeapObject obj(a);
+      ForEachObject(page->start(), page->end(), [&](HeapObject obj) {
         if (obj.kind() != Kind::Filler) update(obj);
-        a += obj.size();
-      }
+      });
     }
     for (const Chunk* c : heap_.lo_space().chunks())
       update(HeapObject(c->start()));
   } else {
     // Only young objects moved. The old objects that pointed at them are exactly the recorded
     // slots of the remembered set (its invariant; the sweeper dropped the slots of the dead),
-    // and the promoted copies still hold their young references.
+    // and the moved copies still hold their young references.
     heap_.remembered_set().Iterate([&](Address* slot) {
       *slot = Forward(*slot);
       ++slots;
       return RememberedSet::Keep::No;
     });
-    for (Address a : promoted_)
+    for (Address a : moved_)
       update(HeapObject(a));
   }
   clock_.Charge(Work::UpdatedSlot, static_cast<double>(slots));
@@ -210,31 +206,28 @@ void MarkCompact::Slide() {
   slide_from_.clear();
   slide_to_.clear();
   std::vector<std::size_t> page_bytes(pages.size(), 0);
-  std::vector<Address> page_top(pages.size(), 0);
+  std::vector<Address> page_top(pages.size(), 0);  // 0: the page receives nothing
   {
     Tracer::Scope scope(tracer_, Phase::Evacuate);
     std::size_t dest = 0;
     Address cursor = pages.empty() ? 0 : pages[0]->start();
     for (Page* page : pages) {
-      for (Address a = page->start(); a < page->end();) {
-        HeapObject obj(a);
+      ForEachObject(page->start(), page->end(), [&](HeapObject obj) {
+        if (obj.kind() == Kind::Filler || !IsMarked(obj.address())) return;
         const std::size_t size = obj.size();
-        if (obj.kind() != Kind::Filler && IsMarked(a)) {
-          if (size > pages[dest]->end() - cursor) {
-            page_top[dest] = cursor;
-            cursor = pages[++dest]->start();
-          }
-          slide_from_.push_back(a);
-          slide_to_.push_back(cursor);
-          page_bytes[dest] += size;
-          cursor += size;
+        if (size > pages[dest]->end() - cursor) {
+          page_top[dest] = cursor;
+          cursor = pages[++dest]->start();
         }
-        a += size;
-      }
+        slide_from_.push_back(obj.address());
+        slide_to_.push_back(cursor);
+        page_bytes[dest] += size;
+        cursor += size;
+      });
     }
-    if (!pages.empty()) page_top[dest] = cursor;
+    if (!slide_from_.empty()) page_top[dest] = cursor;
   }
-  UpdatePointers();
+  UpdatePointers(false);
   Tracer::Scope scope(tracer_, Phase::Evacuate);
   for (std::size_t i = 0; i < slide_from_.size(); ++i) {
     if (slide_from_[i] == slide_to_[i]) continue;
@@ -249,40 +242,37 @@ void MarkCompact::Slide() {
   space.ForgetLab();
   space.ResetFreeList();
   std::size_t live_total = 0;
+  std::vector<Page*> unused;
   for (std::size_t i = 0; i < pages.size(); ++i) {
     Page* page = pages[i];
+    page->allocated_bytes = page_bytes[i];
     if (page_top[i] == 0) {
-      heap_.remembered_set().RemoveChunk(page);
-      page->allocated_bytes = 0;
-      space.ReleasePage(page);
+      unused.push_back(page);
       continue;
     }
-    page->allocated_bytes = page_bytes[i];
     live_total += page_bytes[i];
     space.AddFree(page_top[i], page->end() - page_top[i]);
   }
+  heap_.ReleasePages(unused);
   space.SetSize(live_total);
   slide_from_.clear();
   slide_to_.clear();
 }
 
 void MarkCompact::Finish(const std::vector<Chunk*>& candidates) {
-  for (Chunk* page : candidates) {
-    heap_.remembered_set().RemoveChunk(page);
-    heap_.old_space().ReleasePage(page);
-  }
+  heap_.ReleasePages(candidates);
   // Every young object was promoted, so no old-to-new slot is left.
   heap_.remembered_set().Clear();
   NewSpace& ns = heap_.new_space();
   ns.Reset();
-  if (zap_) Heap::Zap(ns.to_space().start(), ns.from_top() - ns.to_space().start());
+  if (zap_) Heap::Zap(ns.to_space().start(), young_used_);
   marker_.ClearMarks();
 }
 
 void MarkCompact::Run(const EvacuationPolicy& policy) {
   evacuated_pages_ = 0;
   moved_bytes_ = 0;
-  promoted_.clear();
+  moved_.clear();
   heap_.old_space().FreeLab();
   Mark();
   ClearDeadIds();
@@ -292,16 +282,15 @@ void MarkCompact::Run(const EvacuationPolicy& policy) {
     for (Chunk* page : candidates)
       page->Set(kEvacuationCandidate);
   }
-  any_candidates_ = !candidates.empty();
   SweepLargeObjects();
   if (compaction_ == Compaction::Slide) {
     EvacuateYoung();
     Slide();
   } else {
-    SweepOldSpace(candidates);
+    SweepOldSpace();
     EvacuateYoung();
     EvacuateCandidates(candidates);
-    UpdatePointers();
+    UpdatePointers(!candidates.empty());
   }
   Finish(candidates);
 }

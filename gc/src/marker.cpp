@@ -2,20 +2,8 @@
 
 namespace heaplab {
 
-template <typename Fn>
-void Marker::ForEachChunk(Fn&& fn) {
-  fn(heap_.new_space().to_space().chunk());
-  fn(heap_.new_space().from_space().chunk());
-  for (Page* p : heap_.old_space().pages())
-    fn(*p);
-  for (Chunk* c : heap_.lo_space().chunks())
-    fn(*c);
-  for (Chunk* c : heap_.new_lo_space().chunks())
-    fn(*c);
-}
-
 void Marker::ClearMarks() {
-  ForEachChunk([](Chunk& c) {
+  heap_.ForEachChunk([](Chunk& c) {
     if (c.marks().allocated()) c.marks().ClearAll();
     c.live_bytes = 0;
   });

@@ -6,16 +6,22 @@ namespace heaplab {
 
 Address Mutator::Allocate(Id id, std::size_t size, std::uint64_t slots, Kind kind) {
   if (controller_.GcIntervalDue()) controller_.CollectForYoungAllocation();
-  Address a = heap_.Allocate(size, slots, kind, Generation::Young);
+  // An object the old generation could never hold is refused, so that the collections below
+  // run and the heap then runs out of memory, as V8 does.
+  const bool can_fit = size <= heap_.config().max_old_space_size;
+  auto allocate = [&] {
+    return can_fit ? heap_.Allocate(size, slots, kind, Generation::Young) : Address{0};
+  };
+  Address a = allocate();
   // V8 (HeapAllocator::AllocateRawWithRetryOrFailSlowPath): retry after each of two
   // collections, then after collecting all available garbage, then give up.
   for (int attempt = 0; a == 0 && attempt < 2; ++attempt) {
     controller_.CollectForYoungAllocation();
-    a = heap_.Allocate(size, slots, kind, Generation::Young);
+    a = allocate();
   }
   if (a == 0) {
     controller_.CollectAllAvailableGarbage();
-    a = heap_.Allocate(size, slots, kind, Generation::Young);
+    a = allocate();
   }
   if (a == 0) throw OutOfMemory(OutOfMemory::Kind::HeapLimit);
   heap_.ids().Add(id, a, heap_.InYoung(a));

@@ -56,7 +56,6 @@ std::string FormatTraceGcLine(const GcEvent& e, const LogPrefix& prefix) {
 }
 
 void TraceGcPrinter::OnGc(const GcEvent& e) {
-  total_gc_ms_ += e.pause_ms;
   if (options_.ignore_scavenger && e.collector == Collector::Scavenge) return;
   out_ << FormatTraceGcLine(e, prefix_);
   if (options_.verbose) PrintVerbose(e);
@@ -114,7 +113,7 @@ void TraceGcPrinter::PrintVerbose(const GcEvent& e) {
   out_ << fmt::format("{}External memory reported: {:6} KB\n", p, kb(e.external_memory));
   out_ << fmt::format("{}Backing store memory: {:6} KB\n", p, kb(e.external_memory));
   out_ << fmt::format("{}External memory global {} KB\n", p, 0);
-  out_ << fmt::format("{}Total time spent in GC  : {:.1f} ms\n", p, total_gc_ms_);
+  out_ << fmt::format("{}Total time spent in GC  : {:.1f} ms\n", p, e.total_gc_ms);
 }
 
 void NvpPrinter::OnGc(const GcEvent& e) {
@@ -123,8 +122,6 @@ void NvpPrinter::OnGc(const GcEvent& e) {
   const double copied_rate = Percent(static_cast<double>(e.semi_space_copied), young);
   const double promotion_rate =
       Percent(static_cast<double>(e.promoted), static_cast<double>(previous_copied_));
-  survival_[static_cast<std::size_t>(survival_count_ % 10)] = promotion_ratio + copied_rate;
-  ++survival_count_;
   previous_copied_ = e.semi_space_copied;
   allocated_bytes_ += static_cast<double>(e.allocated);
   mutator_ms_ += e.mutator_ms;
@@ -135,13 +132,6 @@ void NvpPrinter::OnGc(const GcEvent& e) {
 }
 
 namespace {
-double AverageOf(const std::array<double, 10>& ring, int count) {
-  const int n = count < 10 ? count : 10;
-  double sum = 0;
-  for (int i = 0; i < n; ++i)
-    sum += ring[static_cast<std::size_t>(i)];
-  return n > 0 ? sum / n : 0.0;
-}
 double PhaseMs(const GcEvent& e, Phase p) {
   return e.phase_ms[static_cast<std::size_t>(p)];
 }
@@ -180,7 +170,7 @@ std::string NvpPrinter::Scavenge(const GcEvent& e, double promotion_ratio, doubl
       PhaseMs(e, Phase::ScavengeParallel), PhaseMs(e, Phase::ScavengeUpdateRefs),
       PhaseMs(e, Phase::ScavengeSweepLarge), throughput, e.start_object_size, e.end_object_size,
       e.holes_before, e.holes_after, e.allocated, e.promoted, e.semi_space_copied, promotion_ratio,
-      AverageOf(survival_, survival_count_), promotion_rate, copied_rate, allocation_throughput);
+      e.average_survival_ratio, promotion_rate, copied_rate, allocation_throughput);
 }
 
 // V8 (GCTracer::PrintNVP, case MARK_COMPACTOR): the field names, order and formats of V8
@@ -232,8 +222,8 @@ std::string NvpPrinter::MarkCompact(const GcEvent& e, double promotion_ratio, do
       PhaseMs(e, Phase::Sweep), e.incremental_ms, e.incremental_biggest_step_ms,
       e.incremental_steps, incremental_speed, e.incremental_walltime_ms, e.start_object_size,
       e.end_object_size, e.holes_before, e.holes_after, e.allocated, e.promoted,
-      e.semi_space_copied, promotion_ratio, AverageOf(survival_, survival_count_), promotion_rate,
-      copied_rate, allocation_throughput, compaction_speed);
+      e.semi_space_copied, promotion_ratio, e.average_survival_ratio, promotion_rate, copied_rate,
+      allocation_throughput, compaction_speed);
 }
 
 void GcRingBuffer::OnGc(const GcEvent& e) {

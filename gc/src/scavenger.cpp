@@ -36,6 +36,7 @@ Address Scavenger::Evacuate(Address object) {
   if (promoted) {
     target = heap_.AllocateForPromotion(size);
     if (target == 0) target = ns.Allocate(size);  // old space cannot grow: keep it young
+    // Neither: the cage is exhausted, far past the heap limit, and to-space is full too.
     if (target == 0) throw OutOfMemory(OutOfMemory::Kind::HeapLimit);
     promoted = !StaysYoung(target);
   }
@@ -98,7 +99,8 @@ void Scavenger::UpdateIds() {
 void Scavenger::FinishLargeObjects() {
   GcEvent& e = tracer_.current();
   LargeObjectSpace& young = heap_.new_lo_space();
-  std::vector<Chunk*> chunks = young.chunks();
+  std::vector<Chunk*> dead;
+  const std::vector<Chunk*> chunks = young.chunks();
   for (Chunk* c : chunks) {
     if (c->Is(kSurvived)) {
       c->Clear(kSurvived);
@@ -106,10 +108,10 @@ void Scavenger::FinishLargeObjects() {
       ++e.objects_promoted;
       heap_.lo_space().TakeFrom(young, c);
     } else {
-      heap_.remembered_set().RemoveChunk(c);
-      young.Free(c);
+      dead.push_back(c);
     }
   }
+  heap_.FreeLargeChunks(young, dead);
 }
 
 void Scavenger::Run() {

@@ -123,11 +123,14 @@ void Tracer::End() {
   allocated_since_gc_ = 0;
   last_end_ms_ = current_.end_ms;
   total_pause_ms_ += current_.pause_ms;
-  for (GcObserver* o : observers_) o->OnGc(current_);
+  current_.total_gc_ms = total_pause_ms_;
+  for (GcObserver* o : observers_)
+    o->OnGc(current_);
 }
 
 void Tracer::Publish(const HeapEvent& event) {
-  for (GcObserver* o : observers_) o->OnHeapEvent(event);
+  for (GcObserver* o : observers_)
+    o->OnHeapEvent(event);
 }
 
 // V8 (GCTracer::RecordMutatorUtilization): the first full GC only sets the start; later ones

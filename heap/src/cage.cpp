@@ -11,18 +11,16 @@
 
 namespace heaplab {
 
-namespace {
-std::size_t OsPageSize() {
+std::size_t Cage::CommitGranule() {
   static const std::size_t size = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
   return size;
 }
-}  // namespace
 
 Cage::Cage(std::size_t bytes) {
   size_ = RoundUp(bytes, kPageSize);
   mapping_size_ = size_ + kPageSize;
-  void* p = mmap(nullptr, mapping_size_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                 -1, 0);
+  void* p =
+      mmap(nullptr, mapping_size_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) {
     throw std::runtime_error("cannot reserve " + std::to_string(size_ / MB) +
                              " MiB of address space for the heap: " + std::strerror(errno));
@@ -35,7 +33,9 @@ Cage::Cage(std::size_t bytes) {
   free_units_ = units;
 }
 
-Cage::~Cage() { munmap(reinterpret_cast<void*>(mapping_), mapping_size_); }
+Cage::~Cage() {
+  munmap(reinterpret_cast<void*>(mapping_), mapping_size_);
+}
 
 Address Cage::TakeUnits(std::size_t units) {
   if (units == 0 || units > free_units_) return 0;
@@ -57,28 +57,31 @@ Address Cage::TakeUnitsAt(std::size_t first_unit, std::size_t units) {
     used_[i] = 1;
   }
   free_units_ -= units;
-  while (search_hint_ < used_.size() && used_[search_hint_]) ++search_hint_;
+  while (search_hint_ < used_.size() && used_[search_hint_])
+    ++search_hint_;
   return base_ + first_unit * kPageSize;
 }
 
 void Cage::GiveBackUnits(Address start, std::size_t units) {
   const std::size_t first = UnitOf(start);
-  for (std::size_t i = first; i < first + units; ++i) used_[i] = 0;
+  for (std::size_t i = first; i < first + units; ++i)
+    used_[i] = 0;
   free_units_ += units;
   if (first < search_hint_) search_hint_ = first;
 }
 
 void Cage::Commit(Address start, std::size_t bytes) {
-  bytes = RoundUp(bytes, OsPageSize());
+  bytes = RoundUp(bytes, CommitGranule());
   if (bytes == 0) return;
   if (mprotect(reinterpret_cast<void*>(start), bytes, PROT_READ | PROT_WRITE) != 0) {
-    throw std::bad_alloc();
+    throw std::runtime_error("cannot commit " + std::to_string(bytes / KB) +
+                             " KiB of heap memory (mprotect: " + std::strerror(errno) + ")");
   }
   committed_ += bytes;
 }
 
 void Cage::Decommit(Address start, std::size_t bytes) {
-  bytes = RoundUp(bytes, OsPageSize());
+  bytes = RoundUp(bytes, CommitGranule());
   if (bytes == 0) return;
   madvise(reinterpret_cast<void*>(start), bytes, MADV_DONTNEED);
   mprotect(reinterpret_cast<void*>(start), bytes, PROT_NONE);
@@ -88,9 +91,12 @@ void Cage::Decommit(Address start, std::size_t bytes) {
 void Cage::Register(Chunk* chunk, Address start, std::size_t bytes) {
   const std::size_t first = UnitOf(start);
   const std::size_t last = UnitOf(start + bytes - 1);
-  for (std::size_t i = first; i <= last; ++i) table_[i] = chunk;
+  for (std::size_t i = first; i <= last; ++i)
+    table_[i] = chunk;
 }
 
-void Cage::Unregister(Address start, std::size_t bytes) { Register(nullptr, start, bytes); }
+void Cage::Unregister(Address start, std::size_t bytes) {
+  Register(nullptr, start, bytes);
+}
 
 }  // namespace heaplab

@@ -39,9 +39,6 @@ Heap::Heap(const HeapConfig& config)
 Address Heap::Allocate(std::size_t size, std::uint64_t slots, Kind kind, Generation where) {
   Address a = 0;
   if (size > kMaxRegularObjectSize) {
-    // An object the old generation could never hold is refused outright; the collector then
-    // runs out of memory as V8 does.
-    if (size > config_.max_old_space_size) return 0;
     if (where == Generation::Young) {
       // V8: the young large-object space holds at most a semispace's worth, but its first
       // object always fits.
@@ -55,6 +52,17 @@ Address Heap::Allocate(std::size_t size, std::uint64_t slots, Kind kind, Generat
   }
   if (a != 0) InitializeObject(a, size, slots, kind);
   return a;
+}
+
+void Heap::ReleasePages(const std::vector<Page*>& pages) {
+  remembered_set_.RemoveChunks(pages);
+  old_space_->ReleasePages(pages);
+}
+
+void Heap::FreeLargeChunks(LargeObjectSpace& space, const std::vector<Chunk*>& chunks) {
+  remembered_set_.RemoveChunks(chunks);
+  for (Chunk* c : chunks)
+    space.Free(c);
 }
 
 std::size_t Heap::CommittedMemory() const {

@@ -4,24 +4,23 @@ namespace heaplab {
 
 const Address* IdTable::Find(Id id) const {
   const Id key = id >> kBlockBits;
-  if (key != cached_key_) {
-    auto it = blocks_.find(key);
-    if (it == blocks_.end()) return nullptr;
-    cached_key_ = key;
-    cached_block_ = it->second.get();
+  if (key < dense_.size()) {
+    const Address* e = &(*dense_[key])[id & (kBlockSize - 1)];
+    if (*e != 0 || sparse_.empty()) return e;
   }
-  return &(*cached_block_)[id & (kBlockSize - 1)];
+  auto it = sparse_.find(id);
+  return it == sparse_.end() ? nullptr : &it->second;
 }
 
 Address& IdTable::Entry(Id id) {
-  const Id key = id >> kBlockBits;
-  if (key != cached_key_) {
-    auto& block = blocks_[key];
-    if (!block) block = std::make_unique<Block>(Block{});
-    cached_key_ = key;
-    cached_block_ = block.get();
+  if (!sparse_.empty()) {
+    auto it = sparse_.find(id);
+    if (it != sparse_.end()) return it->second;
   }
-  return (*cached_block_)[id & (kBlockSize - 1)];
+  const Id key = id >> kBlockBits;
+  if (key == dense_.size()) dense_.push_back(std::make_unique<Block>(Block{}));
+  if (key < dense_.size()) return (*dense_[key])[id & (kBlockSize - 1)];
+  return sparse_[id];
 }
 
 IdTable::State IdTable::StateOf(Id id) const {

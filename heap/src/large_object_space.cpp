@@ -4,16 +4,13 @@
 
 namespace heaplab {
 
-namespace {
-constexpr std::size_t kOsPage = 4 * KB;
-}
-
 std::size_t LargeObjectSpace::CommittedSize(std::size_t object_size) {
-  return RoundUp(object_size, kOsPage);
+  return RoundUp(object_size, Cage::CommitGranule());
 }
 
 LargeObjectSpace::~LargeObjectSpace() {
-  while (!chunks_.empty()) Free(chunks_.back());
+  while (!chunks_.empty())
+    Free(chunks_.back());
 }
 
 Address LargeObjectSpace::Allocate(std::size_t size) {

@@ -4,10 +4,6 @@
 
 namespace heaplab {
 
-namespace {
-constexpr std::size_t kCommitGranule = 4 * KB;
-}
-
 SemiSpace::SemiSpace(Cage& cage, Address start, std::size_t max_capacity)
     : cage_(cage), chunk_(start, max_capacity, SpaceId::NewSpace, kYoung) {
   cage_.Register(&chunk_, start, max_capacity);
@@ -30,8 +26,7 @@ void SemiSpace::SetCapacity(std::size_t bytes) {
 NewSpace::NewSpace(Cage& cage, std::size_t initial_capacity, std::size_t max_capacity)
     : cage_(cage),
       a_(cage, cage.TakeUnitsAt(0, max_capacity / kPageSize), max_capacity),
-      b_(cage, cage.TakeUnitsAt(max_capacity / kPageSize, max_capacity / kPageSize),
-         max_capacity),
+      b_(cage, cage.TakeUnitsAt(max_capacity / kPageSize, max_capacity / kPageSize), max_capacity),
       to_(&a_),
       from_(&b_),
       initial_capacity_(initial_capacity) {
@@ -51,9 +46,9 @@ void NewSpace::Flip() {
 }
 
 std::size_t NewSpace::Resize(std::size_t capacity) {
-  capacity = RoundUp(capacity, kCommitGranule);
+  capacity = RoundUp(capacity, Cage::CommitGranule());
   capacity = std::clamp(capacity, initial_capacity_, MaximumCapacity());
-  capacity = std::max(capacity, RoundUp(Size(), kCommitGranule));
+  capacity = std::max(capacity, RoundUp(Size(), Cage::CommitGranule()));
   if (capacity == Capacity()) return capacity;
   a_.SetCapacity(capacity);
   b_.SetCapacity(capacity);

@@ -31,7 +31,8 @@ void OldSpace::SetLab(Page* page, Address start, Address end) {
 }
 
 void OldSpace::FreeLab() {
-  if (lab_page_ != nullptr && lab_limit_ > lab_top_) free_list_.Add(lab_top_, lab_limit_ - lab_top_);
+  if (lab_page_ != nullptr && lab_limit_ > lab_top_)
+    free_list_.Add(lab_top_, lab_limit_ - lab_top_);
   SetLab(nullptr, 0, 0);
 }
 
@@ -48,14 +49,22 @@ Address OldSpace::AllocateSlow(std::size_t size) {
   return Allocate(size);
 }
 
-void OldSpace::ReleasePage(Page* page) {
-  if (page == lab_page_) SetLab(nullptr, 0, 0);
-  pages_.erase(std::find(pages_.begin(), pages_.end(), page));
-  size_ -= page->allocated_bytes;
-  cage_.Unregister(page->start(), page->size());
-  cage_.Decommit(page->start(), page->size());
-  cage_.GiveBackUnits(page->start(), 1);
-  delete page;
+void OldSpace::ReleasePages(const std::vector<Page*>& pages) {
+  if (pages.empty()) return;
+  for (Page* page : pages) {
+    if (page == lab_page_) SetLab(nullptr, 0, 0);
+    page->Set(kReleased);
+  }
+  pages_.erase(
+      std::remove_if(pages_.begin(), pages_.end(), [](const Page* p) { return p->Is(kReleased); }),
+      pages_.end());
+  for (Page* page : pages) {
+    size_ -= page->allocated_bytes;
+    cage_.Unregister(page->start(), page->size());
+    cage_.Decommit(page->start(), page->size());
+    cage_.GiveBackUnits(page->start(), 1);
+    delete page;
+  }
 }
 
 }  // namespace heaplab

@@ -4,11 +4,18 @@
 
 namespace heaplab {
 
-void RememberedSet::RemoveChunk(Chunk* chunk) {
-  if (!chunk->in_remembered_list) return;
-  chunks_.erase(std::find(chunks_.begin(), chunks_.end(), chunk));
-  chunk->in_remembered_list = false;
-  chunk->slot_set().Release();
+void RememberedSet::RemoveChunks(const std::vector<Chunk*>& chunks) {
+  bool any = false;
+  for (Chunk* chunk : chunks) {
+    if (!chunk->in_remembered_list) continue;
+    any = true;
+    chunk->in_remembered_list = false;
+    chunk->slot_set().Release();
+  }
+  if (!any) return;
+  chunks_.erase(std::remove_if(chunks_.begin(), chunks_.end(),
+                               [](const Chunk* c) { return !c->in_remembered_list; }),
+                chunks_.end());
 }
 
 void RememberedSet::Clear() {
@@ -17,12 +24,6 @@ void RememberedSet::Clear() {
     chunk->slot_set().Release();
   }
   chunks_.clear();
-}
-
-std::size_t RememberedSet::SlotCount() const {
-  std::size_t n = 0;
-  for (const Chunk* chunk : chunks_) n += chunk->slot_set().Count();
-  return n;
 }
 
 }  // namespace heaplab

@@ -98,14 +98,7 @@ class Verifier {
       Fail("[marks] " + std::string(what) + " " + Hex(c.start()) + " has mark bits set");
   }
   void CheckMarks() {
-    CheckMark(heap_.new_space().to_space().chunk(), "to-space");
-    CheckMark(heap_.new_space().from_space().chunk(), "from-space");
-    for (const Page* p : heap_.old_space().pages())
-      CheckMark(*p, "page");
-    for (const Chunk* c : heap_.lo_space().chunks())
-      CheckMark(*c, "large object");
-    for (const Chunk* c : heap_.new_lo_space().chunks())
-      CheckMark(*c, "young large object");
+    heap_.ForEachChunk([this](const Chunk& c) { CheckMark(c, SpaceName(c.owner())); });
   }
 
   void CheckSpaceTotal(SpaceId id) {
@@ -117,14 +110,16 @@ class Verifier {
     space_bytes_ = 0;
   }
 
-  // [slot-target], [no-from-space]
-  bool CheckTarget(Address target, const std::string& where) {
+  // [slot-target], [no-from-space]. `where` names the reference; it is called only to
+  // describe a failure, so the walk builds no strings while the heap is sound.
+  template <typename Where>
+  bool CheckTarget(Address target, Where&& where) {
     if (heap_.InFromSpace(target)) {
-      Fail("[no-from-space] " + where + " points into from-space: " + Hex(target));
+      Fail("[no-from-space] " + where() + " points into from-space: " + Hex(target));
       return false;
     }
     if (!IsStart(target)) {
-      Fail("[slot-target] " + where + " holds " + Hex(target) +
+      Fail("[slot-target] " + where() + " holds " + Hex(target) +
            ", which is not the start of a live object");
       return false;
     }
@@ -140,8 +135,10 @@ class Verifier {
         const Address target = *slot;
         if (target == 0) continue;
         ++result_.slots;
-        if (!CheckTarget(target, "slot " + Hex(reinterpret_cast<Address>(slot)) + " of " + Hex(a)))
-          continue;
+        auto where = [&] {
+          return "slot " + Hex(reinterpret_cast<Address>(slot)) + " of " + Hex(a);
+        };
+        if (!CheckTarget(target, where)) continue;
         if (!host_young && heap_.InYoung(target) && !rs.Contains(reinterpret_cast<Address>(slot))) {
           Fail("[remembered] old-to-new slot " + Hex(reinterpret_cast<Address>(slot)) + " of " +
                Hex(a) + " is not in the remembered set");
@@ -151,19 +148,20 @@ class Verifier {
   }
 
   void CheckRoots() {
-    heap_.IterateRoots([&](Address* slot) { CheckTarget(*slot, "root"); });
+    heap_.IterateRoots(
+        [&](Address* slot) { CheckTarget(*slot, [] { return std::string("root"); }); });
   }
 
   void CheckIds() {
     const IdTable& ids = heap_.ids();
     for (Id id : ids.young_ids()) {
       const Address a = ids.Get(id);
-      if (CheckTarget(a, "id " + std::to_string(id)) && !heap_.InYoung(a))
+      if (CheckTarget(a, [id] { return "id " + std::to_string(id); }) && !heap_.InYoung(a))
         Fail("[id-table] id " + std::to_string(id) + " is listed young but is old");
     }
     for (Id id : ids.old_ids()) {
       const Address a = ids.Get(id);
-      if (CheckTarget(a, "id " + std::to_string(id)) && heap_.InYoung(a))
+      if (CheckTarget(a, [id] { return "id " + std::to_string(id); }) && heap_.InYoung(a))
         Fail("[id-table] id " + std::to_string(id) + " is listed old but is young");
     }
   }

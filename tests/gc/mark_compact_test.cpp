@@ -104,6 +104,15 @@ TEST(MarkCompact, SlidingLeavesNoFreeBytesBelowTheTopOfOldSpace) {
   EXPECT_GT(FreeBytesBelowTop(none->heap(), &pages), 1 * MB) << "the check can fail";
 }
 
+TEST(MarkCompact, EveryModeReleasesAllPagesWhenNothingOldIsLive) {
+  for (Compaction c : {Compaction::Evacuate, Compaction::Slide, Compaction::None}) {
+    auto s = ReplayText(WithCompaction(c),
+                        "heaplab-trace 1\n{\na 1 16 1\nr 1\n}\ng minor\ng minor\nd 1\ng major\n");
+    EXPECT_EQ(s->heap().ids().StateOf(1), IdTable::State::Freed);
+    EXPECT_EQ(s->heap().old_space().pages().size(), 0u) << static_cast<int>(c);
+  }
+}
+
 TEST(MarkCompact, SlidingKeepsTheAddressOrderOfObjects) {
   // 3000 promoted objects in a list; every other one is unlinked; slide.
   std::string t = "heaplab-trace 1\na 1 64 1\nr 1\n{\n";

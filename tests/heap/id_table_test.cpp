@@ -48,5 +48,20 @@ TEST(IdTable, HandlesSparseAndHugeIds) {
   EXPECT_EQ(t.StateOf(huge - 1), IdTable::State::Unknown);
 }
 
+TEST(IdTable, SparseIdsMixWithDenseOnes) {
+  IdTable t;
+  t.Add(5 * 4096 + 7, 0x5000, false);  // beyond the dense blocks: kept in the map
+  for (Id id = 0; id < 6 * 4096; ++id) {
+    if (id != 5 * 4096 + 7) t.Add(id, 0x10000 + 8 * id, false);
+  }
+  EXPECT_EQ(t.Get(5 * 4096 + 7), 0x5000u) << "found after the dense blocks reached it";
+  EXPECT_EQ(t.Get(5 * 4096 + 8), 0x10000u + 8 * (5 * 4096 + 8));
+  EXPECT_EQ(t.StateOf(6 * 4096), IdTable::State::Unknown);
+  t.UpdateAll([](Address a) { return a == 0x5000 ? Address{0} : a; },
+              [](Address) { return false; });
+  EXPECT_EQ(t.StateOf(5 * 4096 + 7), IdTable::State::Freed);
+  EXPECT_EQ(t.StateOf(5 * 4096 + 6), IdTable::State::Live);
+}
+
 }  // namespace
 }  // namespace heaplab

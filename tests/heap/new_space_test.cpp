@@ -21,7 +21,8 @@ TEST(NewSpace, BumpAllocatesUntilFull) {
   const Address second = ns.Allocate(64);
   EXPECT_EQ(second, first + 64);
   std::size_t allocated = 128;
-  while (ns.Allocate(1024) != 0) allocated += 1024;
+  while (ns.Allocate(1024) != 0)
+    allocated += 1024;
   EXPECT_LE(allocated, 1 * MB);
   EXPECT_GT(allocated, 1 * MB - 1024);
   EXPECT_EQ(ns.Allocate(1024), 0u);
@@ -37,7 +38,7 @@ TEST(NewSpace, FlipEmptiesToSpaceAndKeepsTheAgeMarkInFromSpace) {
   ns.Flip();
   EXPECT_EQ(ns.from_space().start(), old_to);
   EXPECT_EQ(ns.Size(), 0u);
-  EXPECT_TRUE(ns.InFromSpace(mark - 8));
+  EXPECT_TRUE(heap.InFromSpace(mark - 8));
   EXPECT_TRUE(heap.InFromSpace(old_to));
   EXPECT_FALSE(heap.InFromSpace(ns.to_space().start()));
 }
@@ -56,7 +57,8 @@ TEST(NewSpace, NeverShrinksBelowWhatIsInUse) {
   Heap heap(Config(1, 4));
   NewSpace& ns = heap.new_space();
   ns.Resize(4 * MB);
-  for (int i = 0; i < 3 * 1024; ++i) ASSERT_NE(ns.Allocate(1024), 0u);
+  for (int i = 0; i < 3 * 1024; ++i)
+    ASSERT_NE(ns.Allocate(1024), 0u);
   EXPECT_GE(ns.Resize(1 * MB), 3 * MB);
 }
 

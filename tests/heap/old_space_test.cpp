@@ -60,7 +60,7 @@ TEST(OldSpace, ReleasingAPageGivesItsMemoryBack) {
   Page* page = os.AddPage();
   const std::size_t committed = heap.cage().committed();
   const Address start = page->start();
-  os.ReleasePage(page);
+  heap.ReleasePages({page});
   EXPECT_EQ(heap.cage().committed(), committed - kPageSize);
   EXPECT_EQ(heap.ChunkOf(start), nullptr);
 }

@@ -2,8 +2,7 @@
 
 namespace heaplab {
 
-Replayer::Replayer(Mutator& mutator, std::string file)
-    : mutator_(mutator), file_(std::move(file)) {
+Replayer::Replayer(Mutator& mutator, std::string file) : mutator_(mutator), file_(std::move(file)) {
   mutator_.OpenScope();
 }
 
@@ -16,8 +15,9 @@ Address Replayer::Live(const TraceEvent& e, int field, Id id) const {
     case IdTable::State::Unknown:
       Fail(e, field, "unknown id " + std::to_string(id) + ": no object was allocated with it");
     case IdTable::State::Freed:
-      Fail(e, field, "id " + std::to_string(id) +
-                         " names an object the collector has already freed (it was unreachable)");
+      Fail(e, field,
+           "id " + std::to_string(id) +
+               " names an object the collector has already freed (it was unreachable)");
     case IdTable::State::Live:
       break;
   }
@@ -35,11 +35,17 @@ void Replayer::Put(const TraceEvent& e) {
       if (e.slots > kMaxSlots) {
         Fail(e, 3, "too many slots: at most " + std::to_string(kMaxSlots));
       }
+      if (e.size > kMaxObjectSize) {
+        Fail(e, 2,
+             "size " + std::to_string(e.size) + " is too large: at most " +
+                 std::to_string(kMaxObjectSize) + " bytes");
+      }
       const std::size_t size = RoundUp(e.size, kWordSize);
       if (size < MinObjectSize(e.slots)) {
-        Fail(e, 2, "size " + std::to_string(e.size) + " cannot hold the header and " +
-                       std::to_string(e.slots) + " slots: expected at least " +
-                       std::to_string(MinObjectSize(e.slots)) + " bytes");
+        Fail(e, 2,
+             "size " + std::to_string(e.size) + " cannot hold the header and " +
+                 std::to_string(e.slots) + " slots: expected at least " +
+                 std::to_string(MinObjectSize(e.slots)) + " bytes");
       }
       mutator_.Allocate(e.id, size, e.slots);
       allocated_bytes_ += size;
@@ -50,8 +56,9 @@ void Replayer::Put(const TraceEvent& e) {
       const Address host = Live(e, 1, e.id);
       const std::uint64_t slots = HeapObject(host).slot_count();
       if (e.size >= slots) {
-        Fail(e, 2, "slot " + std::to_string(e.size) + " out of range: object " +
-                       std::to_string(e.id) + " has " + std::to_string(slots) + " slots");
+        Fail(e, 2,
+             "slot " + std::to_string(e.size) + " out of range: object " + std::to_string(e.id) +
+                 " has " + std::to_string(slots) + " slots");
       }
       const Address value = e.null_target ? 0 : Live(e, 3, e.target);
       mutator_.Write(host, e.size, value);
@@ -78,8 +85,9 @@ void Replayer::Put(const TraceEvent& e) {
     case Op::Drop: {
       auto it = globals_.find(e.id);
       if (it == globals_.end()) {
-        Fail(e, 1, "id " + std::to_string(e.id) + " is not a global root ('r " +
-                       std::to_string(e.id) + "' must come first)");
+        Fail(e, 1,
+             "id " + std::to_string(e.id) + " is not a global root ('r " + std::to_string(e.id) +
+                 "' must come first)");
       }
       mutator_.DropGlobal(it->second);
       globals_.erase(it);
@@ -96,8 +104,9 @@ void Replayer::Put(const TraceEvent& e) {
     case Op::Malloc:
     case Op::Free:
     case Op::Realloc:
-      Fail(e, 0, "manual-mode events ('m', 'f', 'x') are not supported yet: they come with "
-                 "the allocator traces");
+      Fail(e, 0,
+           "manual-mode events ('m', 'f', 'x') are not supported yet: they come with "
+           "the allocator traces");
   }
 }
 

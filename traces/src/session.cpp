@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
@@ -17,10 +18,15 @@ void Session::ReplayStream(std::istream& in, const std::string& name) {
   replayer_.set_file(name);
   TraceReader reader(in, name);
   TraceEvent e;
-  while (reader.Next(e)) replayer_.Put(e);
+  while (reader.Next(e))
+    replayer_.Put(e);
 }
 
 void Session::ReplayFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw std::runtime_error("cannot read trace '" + path + "': it is a directory");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw std::runtime_error("cannot open trace '" + path + "': " + std::strerror(errno));

@@ -19,11 +19,10 @@ struct GcConfig {
   double semi_space_growth_factor = 2.0;  // --semi-space-growth-factor
   PromotionRule promotion = PromotionRule::V8;
   Compaction compaction = Compaction::Evacuate;
-  bool incremental_marking = true;
   std::int64_t gc_interval = -1;  // --gc-interval: a GC every N allocations; -1 is off
   bool verify_heap = false;       // --verify-heap: run the verifier after every collection
   ClockKind clock = ClockKind::Real;
-  bool predictable = false;       // --predictable: model clock, fixed pid, no randomness
+  bool predictable = false;  // --predictable: model clock, fixed pid, no randomness
 };
 
 // The textbook rule's threshold: promote while to-space is this full (Appel 1989; Jones,

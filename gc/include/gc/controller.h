@@ -60,7 +60,7 @@ class GcController {
   void Scavenge();
   void FullGc(Reason reason, const char* collector_reason);
   void ResizeNewSpace(bool reduce_memory);
-  void RecordSurvival(const GcEvent& e);
+  void RecordSurvival(GcEvent& e);
   double AverageSurvivalRatio() const;
   GrowingMode CurrentGrowingMode(bool reduce_memory) const;
   void CheckIneffectiveMarkCompact(std::size_t old_size, double mu);

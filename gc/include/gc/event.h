@@ -112,6 +112,10 @@ struct GcEvent {
   double incremental_biggest_step_ms = 0;
   double incremental_walltime_ms = 0;
 
+  double survival_ratio = 0;          // % of young bytes that survived (promoted or copied)
+  double average_survival_ratio = 0;  // V8's mean of the last ten survival ratios
+  double total_gc_ms = 0;             // pauses of the run so far, this one included
+
   std::size_t external_memory = 0;  // bytes of off-heap backing stores
   double average_mu = 1.0;          // mutator utilization, as V8 computes it
   double current_mu = 1.0;

@@ -15,7 +15,8 @@
 
 namespace heaplab {
 
-enum class GrowingMode { Slow, Conservative, Minimal, Default };
+// V8's HeapGrowingMode, less kSlow (its memory reducer is not modelled).
+enum class GrowingMode { Conservative, Minimal, Default };
 
 struct LimitTrace {          // what --trace-gc-verbose prints as [HeapController] lines
   double factor = 0;         // the dynamic growing factor
@@ -37,7 +38,6 @@ class HeapGrowing {
   explicit HeapGrowing(std::size_t max_old_generation_size);
 
   std::size_t limit() const { return limit_; }
-  std::size_t max_size() const { return max_; }
   bool configured() const { return configured_; }
 
   static double MaxGrowingFactor(std::size_t max_heap);

@@ -47,12 +47,13 @@ class MarkCompact {
  private:
   void Mark();
   void ClearDeadIds();
-  void SweepOldSpace(const std::vector<Chunk*>& candidates);
+  void SweepOldSpace();
   void SweepLargeObjects();
-  Address Promote(HeapObject obj);
+  Address MoveToOldSpace(HeapObject obj);  // copy, forward, mark black
   void EvacuateYoung();
   void EvacuateCandidates(const std::vector<Chunk*>& candidates);
-  void UpdatePointers();
+  // `candidates`: whether evacuation candidates moved (else only young objects did).
+  void UpdatePointers(bool candidates);
   void Slide();
   void Finish(const std::vector<Chunk*>& candidates);
   bool IsMarked(Address a) const { return marker_.IsMarked(a); }
@@ -66,8 +67,8 @@ class MarkCompact {
   Marker marker_;
   std::size_t evacuated_pages_ = 0;
   std::size_t moved_bytes_ = 0;
-  std::vector<Address> promoted_;  // objects moved this GC (at their new addresses)
-  bool any_candidates_ = false;
+  std::vector<Address> moved_;  // objects moved to old space this GC, at their new addresses
+  std::size_t young_used_ = 0;  // bytes new space held before it was emptied
   // Slide mode: live old objects in address order and where each goes.
   std::vector<Address> slide_from_;
   std::vector<Address> slide_to_;

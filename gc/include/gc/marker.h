@@ -46,8 +46,6 @@ class Marker {
 
  private:
   bool SetMark(Address object);  // true if it was clear
-  template <typename Fn>
-  void ForEachChunk(Fn&& fn);
 
   Heap& heap_;
   Clock& clock_;

@@ -30,9 +30,9 @@ std::string FormatTraceGcLine(const GcEvent& e, const LogPrefix& prefix);
 class TraceGcPrinter : public GcObserver {
  public:
   struct Options {
-    bool verbose = false;            // --trace-gc-verbose
-    bool ignore_scavenger = false;   // --trace-gc-ignore-scavenger
-    std::size_t max_heap_size = 0;   // bytes, for the "Memory allocator" line
+    bool verbose = false;           // --trace-gc-verbose
+    bool ignore_scavenger = false;  // --trace-gc-ignore-scavenger
+    std::size_t max_heap_size = 0;  // bytes, for the "Memory allocator" line
   };
   TraceGcPrinter(std::ostream& out, LogPrefix prefix, Options options)
       : out_(out), prefix_(prefix), options_(options) {}
@@ -44,7 +44,6 @@ class TraceGcPrinter : public GcObserver {
   std::ostream& out_;
   LogPrefix prefix_;
   Options options_;
-  double total_gc_ms_ = 0;
 };
 
 class NvpPrinter : public GcObserver {
@@ -59,9 +58,6 @@ class NvpPrinter : public GcObserver {
                           double promotion_rate);
   std::ostream& out_;
   LogPrefix prefix_;
-  // V8 keeps the last 10 survival ratios and throughputs.
-  std::array<double, 10> survival_{};
-  int survival_count_ = 0;
   std::size_t previous_copied_ = 0;
   double scavenge_bytes_ = 0;
   double scavenge_ms_ = 0;

@@ -49,7 +49,6 @@ class Tracer {
   void Publish(const HeapEvent& event);
 
   int gc_count() const { return count_; }
-  double last_gc_end_ms() const { return last_end_ms_; }
   double average_mu() const;
   double current_mu() const { return current_mu_; }
   // Sum of pauses (ms) and the events of the run so far, for statistics.

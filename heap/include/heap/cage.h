@@ -34,6 +34,8 @@ class Cage {
   void GiveBackUnits(Address start, std::size_t units);
   std::size_t free_units() const { return free_units_; }
 
+  // The OS page size: the granule of Commit and Decommit.
+  static std::size_t CommitGranule();
   // Makes [start, start+bytes) read-write (bytes rounded up to the OS page).
   void Commit(Address start, std::size_t bytes);
   // Returns the memory to the OS and makes it inaccessible.
@@ -50,11 +52,11 @@ class Cage {
  private:
   std::size_t UnitOf(Address a) const { return (a - base_) / kPageSize; }
 
-  Address mapping_ = 0;         // start of the raw mapping (before alignment)
+  Address mapping_ = 0;  // start of the raw mapping (before alignment)
   std::size_t mapping_size_ = 0;
-  Address base_ = 0;            // kPageSize-aligned start of the usable cage
-  std::size_t size_ = 0;        // bytes
-  std::vector<Chunk*> table_;   // unit -> owning chunk, or nullptr
+  Address base_ = 0;                // kPageSize-aligned start of the usable cage
+  std::size_t size_ = 0;            // bytes
+  std::vector<Chunk*> table_;       // unit -> owning chunk, or nullptr
   std::vector<std::uint8_t> used_;  // unit -> taken?
   std::size_t free_units_ = 0;
   std::size_t search_hint_ = 0;  // no free unit below this index

@@ -17,6 +17,7 @@ enum ChunkFlag : std::uint32_t {
   kLarge = 1u << 2,                // holds exactly one large object
   kEvacuationCandidate = 1u << 3,  // a full GC moves this page's live objects elsewhere
   kSurvived = 1u << 4,             // a young large object found alive by a running Scavenge
+  kReleased = 1u << 5,             // about to be released (batch removal from lists)
 };
 
 class Chunk {

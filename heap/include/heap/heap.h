@@ -78,10 +78,6 @@ class Heap {
     scopes_.Iterate(fn);
   }
 
-  // fn(HeapObject) for every object and filler of a space, in address order within a chunk.
-  template <typename Fn>
-  void IterateSpace(SpaceId id, Fn&& fn) const;
-
   // Sizes in bytes.
   std::size_t YoungGenerationSize() const { return new_space_->Size() + new_lo_space_->Size(); }
   std::size_t OldGenerationSize() const { return old_space_->Size() + lo_space_->Size(); }
@@ -90,6 +86,24 @@ class Heap {
   std::size_t SpaceSize(SpaceId id) const;
   std::size_t SpaceCommitted(SpaceId id) const;
   std::size_t SpaceAvailable(SpaceId id) const;
+
+  // Releases old-space pages, or frees large-object chunks, and forgets their recorded slots:
+  // the two always go together, or the remembered set would keep a dangling chunk.
+  void ReleasePages(const std::vector<Page*>& pages);
+  void FreeLargeChunks(LargeObjectSpace& space, const std::vector<Chunk*>& chunks);
+
+  // fn(Chunk&) for every chunk that can hold objects: both semispaces, old pages, large chunks.
+  template <typename Fn>
+  void ForEachChunk(Fn&& fn) {
+    fn(new_space_->to_space().chunk());
+    fn(new_space_->from_space().chunk());
+    for (Page* p : old_space_->pages())
+      fn(*p);
+    for (Chunk* c : lo_space_->chunks())
+      fn(*c);
+    for (Chunk* c : new_lo_space_->chunks())
+      fn(*c);
+  }
 
   // Fills dead memory with a pattern so that a stale read stands out (used with verify-heap):
   // from-space after a Scavenge, the emptied to-space after a full GC.
@@ -108,33 +122,5 @@ class Heap {
   IdTable ids_;
   RememberedSet remembered_set_;
 };
-
-template <typename Fn>
-void Heap::IterateSpace(SpaceId id, Fn&& fn) const {
-  auto walk = [&fn](Address from, Address to) {
-    while (from < to) {
-      HeapObject obj(from);
-      fn(obj);
-      from += obj.size();
-    }
-  };
-  switch (id) {
-    case SpaceId::NewSpace:
-      walk(new_space_->to_space().start(), new_space_->top());
-      break;
-    case SpaceId::OldSpace:
-      for (const Page* page : old_space_->pages())
-        walk(page->start(), page->end());
-      break;
-    case SpaceId::LargeObjectSpace:
-      for (const Chunk* c : lo_space_->chunks())
-        fn(HeapObject(c->start()));
-      break;
-    case SpaceId::NewLargeObjectSpace:
-      for (const Chunk* c : new_lo_space_->chunks())
-        fn(HeapObject(c->start()));
-      break;
-  }
-}
 
 }  // namespace heaplab

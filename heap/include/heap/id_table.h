@@ -2,9 +2,9 @@
 // alive. Collectors update it when they move objects and mark entries freed when objects die,
 // so that a trace that names a dead object gets a precise error instead of a dangling address.
 //
-// Entries live in blocks of 4096 ids found through a hash map, so dense ids (what generators
-// write) cost 8 bytes each. Live ids are also listed by generation: a Scavenge walks only the
-// young list, a full GC both.
+// Ids that grow densely from 0 (what generators write) live in blocks of 4096 entries, 8 bytes
+// each; any other id goes to a hash map, so sparse ids cost a map entry, not a block. Live ids
+// are also listed by generation: a Scavenge walks only the young list, a full GC both.
 #pragma once
 
 #include <array>
@@ -74,8 +74,10 @@ class IdTable {
 
   template <typename Fn>  // fn(Id, Address)
   void ForEachLive(Fn&& fn) const {
-    for (Id id : young_) fn(id, Get(id));
-    for (Id id : old_) fn(id, Get(id));
+    for (Id id : young_)
+      fn(id, Get(id));
+    for (Id id : old_)
+      fn(id, Get(id));
   }
   const std::vector<Id>& young_ids() const { return young_; }
   const std::vector<Id>& old_ids() const { return old_; }
@@ -89,9 +91,8 @@ class IdTable {
   const Address* Find(Id id) const;
   Address& Entry(Id id);
 
-  std::unordered_map<Id, std::unique_ptr<Block>> blocks_;
-  mutable Id cached_key_ = ~Id{0};
-  mutable Block* cached_block_ = nullptr;
+  std::vector<std::unique_ptr<Block>> dense_;  // block k holds ids [k * 4096, (k + 1) * 4096)
+  std::unordered_map<Id, Address> sparse_;     // ids beyond the dense blocks
   std::vector<Id> young_;
   std::vector<Id> old_;
   std::size_t freed_ = 0;

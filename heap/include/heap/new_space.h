@@ -55,10 +55,7 @@ class NewSpace {
   void Flip();
   void SetAgeMarkToTop() { age_mark_ = top_; }
   // After a full GC has promoted every live young object: to-space is empty again.
-  void Reset() {
-    from_top_ = top_;
-    top_ = age_mark_ = to_->start();
-  }
+  void Reset() { top_ = age_mark_ = to_->start(); }
 
   SemiSpace& to_space() { return *to_; }
   SemiSpace& from_space() { return *from_; }
@@ -66,15 +63,9 @@ class NewSpace {
   const SemiSpace& from_space() const { return *from_; }
 
   Address top() const { return top_; }
-  Address from_top() const { return from_top_; }  // end of the objects left in from-space
+  Address from_top() const { return from_top_; }  // end of the objects a Scavenge left behind
   Address limit() const { return limit_; }
   Address age_mark() const { return age_mark_; }
-  bool InToSpace(Address a) const {
-    return a >= to_->start() && a < to_->start() + to_->capacity();
-  }
-  bool InFromSpace(Address a) const {
-    return a >= from_->start() && a < from_->start() + from_->max_capacity();
-  }
 
   std::size_t Size() const { return top_ - to_->start(); }  // bytes allocated in to-space
   std::size_t Capacity() const { return to_->capacity(); }  // bytes per semispace

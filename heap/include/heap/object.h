@@ -57,7 +57,6 @@ class Header {
 class HeapObject {
  public:
   explicit HeapObject(Address address) : address_(address) {}
-  static HeapObject At(Address address) { return HeapObject(address); }
 
   Address address() const { return address_; }
 
@@ -90,7 +89,9 @@ class HeapObject {
 };
 
 // Smallest object size that can hold `slots` slots.
-constexpr std::size_t MinObjectSize(std::uint64_t slots) { return kWordSize * (1 + slots); }
+constexpr std::size_t MinObjectSize(std::uint64_t slots) {
+  return kWordSize * (1 + slots);
+}
 
 // Writes a fresh object at `address`: header, null slots, zeroed payload.
 inline HeapObject InitializeObject(Address address, std::size_t size, std::uint64_t slots,
@@ -99,6 +100,17 @@ inline HeapObject InitializeObject(Address address, std::size_t size, std::uint6
   obj.set_header(Header::Make(size, slots, kind));
   std::memset(reinterpret_cast<void*>(address + kWordSize), 0, size - kWordSize);
   return obj;
+}
+
+// fn(HeapObject) for every object and filler in [from, to), which must parse end to end.
+template <typename Fn>
+void ForEachObject(Address from, Address to, Fn&& fn) {
+  while (from < to) {
+    const HeapObject obj(from);
+    const std::size_t size = obj.size();
+    fn(obj);
+    from += size;
+  }
 }
 
 // Covers [address, address + size) with a filler so the memory stays iterable.

@@ -55,7 +55,8 @@ class OldSpace {
   void ForgetLab() { SetLab(nullptr, 0, 0); }
   void ResetFreeList() { free_list_.Reset(); }
   void AddFree(Address start, std::size_t size) { free_list_.Add(start, size); }
-  void ReleasePage(Page* page);
+  // Releases pages to the cage in one pass over the page list.
+  void ReleasePages(const std::vector<Page*>& pages);
   void SetSize(std::size_t bytes) { size_ = bytes; }
   // Gives a compactor a fresh empty page to bump-allocate into; it becomes an ordinary page.
   Page* AddPage();

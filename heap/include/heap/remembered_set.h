@@ -13,6 +13,7 @@
 
 #include "heap/cage.h"
 #include "heap/chunk.h"
+#include "heap/object.h"
 
 namespace heaplab {
 
@@ -22,7 +23,7 @@ class RememberedSet {
 
   void Insert(Address slot) {
     Chunk* chunk = cage_.ChunkOf(slot);
-    if (!chunk->slot_set().allocated()) chunk->slot_set().Resize(chunk->size() / kWordSize);
+    if (!chunk->slot_set().allocated()) chunk->slot_set().Resize(SlotSetBits(*chunk));
     if (!chunk->in_remembered_list) {
       chunk->in_remembered_list = true;
       chunks_.push_back(chunk);
@@ -68,13 +69,19 @@ class RememberedSet {
     chunk->slot_set().ClearRange(chunk->WordIndex(start), chunk->WordIndex(end));
   }
 
-  // Forgets a chunk that is about to be released or whose slots are rebuilt.
-  void RemoveChunk(Chunk* chunk);
+  // Forgets chunks that are about to be released, in one pass over the list.
+  void RemoveChunks(const std::vector<Chunk*>& chunks);
   void Clear();
-  std::size_t SlotCount() const;
   std::size_t ChunkCount() const { return chunks_.size(); }
 
  private:
+  // A page may hold slots anywhere; a large chunk only in its object's header and slots, so a
+  // huge payload costs the slot set nothing.
+  static std::size_t SlotSetBits(const Chunk& chunk) {
+    if (!chunk.Is(kLarge)) return chunk.size() / kWordSize;
+    return 1 + HeapObject(chunk.start()).slot_count();
+  }
+
   Cage& cage_;
   std::vector<Chunk*> chunks_;
 };

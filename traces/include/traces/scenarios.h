@@ -16,6 +16,8 @@ namespace heaplab {
 struct ScenarioParam {
   std::string name;  // as on the command line, e.g. "requests"
   std::uint64_t default_value;
+  std::uint64_t min;  // the range a value must lie in, so that every trace is valid
+  std::uint64_t max;
   std::string help;
 };
 

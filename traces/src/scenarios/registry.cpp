@@ -8,46 +8,46 @@ const std::vector<Scenario>& Scenarios() {
   static const std::vector<Scenario> all = {
       {"churn",
        "short-lived request objects, a little state kept (most bytes die young)",
-       {{"requests", 300000, "requests to handle"},
-        {"keep", 1000, "responses kept in a global ring"},
-        {"compute", 2, "microseconds of computation per request"}},
+       {{"requests", 300000, 0, 1000000000, "requests to handle"},
+        {"keep", 1000, 0, 100000000, "responses kept in a global ring"},
+        {"compute", 2, 0, 1000000, "microseconds of computation per request"}},
        GenerateChurn},
       {"survivors",
        "cohorts that live across exactly 0, 1, 2 and many Scavenges",
-       {{"rounds", 200, "rounds, each ending with an explicit Scavenge"},
-        {"cohort", 1000, "objects per cohort"},
-        {"size", 48, "bytes per object"},
-        {"long", 8, "Scavenges the long-lived cohort survives"}},
+       {{"rounds", 200, 0, 10000000, "rounds, each ending with an explicit Scavenge"},
+        {"cohort", 1000, 0, 100000000, "objects per cohort"},
+        {"size", 48, 16, 131072, "bytes per object"},
+        {"long", 8, 1, 1000000, "Scavenges the long-lived cohort survives"}},
        GenerateSurvivors},
       {"leak-cache",
        "a cache that never evicts: the old generation grows to the heap limit",
-       {{"entries", 400000, "entries stored (about 230 bytes each)"},
-        {"value", 160, "bytes per cached value"}},
+       {{"entries", 400000, 0, 1000000000, "entries stored (about 230 bytes each)"},
+        {"value", 160, 8, 1073741824, "bytes per cached value"}},
        GenerateLeakCache},
       {"lru-cache",
        "a bounded cache that evicts its oldest entry: old space settles at a steady size",
-       {{"capacity", 100000, "entries the cache holds"},
-        {"ops", 2000000, "inserts"},
-        {"value", 160, "bytes per cached value"},
-        {"garbage", 3, "short-lived objects per insert (keys, lookups)"}},
+       {{"capacity", 100000, 1, 100000000, "entries the cache holds"},
+        {"ops", 2000000, 0, 1000000000, "inserts"},
+        {"value", 160, 8, 1073741824, "bytes per cached value"},
+        {"garbage", 3, 0, 1000, "short-lived objects per insert (keys, lookups)"}},
        GenerateLruCache},
       {"slow-queue",
        "a producer faster than its consumer: the backlog is promoted and grows",
-       {{"ticks", 300000, "ticks of the event loop"},
-        {"produce", 3, "messages enqueued per tick"},
-        {"consume", 2, "messages dequeued per tick"}},
+       {{"ticks", 300000, 0, 1000000000, "ticks of the event loop"},
+        {"produce", 3, 0, 1000000, "messages enqueued per tick"},
+        {"consume", 2, 0, 1000000, "messages dequeued per tick"}},
        GenerateSlowQueue},
       {"fragmentation",
        "long-lived survivors scattered among garbage in old space, then a full GC",
-       {{"nodes", 200000, "list nodes per round"},
-        {"keep_every", 10, "one node in this many survives"},
-        {"rounds", 1, "rounds, each ending with a full GC"}},
+       {{"nodes", 200000, 0, 1000000000, "list nodes per round"},
+        {"keep_every", 10, 1, 1000000000, "one node in this many survives"},
+        {"rounds", 1, 0, 10000000, "rounds, each ending with a full GC"}},
        GenerateFragmentation},
       {"closure-retention",
        "kept closures retain scopes that hold large objects",
-       {{"iterations", 300, "closures created and kept"},
-        {"big", 262144, "bytes of the large object in each scope"},
-        {"fixed", 0, "1: the scope drops the large object before the closure is made"}},
+       {{"iterations", 300, 0, 100000000, "closures created and kept"},
+        {"big", 262144, 8, 4294967296, "bytes of the large object in each scope"},
+        {"fixed", 0, 0, 1, "1: the scope drops the large object before the closure is made"}},
        GenerateClosureRetention},
   };
   return all;
@@ -76,15 +76,21 @@ namespace heaplab {
 
 void GenerateScenario(const Scenario& s, ScenarioOptions options, TraceSink& sink) {
   for (const auto& [name, value] : options.params) {
-    bool known = false;
-    for (const ScenarioParam& p : s.params)
-      known = known || p.name == name;
-    if (!known) {
+    const ScenarioParam* param = nullptr;
+    for (const ScenarioParam& p : s.params) {
+      if (p.name == name) param = &p;
+    }
+    if (param == nullptr) {
       std::string names;
       for (const ScenarioParam& p : s.params)
         names += (names.empty() ? "" : ", ") + p.name;
       throw std::invalid_argument("scenario '" + s.name + "' has no parameter '" + name +
                                   "' (it has: " + names + ")");
+    }
+    if (value < param->min || value > param->max) {
+      throw std::invalid_argument("scenario '" + s.name + "': parameter '" + name + "' must be " +
+                                  std::to_string(param->min) + " to " + std::to_string(param->max) +
+                                  ", not " + std::to_string(value));
     }
   }
   for (const ScenarioParam& p : s.params)
