@@ -126,7 +126,6 @@ inline void BuildInOldSpace(BenchHeap& h, const RandomGraph& g, std::size_t dead
 inline GcConfig OldGenerationConfig(Compaction compaction = Compaction::None) {
   GcConfig config = FixedNewSpaceConfig(1 * MB, 2048 * MB);
   config.compaction = compaction;
-  config.incremental_marking = false;
   return config;
 }
 
