@@ -27,11 +27,7 @@ Action AddCheckCommand(CLI::App& app) {
   return [args] {
     Session session(args->gc.ToConfig());
     try {
-      if (args->trace == "-") {
-        session.ReplayStream(std::cin, "<stdin>");
-      } else {
-        session.ReplayFile(args->trace);
-      }
+      session.ReplayFile(args->trace);
     } catch (const OutOfMemory& oom) {
       // A well-formed trace that needs more heap than these flags give: say so, as run would.
       std::cerr << "heaplab: " << args->trace << ": runs out of memory after "

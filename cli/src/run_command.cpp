@@ -82,8 +82,6 @@ int Run(const RunArgs& args) {
   try {
     if (scenario != nullptr) {
       session.ReplayScenario(*scenario, scenario_options);
-    } else if (args.trace == "-") {
-      session.ReplayStream(std::cin, "<stdin>");
     } else {
       session.ReplayFile(args.trace);
     }

@@ -85,7 +85,7 @@ void Tracer::RemoveObserver(GcObserver* observer) {
 void Tracer::SnapshotSpaces(std::array<SpaceStats, kSpaceCount>& out) const {
   for (int i = 0; i < kSpaceCount; ++i) {
     const auto id = static_cast<SpaceId>(i);
-    out[i] = {heap_.SpaceSize(id), heap_.SpaceCommitted(id), heap_.SpaceAvailable(id)};
+    out[i] = heap_.Usage(id);
   }
 }
 

@@ -71,48 +71,21 @@ std::size_t Heap::CommittedMemory() const {
          new_lo_space_->Committed();
 }
 
-std::size_t Heap::SpaceSize(SpaceId id) const {
+SpaceUsage Heap::Usage(SpaceId id) const {
   switch (id) {
     case SpaceId::NewSpace:
-      return new_space_->Size();
+      return {new_space_->Size(), new_space_->Committed(), new_space_->Available()};
     case SpaceId::OldSpace:
-      return old_space_->Size();
+      return {old_space_->Size(), old_space_->Committed(), old_space_->Available()};
     case SpaceId::LargeObjectSpace:
-      return lo_space_->Size();
-    case SpaceId::NewLargeObjectSpace:
-      return new_lo_space_->Size();
-  }
-  return 0;
-}
-
-std::size_t Heap::SpaceCommitted(SpaceId id) const {
-  switch (id) {
-    case SpaceId::NewSpace:
-      return new_space_->Committed();
-    case SpaceId::OldSpace:
-      return old_space_->Committed();
-    case SpaceId::LargeObjectSpace:
-      return lo_space_->Committed();
-    case SpaceId::NewLargeObjectSpace:
-      return new_lo_space_->Committed();
-  }
-  return 0;
-}
-
-std::size_t Heap::SpaceAvailable(SpaceId id) const {
-  switch (id) {
-    case SpaceId::NewSpace:
-      return new_space_->Available();
-    case SpaceId::OldSpace:
-      return old_space_->Available();
-    case SpaceId::LargeObjectSpace:
-      return 0;
+      return {lo_space_->Size(), lo_space_->Committed(), 0};
     case SpaceId::NewLargeObjectSpace: {
       const std::size_t used = new_lo_space_->Size();
-      return used < new_space_->Capacity() ? new_space_->Capacity() - used : 0;
+      const std::size_t capacity = new_space_->Capacity();
+      return {used, new_lo_space_->Committed(), used < capacity ? capacity - used : 0};
     }
   }
-  return 0;
+  return {};
 }
 
 void Heap::Zap(Address start, std::size_t bytes) {

@@ -102,9 +102,9 @@ class Verifier {
   }
 
   void CheckSpaceTotal(SpaceId id) {
-    if (space_bytes_ != heap_.SpaceSize(id)) {
+    if (space_bytes_ != heap_.Usage(id).size) {
       Fail("[accounting] " + std::string(SpaceName(id)) + " reports " +
-           std::to_string(heap_.SpaceSize(id)) + " bytes of objects, holds " +
+           std::to_string(heap_.Usage(id).size) + " bytes of objects, holds " +
            std::to_string(space_bytes_));
     }
     space_bytes_ = 0;

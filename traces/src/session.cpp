@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <stdexcept>
 
 namespace heaplab {
@@ -23,6 +24,10 @@ void Session::ReplayStream(std::istream& in, const std::string& name) {
 }
 
 void Session::ReplayFile(const std::string& path) {
+  if (path == "-") {
+    ReplayStream(std::cin, "<stdin>");
+    return;
+  }
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     throw std::runtime_error("cannot read trace '" + path + "': it is a directory");

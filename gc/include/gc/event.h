@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "heap/globals.h"
+#include "heap/heap.h"
 
 namespace heaplab {
 
@@ -68,11 +68,7 @@ enum class Phase : std::uint8_t {
 };
 inline constexpr std::size_t kPhaseCount = static_cast<std::size_t>(Phase::Count);
 
-struct SpaceStats {
-  std::size_t size = 0;       // bytes of objects
-  std::size_t committed = 0;  // bytes of memory
-  std::size_t available = 0;  // bytes allocatable without growing
-};
+using SpaceStats = SpaceUsage;  // per space: bytes of objects, committed, available
 
 struct GcEvent {
   int number = 0;  // 1 for the first collection of the run

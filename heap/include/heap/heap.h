@@ -33,6 +33,12 @@ struct HeapConfig {
 
 enum class Generation { Young, Old };
 
+struct SpaceUsage {
+  std::size_t size = 0;       // bytes of objects
+  std::size_t committed = 0;  // bytes of memory
+  std::size_t available = 0;  // bytes allocatable without growing
+};
+
 class Heap {
  public:
   explicit Heap(const HeapConfig& config);
@@ -83,9 +89,7 @@ class Heap {
   std::size_t OldGenerationSize() const { return old_space_->Size() + lo_space_->Size(); }
   std::size_t SizeOfObjects() const { return YoungGenerationSize() + OldGenerationSize(); }
   std::size_t CommittedMemory() const;
-  std::size_t SpaceSize(SpaceId id) const;
-  std::size_t SpaceCommitted(SpaceId id) const;
-  std::size_t SpaceAvailable(SpaceId id) const;
+  SpaceUsage Usage(SpaceId id) const;
 
   // Releases old-space pages, or frees large-object chunks, and forgets their recorded slots:
   // the two always go together, or the remembered set would keep a dangling chunk.

@@ -28,8 +28,8 @@ class Session {
   // Replays a text trace to its end; `name` names it in errors. Throws TraceError on a
   // malformed or meaningless event.
   void ReplayStream(std::istream& in, const std::string& name);
-  // Replays a trace file (recognised by its content). Throws std::runtime_error if it cannot
-  // be opened.
+  // Replays a trace file (recognised by its content), or standard input for "-". Throws
+  // std::runtime_error if it cannot be opened.
   void ReplayFile(const std::string& path);
   // Replays a generated scenario without writing it out.
   void ReplayScenario(const Scenario& scenario, const ScenarioOptions& options);

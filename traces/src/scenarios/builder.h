@@ -57,6 +57,17 @@ class TraceBuilder {
     sink_.Put(e);
   }
 
+  // A cache entry as leak-cache and lru-cache store it: a key string, a value of
+  // `value_size` bytes and the entry object holding both. Returns the entry.
+  Id AllocateCacheEntry(std::uint64_t value_size) {
+    const Id key = Allocate(Uniform(24, 40), 0);
+    const Id value = Allocate(value_size, 0);
+    const Id entry = Allocate(40, 2);
+    Write(entry, 0, key);
+    Write(entry, 1, value);
+    return entry;
+  }
+
   // A uniform integer in [lo, hi].
   std::uint64_t Uniform(std::uint64_t lo, std::uint64_t hi) {
     __extension__ using u128 = unsigned __int128;

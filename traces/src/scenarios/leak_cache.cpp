@@ -13,11 +13,7 @@ void GenerateLeakCache(const ScenarioOptions& o, TraceSink& sink) {
   TraceTable cache(b, entries);
   for (std::uint64_t i = 0; i < entries; ++i) {
     b.Open();
-    const Id key = b.Allocate(b.Uniform(24, 40), 0);
-    const Id value = b.Allocate(value_size, 0);
-    const Id entry = b.Allocate(40, 2);
-    b.Write(entry, 0, key);
-    b.Write(entry, 1, value);
+    const Id entry = b.AllocateCacheEntry(value_size);
     cache.Set(i, entry);
     b.Allocate(b.Uniform(48, 96), 0);  // a temporary string, garbage at once
     b.Compute(1);

@@ -14,11 +14,7 @@ void GenerateLruCache(const ScenarioOptions& o, TraceSink& sink) {
   TraceTable ring(b, capacity);
   for (std::uint64_t i = 0; i < ops; ++i) {
     b.Open();
-    const Id key = b.Allocate(b.Uniform(24, 40), 0);
-    const Id value = b.Allocate(value_size, 0);
-    const Id entry = b.Allocate(40, 2);
-    b.Write(entry, 0, key);
-    b.Write(entry, 1, value);
+    const Id entry = b.AllocateCacheEntry(value_size);
     ring.Set(i % capacity, entry);  // the entry it replaces becomes garbage
     for (std::uint64_t g = 0; g < garbage; ++g)
       b.Allocate(b.Uniform(32, 128), 0);  // lookups
