@@ -15,9 +15,9 @@ Action AddCheckCommand(CLI::App& app);
 
 // Exit statuses.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitTraceError = 1;   // the trace is malformed or meaningless
-inline constexpr int kExitUsage = 2;        // a wrong flag or value
-inline constexpr int kExitVerify = 70;      // --verify-heap found a broken invariant
+inline constexpr int kExitTraceError = 1;     // the trace is malformed or meaningless
+inline constexpr int kExitUsage = 2;          // a wrong flag or value
+inline constexpr int kExitVerify = 70;        // --verify-heap found a broken invariant
 inline constexpr int kExitOutOfMemory = 134;  // as Node's abort() on a fatal OOM
 
 // Runs `body`, turning heaplab's exceptions into a message on stderr and an exit status.

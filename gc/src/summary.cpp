@@ -27,7 +27,8 @@ double RunSummary::PausePercentile(double p) const {
   if (pauses_.empty()) return 0;
   std::vector<double> sorted = pauses_;
   std::sort(sorted.begin(), sorted.end());
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+  const auto rank =
+      static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
   return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
 }
 
@@ -43,14 +44,17 @@ std::string RunSummary::Format(double end_ms, std::size_t final_committed,
   std::string s;
   s += fmt::format("heaplab summary: {} collections ({} Scavenge, {} Mark-Compact) in {:.1f} ms\n",
                    scavenges_ + mark_compacts_, scavenges_, mark_compacts_, end_ms);
-  s += fmt::format("  pauses: total {:.2f} ms, p50 {:.2f} ms, p95 {:.2f} ms, p99 {:.2f} ms, max {:.2f} ms\n",
-                   total_pause_ms_, PausePercentile(50), PausePercentile(95),
-                   PausePercentile(99), max_pause_ms());
+  s += fmt::format(
+      "  pauses: total {:.2f} ms, p50 {:.2f} ms, p95 {:.2f} ms, p99 {:.2f} ms, max {:.2f} ms\n",
+      total_pause_ms_, PausePercentile(50), PausePercentile(95), PausePercentile(99),
+      max_pause_ms());
   s += fmt::format("  mutator utilization: {:.3f} overall, {:.3f} average mu (V8)\n", mu,
                    last_average_mu_);
-  s += fmt::format("  memory: peak committed {:.1f} MB, allocated {:.1f} MB, promoted {:.1f} MB, copied in new space {:.1f} MB\n",
-                   static_cast<double>(peak) / kMB, static_cast<double>(allocated) / kMB,
-                   static_cast<double>(promoted_) / kMB, static_cast<double>(copied_) / kMB);
+  s += fmt::format(
+      "  memory: peak committed {:.1f} MB, allocated {:.1f} MB, promoted {:.1f} MB, copied in new "
+      "space {:.1f} MB\n",
+      static_cast<double>(peak) / kMB, static_cast<double>(allocated) / kMB,
+      static_cast<double>(promoted_) / kMB, static_cast<double>(copied_) / kMB);
   return s;
 }
 

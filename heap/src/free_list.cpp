@@ -5,7 +5,9 @@
 namespace heaplab {
 
 namespace {
-Address& NextOf(Address block) { return *reinterpret_cast<Address*>(block + kWordSize); }
+Address& NextOf(Address block) {
+  return *reinterpret_cast<Address*>(block + kWordSize);
+}
 }  // namespace
 
 std::size_t FreeList::Add(Address start, std::size_t size) {

@@ -52,7 +52,8 @@ TEST(Ages, DeadObjectsAreFreedAndTheirIdsReported) {
 // the first 25% are copied and the rest promoted at once; under V8 all are copied.
 std::string ManySurvivors() {
   std::string t = "heaplab-trace 1\n";
-  for (int i = 1; i <= 4000; ++i) t += "a " + std::to_string(i) + " 128 0\n";
+  for (int i = 1; i <= 4000; ++i)
+    t += "a " + std::to_string(i) + " 128 0\n";
   return t + "g minor\n";
 }
 
@@ -78,7 +79,8 @@ TEST(Ages, V8RuleCopiesEveryFirstTimeSurvivor) {
 TEST(Ages, SurvivorsThatDoNotFitInToSpaceArePromoted) {
   // 1000 objects of 1 KiB survive twice their first GC's worth... to-space overflows.
   std::string t = "heaplab-trace 1\n";
-  for (int i = 1; i <= 1000; ++i) t += "a " + std::to_string(i) + " 1024 0\n";
+  for (int i = 1; i <= 1000; ++i)
+    t += "a " + std::to_string(i) + " 1024 0\n";
   // Force a Scavenge with 1000 KiB of survivors but keep them all: the semispace is 1 MiB.
   auto s = ReplayText(SmallConfig(), t + "g minor\n");
   const GcEvent& e = s->tracer().current();

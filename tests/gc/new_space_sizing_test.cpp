@@ -41,7 +41,8 @@ TEST(NewSpaceSizing, StartsAtOneMiBAndDoublesAsSurvivorsDemand) {
 TEST(NewSpaceSizing, NeverGrowsPastTheMaximum) {
   GcConfig config = SmallConfig(1, 1);
   std::string t = "heaplab-trace 1\n";
-  for (int i = 1; i <= 30000; ++i) t += "a " + std::to_string(i) + " 256 0\n";
+  for (int i = 1; i <= 30000; ++i)
+    t += "a " + std::to_string(i) + " 256 0\n";
   auto s = ReplayText(config, t);
   EXPECT_EQ(s->heap().new_space().Capacity(), 1 * MB);
   EXPECT_GT(s->tracer().gc_count(), 5);

@@ -46,7 +46,8 @@ TEST(Scavenger, CopiesWholeStructuresReachableFromOneRoot) {
   }
   t += "}\ng minor\n";
   auto s = ReplayText(SmallConfig(), t);
-  for (Id id = 1; id <= 500; ++id) EXPECT_EQ(s->heap().ids().StateOf(id), IdTable::State::Live);
+  for (Id id = 1; id <= 500; ++id)
+    EXPECT_EQ(s->heap().ids().StateOf(id), IdTable::State::Live);
   EXPECT_EQ(s->tracer().current().objects_copied, 500u);
 }
 
@@ -64,7 +65,8 @@ TEST(Scavenger, CyclesAreCopiedOnce) {
 
 TEST(Scavenger, UnreachableGarbageCostsNothingToCopy) {
   std::string t = "heaplab-trace 1\n";
-  for (int i = 1; i <= 2000; ++i) t += "{\na " + std::to_string(i) + " 200 0\n}\n";
+  for (int i = 1; i <= 2000; ++i)
+    t += "{\na " + std::to_string(i) + " 200 0\n}\n";
   auto s = ReplayText(SmallConfig(), t + "g minor\n");
   EXPECT_EQ(s->tracer().current().semi_space_copied, 0u);
   EXPECT_EQ(s->heap().new_space().Size(), 0u);

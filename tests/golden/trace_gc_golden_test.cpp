@@ -13,7 +13,7 @@ namespace heaplab {
 namespace {
 
 std::string RunScenario(const std::string& scenario, std::map<std::string, std::uint64_t> params,
-                GcConfig config) {
+                        GcConfig config) {
   config.clock = ClockKind::Model;
   config.predictable = true;
   Session session(config);
@@ -41,13 +41,15 @@ TEST(Golden, ChurnUnderTheModelClock) {
 TEST(Golden, ChurnWithOneMiBSemispaces) {
   GcConfig config;
   config.heap.max_semi_space_size = 1 * MB;
-  EXPECT_EQ(RunScenario("churn", {{"requests", 20000}}, config), Golden("churn_semi1_trace_gc.txt"));
+  EXPECT_EQ(RunScenario("churn", {{"requests", 20000}}, config),
+            Golden("churn_semi1_trace_gc.txt"));
 }
 
 TEST(Golden, SurvivorsUnderTheBookRule) {
   GcConfig config;
   config.promotion = PromotionRule::Book;
-  EXPECT_EQ(RunScenario("survivors", {{"rounds", 12}}, config), Golden("survivors_book_trace_gc.txt"));
+  EXPECT_EQ(RunScenario("survivors", {{"rounds", 12}}, config),
+            Golden("survivors_book_trace_gc.txt"));
 }
 
 TEST(Golden, SameRunTwiceIsIdentical) {

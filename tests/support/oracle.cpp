@@ -19,7 +19,8 @@ std::uint64_t Checksum(const std::uint8_t* p, std::size_t n) {
     std::memcpy(&w, p + i, 8);
     h = (h ^ w) * 1099511628211ull;
   }
-  for (; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  for (; i < n; ++i)
+    h = (h ^ p[i]) * 1099511628211ull;
   return h;
 }
 
@@ -30,7 +31,9 @@ Oracle::Oracle(Session& session) : session_(session) {
   session_.tracer().AddObserver(this);
 }
 
-Oracle::~Oracle() { session_.tracer().RemoveObserver(this); }
+Oracle::~Oracle() {
+  session_.tracer().RemoveObserver(this);
+}
 
 void Oracle::Fail(const std::string& message) {
   if (failure_.empty()) failure_ = message;
@@ -92,13 +95,16 @@ std::unordered_set<Id> Oracle::Reachable() const {
   auto push = [&](Id id) {
     if (id != 0 && seen.insert(id).second) work.push_back(id);
   };
-  for (Id id : globals_) push(id);
+  for (Id id : globals_)
+    push(id);
   for (const auto& scope : scopes_)
-    for (Id id : scope) push(id);
+    for (Id id : scope)
+      push(id);
   while (!work.empty()) {
     const Id id = work.back();
     work.pop_back();
-    for (Id t : objects_.at(id).slots) push(t);
+    for (Id t : objects_.at(id).slots)
+      push(t);
   }
   return seen;
 }
@@ -114,8 +120,7 @@ void Oracle::Check(const GcEvent& e) {
   const IdTable& ids = heap.ids();
   const std::unordered_set<Id> reachable = Reachable();
   const std::string when = "after GC #" + std::to_string(e.number) + " (" +
-                           (e.collector == Collector::Scavenge ? "Scavenge" : "Mark-Compact") +
-                           ")";
+                           (e.collector == Collector::Scavenge ? "Scavenge" : "Mark-Compact") + ")";
   for (Id id : reachable) {
     ShadowObject& o = objects_.at(id);
     ++stats_.checks;
@@ -184,7 +189,8 @@ Id RandomMutator::PickReachable() {
   // A random root, then a short random walk along non-null slots: whatever the walk reaches
   // is reachable right now.
   std::size_t roots = oracle_.globals().size();
-  for (const auto& s : oracle_.scopes()) roots += s.size();
+  for (const auto& s : oracle_.scopes())
+    roots += s.size();
   if (roots == 0) return 0;
   std::size_t k = rng_() % roots;
   Id id = 0;
@@ -283,13 +289,15 @@ void RandomMutator::Step() {
 }
 
 void RandomMutator::Run() {
-  while (events_.size() < options_.events && !oracle_.failed()) Step();
+  while (events_.size() < options_.events && !oracle_.failed())
+    Step();
 }
 
 std::string RandomMutator::TraceText() const {
   std::ostringstream out;
   TraceWriter w(out, {{"scenario", "oracle-random"}});
-  for (const TraceEvent& e : events_) w.Put(e);
+  for (const TraceEvent& e : events_)
+    w.Put(e);
   return out.str();
 }
 

@@ -26,8 +26,8 @@ struct ShadowObject {
   std::uint64_t size = 0;
   std::vector<Id> slots;  // 0 = null
   std::uint64_t checksum = 0;
-  Address address = 0;    // where the heap had it after the last check
-  bool old = false;       // in the old generation at the last check
+  Address address = 0;  // where the heap had it after the last check
+  bool old = false;     // in the old generation at the last check
 };
 
 struct OracleStats {
@@ -35,7 +35,7 @@ struct OracleStats {
   std::uint64_t collections = 0;
   std::uint64_t scavenges = 0;
   std::uint64_t full_gcs = 0;
-  std::uint64_t checks = 0;        // objects checked in all
+  std::uint64_t checks = 0;         // objects checked in all
   std::uint64_t promoted_seen = 0;  // objects that became old
 };
 
@@ -73,17 +73,16 @@ class Oracle : public GcObserver {
 
 struct RandomMutatorOptions {
   std::uint64_t events = 3000;
-  std::uint64_t max_size = 512;      // bytes of a regular object
-  double large_chance = 0.002;       // chance that an allocation is a large object
-  double medium_chance = 0.02;       // chance of a payload-only object of 4..64 KiB
+  std::uint64_t max_size = 512;       // bytes of a regular object
+  double large_chance = 0.002;        // chance that an allocation is a large object
+  double medium_chance = 0.02;        // chance of a payload-only object of 4..64 KiB
   double explicit_gc_chance = 0.002;  // chance of `g minor` (or `g major`) per event
-  bool major_gcs = false;            // whether explicit GCs may be major
+  bool major_gcs = false;             // whether explicit GCs may be major
 };
 
 class RandomMutator {
  public:
-  RandomMutator(Session& session, Oracle& oracle, std::uint64_t seed,
-                RandomMutatorOptions options);
+  RandomMutator(Session& session, Oracle& oracle, std::uint64_t seed, RandomMutatorOptions options);
   // Emits `options.events` events; stops early when the oracle fails. Returns the trace text
   // written so far (header included) for reproduction.
   void Run();

@@ -40,7 +40,8 @@ std::string FormatEvent(const TraceEvent& e) {
 TraceWriter::TraceWriter(std::ostream& out, const std::map<std::string, std::string>& metadata)
     : out_(out) {
   std::string header = "heaplab-trace 1";
-  for (const auto& [k, v] : metadata) header += " " + k + "=" + v;
+  for (const auto& [k, v] : metadata)
+    header += " " + k + "=" + v;
   out_ << header << '\n';
 }
 

@@ -17,20 +17,20 @@
 namespace heaplab {
 
 enum class Work : std::uint8_t {
-  Allocation,      // one object allocated by the mutator
-  AllocatedByte,   // one byte allocated (initialized) by the mutator
-  Store,           // one reference store or load by the mutator
-  GcSetup,         // fixed cost of starting and finishing one collection
-  RootSlot,        // one root or remembered slot visited
-  ScannedSlot,     // one slot of a copied or marked object visited
-  CopiedObject,    // one object copied or promoted
-  CopiedByte,      // one byte copied or promoted
-  MarkedObject,    // one object marked
-  SweptPage,       // one page swept
-  SweptObject,     // one object or hole passed by the sweeper
-  MovedObject,     // one object moved by a compactor
-  MovedByte,       // one byte moved by a compactor
-  UpdatedSlot,     // one slot updated after compaction
+  Allocation,     // one object allocated by the mutator
+  AllocatedByte,  // one byte allocated (initialized) by the mutator
+  Store,          // one reference store or load by the mutator
+  GcSetup,        // fixed cost of starting and finishing one collection
+  RootSlot,       // one root or remembered slot visited
+  ScannedSlot,    // one slot of a copied or marked object visited
+  CopiedObject,   // one object copied or promoted
+  CopiedByte,     // one byte copied or promoted
+  MarkedObject,   // one object marked
+  SweptPage,      // one page swept
+  SweptObject,    // one object or hole passed by the sweeper
+  MovedObject,    // one object moved by a compactor
+  MovedByte,      // one byte moved by a compactor
+  UpdatedSlot,    // one slot updated after compaction
   Count,
 };
 inline constexpr std::size_t kWorkKinds = static_cast<std::size_t>(Work::Count);

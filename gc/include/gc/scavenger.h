@@ -31,10 +31,10 @@ class Scavenger {
   void Run();
 
  private:
-  Address Evacuate(Address object);          // a young object's address after the Scavenge
+  Address Evacuate(Address object);  // a young object's address after the Scavenge
   void ScanSlots(HeapObject host, bool host_becomes_old);
   void ScanUntilDone();
-  bool StaysYoung(Address a) const;          // in to-space after the Scavenge
+  bool StaysYoung(Address a) const;  // in to-space after the Scavenge
   void UpdateIds();
   void FinishLargeObjects();
 

@@ -14,9 +14,9 @@ using Id = std::uint64_t;        // a trace object id
 inline constexpr std::size_t KB = 1024;
 inline constexpr std::size_t MB = 1024 * KB;
 
-inline constexpr std::size_t kWordSize = 8;                    // bytes per slot and header
-inline constexpr std::size_t kPageSize = 256 * KB;             // old-space page, cage unit
-inline constexpr std::size_t kMaxRegularObjectSize = 128 * KB;  // larger goes to a LO space
+inline constexpr std::size_t kWordSize = 8;                          // bytes per slot and header
+inline constexpr std::size_t kPageSize = 256 * KB;                   // old-space page, cage unit
+inline constexpr std::size_t kMaxRegularObjectSize = 128 * KB;       // larger goes to a LO space
 inline constexpr std::size_t kMaxObjectSize = std::size_t{1} << 32;  // 4 GiB, a sanity cap
 
 // Semispace sizes (V8 11.3, x64, no pointer compression): 1 MiB at start, 16 MiB at most.
@@ -25,8 +25,12 @@ inline constexpr std::size_t kDefaultMaxSemiSpaceSize = 16 * MB;
 // Node 20 on a machine with 16 GiB or more sets --max-old-space-size to 4096 MiB.
 inline constexpr std::size_t kDefaultMaxOldSpaceSize = 4096 * MB;
 
-constexpr std::size_t RoundUp(std::size_t n, std::size_t to) { return (n + to - 1) / to * to; }
-constexpr bool IsAligned(Address a, std::size_t to) { return a % to == 0; }
+constexpr std::size_t RoundUp(std::size_t n, std::size_t to) {
+  return (n + to - 1) / to * to;
+}
+constexpr bool IsAligned(Address a, std::size_t to) {
+  return a % to == 0;
+}
 
 // The spaces, named as V8 names them.
 enum class SpaceId : std::uint8_t {

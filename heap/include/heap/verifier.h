@@ -14,7 +14,7 @@ struct VerifyResult {
   std::size_t objects = 0;            // objects walked (fillers excluded)
   std::size_t slots = 0;              // non-null slots checked
   bool ok() const { return failures.empty(); }
-  std::string Summary() const;        // the failures, one per line
+  std::string Summary() const;  // the failures, one per line
 };
 
 // Checks the heap as it must be between collections.

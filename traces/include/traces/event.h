@@ -32,10 +32,10 @@ const char* BufferApiName(BufferApi api);
 
 struct TraceEvent {
   Op op = Op::Compute;
-  Id id = 0;             // the object (a w l r d b m f x)
+  Id id = 0;                 // the object (a w l r d b m f x)
   std::uint64_t size = 0;    // bytes (a b m x); microseconds (t); slot index (w)
   std::uint64_t slots = 0;   // reference slots (a)
-  Id target = 0;         // the stored reference (w)
+  Id target = 0;             // the stored reference (w)
   bool null_target = false;  // w ID SLOT -
   bool major = false;        // g major
   BufferApi api = BufferApi::Unsafe;
