@@ -8,7 +8,7 @@ PRESET  ?= release
 JOBS    ?= $(shell nproc)
 HEAPLAB := $(BUILD)/cli/heaplab
 
-.PHONY: all deps configure build run test test-slow bench asan format clean
+.PHONY: all deps configure build run test test-slow bench asan fuzz format clean
 
 all: build
 
@@ -37,6 +37,16 @@ asan: deps
 	@cmake --preset asan-ubsan >/dev/null
 	@cmake --build build/asan-ubsan -j $(JOBS)
 	ctest --test-dir build/asan-ubsan --output-on-failure -j $(JOBS) -L 'unit|oracle'
+
+# The trace reader and replayer under libFuzzer with ASan and UBSan, for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 120
+fuzz: deps
+	@CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	  -DHEAPLAB_SANITIZE=ON -DHEAPLAB_FUZZ=ON -DHEAPLAB_TESTS=OFF -DHEAPLAB_BENCH=OFF >/dev/null
+	@cmake --build build/fuzz --target trace_fuzz -j $(JOBS)
+	@mkdir -p build/fuzz/corpus
+	@cp tests/fuzz/seeds/*.hlt build/fuzz/corpus/
+	build/fuzz/trace_fuzz build/fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
