@@ -2,6 +2,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 
 #include "commands.h"
 #include "flags.h"
@@ -62,7 +63,9 @@ int Run(const RunArgs& args) {
                                "TRACE, not both");
   }
 
-  Session session(config);
+  // On the heap, as V8's isolate is: its address is what the log prefix shows.
+  const auto owned = std::make_unique<Session>(config);
+  Session& session = *owned;
   const LogPrefix prefix =
       config.predictable ? LogPrefix::Predictable() : LogPrefix::ForThisProcess(&session.heap());
   GcRingBuffer ring(prefix);
