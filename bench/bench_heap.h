@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <vector>
 
 #include "gc/config.h"
 #include "gc/controller.h"
@@ -100,6 +101,37 @@ inline Survivors FillNewSpace(Heap& heap, std::size_t size, std::size_t stride) 
     ++s.count;
   }
   s.bytes = s.count * size;
+  return s;
+}
+
+// The survivors FillNewSpaceWide made: held by index arrays rather than a list.
+struct WideSurvivors {
+  std::vector<Address> arrays;  // 8 KiB objects of 1023 slots, each to be rooted
+  std::size_t count = 0;        // survivors, arrays not included
+  std::size_t bytes = 0;        // bytes of survivors and arrays
+};
+
+// As FillNewSpace, but each survivor is stored in an index array, so that a Scavenge finds
+// them side by side when it scans the array instead of one after the other along a list.
+inline WideSurvivors FillNewSpaceWide(Heap& heap, std::size_t size, std::size_t stride) {
+  constexpr std::uint64_t kSlots = 1023;
+  constexpr std::size_t kArraySize = 8 * (kSlots + 1);
+  WideSurvivors s;
+  const std::size_t expected = kSemiSpace / size / stride + 1;
+  for (std::size_t i = 0; i < (expected + kSlots - 1) / kSlots; ++i) {
+    s.arrays.push_back(heap.Allocate(kArraySize, kSlots, Kind::Plain, Generation::Young));
+    s.bytes += kArraySize;
+  }
+  std::size_t until_next = 0;
+  for (;;) {
+    const Address a = heap.Allocate(size, 1, Kind::Plain, Generation::Young);
+    if (a == 0) break;
+    if (until_next-- != 0) continue;
+    until_next = stride - 1;
+    *HeapObject(s.arrays[s.count / kSlots]).slot(s.count % kSlots) = a;
+    ++s.count;
+    s.bytes += size;
+  }
   return s;
 }
 
