@@ -14,6 +14,7 @@
 #include "gc/controller.h"
 #include "gc/mutator.h"
 #include "heap/heap.h"
+#include "traces/session.h"
 
 namespace heaplab::bench {
 
@@ -31,60 +32,69 @@ inline GcConfig FixedNewSpaceConfig(std::size_t semi_space = kSemiSpace,
   return config;
 }
 
-// A heap with its controller and mutator, built and torn down together.
+// A session (heap, controller, mutator) with both semispaces paged in.
 class BenchHeap {
  public:
-  explicit BenchHeap(const GcConfig& config)
-      : heap_(config.heap), controller_(heap_, config), mutator_(heap_, controller_) {
-    PageInNewSpace();
-  }
+  explicit BenchHeap(const GcConfig& config) : session_(config) { PageInNewSpace(); }
 
-  Heap& heap() { return heap_; }
-  GcController& controller() { return controller_; }
-  Mutator& mutator() { return mutator_; }
+  Heap& heap() { return session_.heap(); }
+  GcController& controller() { return session_.controller(); }
+  Mutator& mutator() { return session_.mutator(); }
 
   // One Scavenge through the controller, as gc() of the young generation. Returns false when
   // the controller followed it with a full GC (the old generation reached its limit), which a
   // benchmark of the Scavenge alone must not time.
   bool Scavenge() {
-    const int before = controller_.tracer().gc_count();
-    controller_.Collect(Collector::Scavenge, Reason::Testing);
-    return controller_.tracer().gc_count() == before + 1;
+    const int before = controller().tracer().gc_count();
+    controller().Collect(Collector::Scavenge, Reason::Testing);
+    return controller().tracer().gc_count() == before + 1;
   }
 
   // Empties new space: with no root into it, a Scavenge copies nothing and leaves top and the
   // age mark at the start of to-space, so that the next objects count as never having survived.
   // It also alternates the semispaces, which keeps both of them paged in.
-  void EmptyNewSpace() { controller_.Collect(Collector::Scavenge, Reason::Testing); }
+  void EmptyNewSpace() { controller().Collect(Collector::Scavenge, Reason::Testing); }
 
  private:
   // Writes both semispaces once, so that no timed region pays for first-touch page faults.
   void PageInNewSpace() {
     for (int i = 0; i < 2; ++i) {
-      while (heap_.Allocate(64 * KB, 0, Kind::Plain, Generation::Young) != 0) {
+      while (heap().Allocate(64 * KB, 0, Kind::Plain, Generation::Young) != 0) {
       }
       EmptyNewSpace();
     }
   }
 
-  Heap heap_;
-  GcController controller_;
-  Mutator mutator_;
+  Session session_;
 };
 
-// The survivors FillNewSpace made: a singly linked list through slot 0.
+// How FillNewSpace holds its survivors. List: a singly linked list through slot 0, so a
+// Scavenge finds each survivor only after copying the one before. Wide: 8 KiB index arrays,
+// so the scan of one array finds many survivors side by side.
+enum class Shape { List, Wide };
+
 struct Survivors {
-  Address head = 0;       // first survivor
-  std::size_t count = 0;  // objects
-  std::size_t bytes = 0;  // bytes, headers included
+  std::vector<Address> roots;  // what the caller must root: the list head, or the arrays
+  std::size_t count = 0;       // survivors, index arrays not included
+  std::size_t bytes = 0;       // bytes a Scavenge copies: survivors and index arrays
 };
 
 // Allocates objects of `size` bytes with one slot each until new space is full; object 0 and
 // every `stride`-th object after it survive (stride 100, 10, 2: 1%, 10%, 50% of the objects and
-// of the bytes). Each survivor is linked from the previous one's slot 0; the caller roots the
-// head. The stores are young-to-young, which need no write barrier.
-inline Survivors FillNewSpace(Heap& heap, std::size_t size, std::size_t stride) {
+// of the bytes), held as `shape` says. The stores are young-to-young, which need no write
+// barrier.
+inline Survivors FillNewSpace(Heap& heap, std::size_t size, std::size_t stride,
+                              Shape shape = Shape::List) {
+  constexpr std::uint64_t kSlots = 1023;
+  constexpr std::size_t kArraySize = 8 * (kSlots + 1);
   Survivors s;
+  if (shape == Shape::Wide) {
+    const std::size_t expected = kSemiSpace / size / stride + 1;
+    for (std::size_t i = 0; i < (expected + kSlots - 1) / kSlots; ++i) {
+      s.roots.push_back(heap.Allocate(kArraySize, kSlots, Kind::Plain, Generation::Young));
+      s.bytes += kArraySize;
+    }
+  }
   Address last = 0;
   std::size_t until_next = 0;
   for (;;) {
@@ -92,47 +102,30 @@ inline Survivors FillNewSpace(Heap& heap, std::size_t size, std::size_t stride) 
     if (a == 0) break;
     if (until_next-- != 0) continue;
     until_next = stride - 1;
-    if (last == 0) {
-      s.head = a;
+    if (shape == Shape::Wide) {
+      *HeapObject(s.roots[s.count / kSlots]).slot(s.count % kSlots) = a;
+    } else if (last == 0) {
+      s.roots.push_back(a);
     } else {
       *HeapObject(last).slot(0) = a;
     }
     last = a;
     ++s.count;
-  }
-  s.bytes = s.count * size;
-  return s;
-}
-
-// The survivors FillNewSpaceWide made: held by index arrays rather than a list.
-struct WideSurvivors {
-  std::vector<Address> arrays;  // 8 KiB objects of 1023 slots, each to be rooted
-  std::size_t count = 0;        // survivors, arrays not included
-  std::size_t bytes = 0;        // bytes of survivors and arrays
-};
-
-// As FillNewSpace, but each survivor is stored in an index array, so that a Scavenge finds
-// them side by side when it scans the array instead of one after the other along a list.
-inline WideSurvivors FillNewSpaceWide(Heap& heap, std::size_t size, std::size_t stride) {
-  constexpr std::uint64_t kSlots = 1023;
-  constexpr std::size_t kArraySize = 8 * (kSlots + 1);
-  WideSurvivors s;
-  const std::size_t expected = kSemiSpace / size / stride + 1;
-  for (std::size_t i = 0; i < (expected + kSlots - 1) / kSlots; ++i) {
-    s.arrays.push_back(heap.Allocate(kArraySize, kSlots, Kind::Plain, Generation::Young));
-    s.bytes += kArraySize;
-  }
-  std::size_t until_next = 0;
-  for (;;) {
-    const Address a = heap.Allocate(size, 1, Kind::Plain, Generation::Young);
-    if (a == 0) break;
-    if (until_next-- != 0) continue;
-    until_next = stride - 1;
-    *HeapObject(s.arrays[s.count / kSlots]).slot(s.count % kSlots) = a;
-    ++s.count;
     s.bytes += size;
   }
   return s;
+}
+
+// Global handles for the survivors' roots, and their release.
+inline std::vector<GlobalHandle> RootSurvivors(Heap& heap, const Survivors& s) {
+  std::vector<GlobalHandle> handles;
+  for (Address a : s.roots)
+    handles.push_back(heap.globals().Create(a));
+  return handles;
+}
+inline void DropRoots(Heap& heap, const std::vector<GlobalHandle>& handles) {
+  for (GlobalHandle h : handles)
+    heap.globals().Destroy(h);
 }
 
 // Seconds since `start`, for benchmark::State::SetIterationTime.

@@ -76,7 +76,7 @@ class OldSpaceScenario {
       }
     }
     const Survivors s = FillNewSpace(heap, kYoungObjectSize, kYoungStride);
-    const GlobalHandle root = heap.globals().Create(s.head);
+    const std::vector<GlobalHandle> roots = RootSurvivors(heap, s);
     survivor_bytes_ = s.bytes + kRememberedSlots * kYoungObjectSize;
 
     const auto start = std::chrono::steady_clock::now();
@@ -87,7 +87,7 @@ class OldSpaceScenario {
     const bool exact = scavenge_only && e.semi_space_copied == survivor_bytes_ && e.promoted == 0;
     // Drop every reference into new space (the remembered slots now hold null and the next
     // Scavenge forgets them), then empty it.
-    heap.globals().Destroy(root);
+    DropRoots(heap, roots);
     for (const GlobalHandle holder : holders_) {
       for (std::uint64_t i = 0; i < kHolderSlots; ++i) {
         mutator.Write(heap.globals().Get(holder), i, 0);

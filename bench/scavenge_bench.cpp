@@ -40,7 +40,10 @@ void ReportSurvivorRate(benchmark::State& state, std::size_t bytes_per_iteration
   state.counters["survivor_KiB"] = static_cast<double>(bytes_per_iteration) / KB;
 }
 
-void BM_Scavenge(benchmark::State& state) {
+// BM_Scavenge (Shape::List) and BM_ScavengeWide (Shape::Wide): the same Scavenge, with the
+// survivors along a list or side by side in index arrays, whose scan finds many survivors at
+// once, so their cache misses overlap as memcpy's do.
+void BM_Scavenge(benchmark::State& state, Shape shape) {
   const auto size = static_cast<std::size_t>(state.range(0));
   const auto stride = 100 / static_cast<std::size_t>(state.range(1));
   BenchHeap h(FixedNewSpaceConfig());
@@ -48,8 +51,8 @@ void BM_Scavenge(benchmark::State& state) {
   std::size_t bytes = 0;
   double seconds = 0;
   for (auto _ : state) {
-    const Survivors s = FillNewSpace(heap, size, stride);
-    const GlobalHandle root = heap.globals().Create(s.head);
+    const Survivors s = FillNewSpace(heap, size, stride, shape);
+    const std::vector<GlobalHandle> roots = RootSurvivors(heap, s);
     const auto start = std::chrono::steady_clock::now();
     const bool scavenge_only = h.Scavenge();
     const double t = SecondsSince(start);
@@ -61,39 +64,7 @@ void BM_Scavenge(benchmark::State& state) {
           "followed");
       break;
     }
-    heap.globals().Destroy(root);
-    h.EmptyNewSpace();
-    bytes = s.bytes;
-    seconds += t;
-  }
-  ReportSurvivorRate(state, bytes, seconds);
-}
-
-// The same Scavenge with the survivors held by index arrays (a wide object graph): the scan of
-// an array finds many survivors at once, so their cache misses overlap as memcpy's do.
-void BM_ScavengeWide(benchmark::State& state) {
-  const auto size = static_cast<std::size_t>(state.range(0));
-  const auto stride = 100 / static_cast<std::size_t>(state.range(1));
-  BenchHeap h(FixedNewSpaceConfig());
-  Heap& heap = h.heap();
-  std::size_t bytes = 0;
-  double seconds = 0;
-  for (auto _ : state) {
-    const WideSurvivors s = FillNewSpaceWide(heap, size, stride);
-    std::vector<GlobalHandle> roots;
-    for (Address a : s.arrays)
-      roots.push_back(heap.globals().Create(a));
-    const auto start = std::chrono::steady_clock::now();
-    const bool scavenge_only = h.Scavenge();
-    const double t = SecondsSince(start);
-    state.SetIterationTime(t);
-    const GcEvent& e = h.controller().tracer().current();
-    if (!scavenge_only || e.semi_space_copied != s.bytes || e.promoted != 0) {
-      state.SkipWithError("the Scavenge did not copy exactly the survivors within new space");
-      break;
-    }
-    for (GlobalHandle r : roots)
-      heap.globals().Destroy(r);
+    DropRoots(heap, roots);
     h.EmptyNewSpace();
     bytes = s.bytes;
     seconds += t;
@@ -182,11 +153,11 @@ void BM_MemcpyContiguous(benchmark::State& state) {
 int RegisterScavengeBenchmarks() {
   for (const std::int64_t size : {32, 128}) {
     for (const std::int64_t percent : {1, 10, 50}) {
-      benchmark::RegisterBenchmark("BM_Scavenge", BM_Scavenge)
+      benchmark::RegisterBenchmark("BM_Scavenge", BM_Scavenge, Shape::List)
           ->Args({size, percent})
           ->UseManualTime()
           ->Unit(benchmark::kMicrosecond);
-      benchmark::RegisterBenchmark("BM_ScavengeWide", BM_ScavengeWide)
+      benchmark::RegisterBenchmark("BM_ScavengeWide", BM_Scavenge, Shape::Wide)
           ->Args({size, percent})
           ->UseManualTime()
           ->Unit(benchmark::kMicrosecond);
