@@ -10,11 +10,11 @@
 #include <cstddef>
 #include <vector>
 
-#include "gc/config.h"
-#include "gc/controller.h"
-#include "gc/mutator.h"
-#include "heap/heap.h"
-#include "traces/session.h"
+#include <heaplab/gc/config.h>
+#include <heaplab/gc/controller.h>
+#include <heaplab/gc/mutator.h>
+#include <heaplab/heap/heap.h>
+#include <heaplab/traces/session.h>
 
 namespace heaplab::bench {
 

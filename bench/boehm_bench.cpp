@@ -42,7 +42,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "gc/marker.h"
+#include <heaplab/gc/marker.h>
 #include "random_graph.h"
 
 #ifdef HEAPLAB_HAVE_BDWGC

@@ -22,7 +22,7 @@
 
 #include <chrono>
 
-#include "gc/marker.h"
+#include <heaplab/gc/marker.h>
 #include "random_graph.h"
 
 namespace heaplab::bench {

@@ -1,10 +1,10 @@
 // heaplab check: validate a trace by replaying it quietly.
 #include <iostream>
 
+#include <heaplab/gc/oom.h>
+#include <heaplab/traces/session.h>
 #include "commands.h"
 #include "flags.h"
-#include "gc/oom.h"
-#include "traces/session.h"
 
 namespace heaplab::cli {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "gc/config.h"
+#include <heaplab/gc/config.h>
 
 namespace heaplab::cli {
 

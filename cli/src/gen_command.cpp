@@ -3,9 +3,9 @@
 #include <iostream>
 #include <memory>
 
+#include <heaplab/traces/scenarios.h>
+#include <heaplab/traces/writer.h>
 #include "commands.h"
-#include "traces/scenarios.h"
-#include "traces/writer.h"
 
 namespace heaplab::cli {
 

@@ -1,8 +1,8 @@
 #include <iostream>
 
+#include <heaplab/gc/controller.h>
+#include <heaplab/traces/event.h>
 #include "commands.h"
-#include "gc/controller.h"
-#include "traces/event.h"
 
 namespace heaplab::cli {
 

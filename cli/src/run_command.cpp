@@ -4,12 +4,12 @@
 #include <map>
 #include <memory>
 
+#include <heaplab/gc/oom.h>
+#include <heaplab/gc/printers.h>
+#include <heaplab/gc/summary.h>
+#include <heaplab/traces/session.h>
 #include "commands.h"
 #include "flags.h"
-#include "gc/oom.h"
-#include "gc/printers.h"
-#include "gc/summary.h"
-#include "traces/session.h"
 
 namespace heaplab::cli {
 

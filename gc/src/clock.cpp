@@ -1,4 +1,4 @@
-#include "gc/clock.h"
+#include <heaplab/gc/clock.h>
 
 namespace heaplab {
 

@@ -1,11 +1,11 @@
-#include "gc/controller.h"
+#include <heaplab/gc/controller.h>
 
 #include <algorithm>
 
-#include "gc/mark_compact.h"
-#include "gc/oom.h"
-#include "gc/scavenger.h"
-#include "heap/verifier.h"
+#include <heaplab/gc/mark_compact.h>
+#include <heaplab/gc/oom.h>
+#include <heaplab/gc/scavenger.h>
+#include <heaplab/heap/verifier.h>
 
 namespace heaplab {
 

@@ -1,4 +1,4 @@
-#include "gc/evacuation.h"
+#include <heaplab/gc/evacuation.h>
 
 #include <algorithm>
 

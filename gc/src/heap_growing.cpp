@@ -1,9 +1,9 @@
-#include "gc/heap_growing.h"
+#include <heaplab/gc/heap_growing.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "heap/globals.h"
+#include <heaplab/heap/globals.h>
 
 namespace heaplab {
 

@@ -1,9 +1,9 @@
-#include "gc/mark_compact.h"
+#include <heaplab/gc/mark_compact.h>
 
 #include <algorithm>
 #include <cstring>
 
-#include "gc/oom.h"
+#include <heaplab/gc/oom.h>
 
 namespace heaplab {
 

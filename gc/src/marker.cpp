@@ -1,4 +1,4 @@
-#include "gc/marker.h"
+#include <heaplab/gc/marker.h>
 
 namespace heaplab {
 

@@ -1,6 +1,6 @@
-#include "gc/mutator.h"
+#include <heaplab/gc/mutator.h>
 
-#include "gc/oom.h"
+#include <heaplab/gc/oom.h>
 
 namespace heaplab {
 

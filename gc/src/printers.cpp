@@ -1,4 +1,4 @@
-#include "gc/printers.h"
+#include <heaplab/gc/printers.h>
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -252,7 +252,7 @@ std::string GcRingBuffer::Contents() const {
 
 }  // namespace heaplab
 
-#include "gc/oom.h"
+#include <heaplab/gc/oom.h>
 
 namespace heaplab {
 

@@ -1,8 +1,8 @@
-#include "gc/scavenger.h"
+#include <heaplab/gc/scavenger.h>
 
 #include <cstring>
 
-#include "gc/oom.h"
+#include <heaplab/gc/oom.h>
 
 namespace heaplab {
 

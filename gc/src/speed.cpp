@@ -1,4 +1,4 @@
-#include "gc/speed.h"
+#include <heaplab/gc/speed.h>
 
 #include <algorithm>
 

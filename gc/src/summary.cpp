@@ -1,4 +1,4 @@
-#include "gc/summary.h"
+#include <heaplab/gc/summary.h>
 
 #include <fmt/format.h>
 

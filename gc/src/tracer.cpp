@@ -1,4 +1,4 @@
-#include "gc/tracer.h"
+#include <heaplab/gc/tracer.h>
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "heap/cage.h"
+#include <heaplab/heap/cage.h>
 
 #include <sys/mman.h>
 #include <unistd.h>

@@ -1,6 +1,6 @@
-#include "heap/free_list.h"
+#include <heaplab/heap/free_list.h>
 
-#include "heap/object.h"
+#include <heaplab/heap/object.h>
 
 namespace heaplab {
 

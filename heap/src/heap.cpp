@@ -1,4 +1,4 @@
-#include "heap/heap.h"
+#include <heaplab/heap/heap.h>
 
 namespace heaplab {
 

@@ -1,4 +1,4 @@
-#include "heap/id_table.h"
+#include <heaplab/heap/id_table.h>
 
 namespace heaplab {
 

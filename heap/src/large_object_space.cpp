@@ -1,4 +1,4 @@
-#include "heap/large_object_space.h"
+#include <heaplab/heap/large_object_space.h>
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "heap/new_space.h"
+#include <heaplab/heap/new_space.h>
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "heap/old_space.h"
+#include <heaplab/heap/old_space.h>
 
 #include <algorithm>
 

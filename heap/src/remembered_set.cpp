@@ -1,4 +1,4 @@
-#include "heap/remembered_set.h"
+#include <heaplab/heap/remembered_set.h>
 
 #include <algorithm>
 

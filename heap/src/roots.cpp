@@ -1,4 +1,4 @@
-#include "heap/roots.h"
+#include <heaplab/heap/roots.h>
 
 namespace heaplab {
 

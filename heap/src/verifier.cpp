@@ -1,4 +1,4 @@
-#include "heap/verifier.h"
+#include <heaplab/heap/verifier.h>
 
 #include <cstdio>
 #include <unordered_map>

@@ -5,8 +5,8 @@
 #include <sstream>
 #include <string>
 
-#include "gc/oom.h"
-#include "traces/session.h"
+#include <heaplab/gc/oom.h>
+#include <heaplab/traces/session.h>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   heaplab::GcConfig config;

@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "gc/evacuation.h"
+#include <heaplab/gc/evacuation.h>
 
 namespace heaplab {
 namespace {

@@ -2,8 +2,8 @@
 // printed under --trace-gc-verbose (tests/data/node20/leaky_cache_verbose.log).
 #include <gtest/gtest.h>
 
-#include "gc/heap_growing.h"
-#include "heap/globals.h"
+#include <heaplab/gc/heap_growing.h>
+#include <heaplab/heap/globals.h>
 
 namespace heaplab {
 namespace {

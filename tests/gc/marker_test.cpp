@@ -2,8 +2,8 @@
 // value (the insertion barrier) keeps the tri-colour invariant across them.
 #include <gtest/gtest.h>
 
-#include "gc/clock.h"
-#include "gc/marker.h"
+#include <heaplab/gc/clock.h>
+#include <heaplab/gc/marker.h>
 #include "test_heap.h"
 
 namespace heaplab::test {

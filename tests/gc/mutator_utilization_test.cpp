@@ -2,7 +2,7 @@
 // tracer with the model clock.
 #include <gtest/gtest.h>
 
-#include "gc/tracer.h"
+#include <heaplab/gc/tracer.h>
 #include "test_heap.h"
 
 namespace heaplab::test {

@@ -2,7 +2,7 @@
 // cannot grow even after a full GC.
 #include <gtest/gtest.h>
 
-#include "gc/oom.h"
+#include <heaplab/gc/oom.h>
 #include "test_heap.h"
 
 namespace heaplab::test {

@@ -6,8 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "gc/printers.h"
-#include "traces/session.h"
+#include <heaplab/gc/printers.h>
+#include <heaplab/traces/session.h>
 
 namespace heaplab {
 namespace {

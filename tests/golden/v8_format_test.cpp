@@ -8,8 +8,8 @@
 #include <regex>
 #include <sstream>
 
-#include "gc/oom.h"
-#include "gc/printers.h"
+#include <heaplab/gc/oom.h>
+#include <heaplab/gc/printers.h>
 
 namespace heaplab {
 namespace {

@@ -1,7 +1,7 @@
 // The weak id table: states, generations, updates.
 #include <gtest/gtest.h>
 
-#include "heap/id_table.h"
+#include <heaplab/heap/id_table.h>
 
 namespace heaplab {
 namespace {

@@ -1,7 +1,7 @@
 // new_space: bump allocation, flips, age mark, resizing within bounds.
 #include <gtest/gtest.h>
 
-#include "heap/heap.h"
+#include <heaplab/heap/heap.h>
 
 namespace heaplab {
 namespace {

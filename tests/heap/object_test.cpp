@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "heap/object.h"
+#include <heaplab/heap/object.h>
 
 namespace heaplab {
 namespace {

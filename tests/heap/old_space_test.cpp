@@ -1,8 +1,8 @@
 // old_space: pages, the LAB, free lists, iterability, releasing pages.
 #include <gtest/gtest.h>
 
-#include "heap/heap.h"
-#include "heap/verifier.h"
+#include <heaplab/heap/heap.h>
+#include <heaplab/heap/verifier.h>
 
 namespace heaplab {
 namespace {

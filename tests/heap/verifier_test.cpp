@@ -2,8 +2,8 @@
 // worse than none.
 #include <gtest/gtest.h>
 
-#include "heap/heap.h"
-#include "heap/verifier.h"
+#include <heaplab/heap/heap.h>
+#include <heaplab/heap/verifier.h>
 
 namespace heaplab {
 namespace {

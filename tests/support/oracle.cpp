@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "traces/writer.h"
+#include <heaplab/traces/writer.h>
 
 namespace heaplab::test {
 

@@ -18,7 +18,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "traces/session.h"
+#include <heaplab/traces/session.h>
 
 namespace heaplab::test {
 

@@ -4,7 +4,7 @@
 #include <sstream>
 #include <string>
 
-#include "traces/session.h"
+#include <heaplab/traces/session.h>
 
 namespace heaplab::test {
 

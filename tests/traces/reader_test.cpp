@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "traces/reader.h"
-#include "traces/writer.h"
+#include <heaplab/traces/reader.h>
+#include <heaplab/traces/writer.h>
 
 namespace heaplab {
 namespace {

@@ -8,8 +8,8 @@
 #include <sstream>
 #include <string>
 
+#include <heaplab/traces/session.h>
 #include "test_heap.h"
-#include "traces/session.h"
 
 namespace heaplab {
 namespace {

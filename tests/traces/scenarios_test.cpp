@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
+#include <heaplab/traces/reader.h>
+#include <heaplab/traces/scenarios.h>
+#include <heaplab/traces/session.h>
+#include <heaplab/traces/writer.h>
 #include "test_heap.h"
-#include "traces/reader.h"
-#include "traces/scenarios.h"
-#include "traces/session.h"
-#include "traces/writer.h"
 
 namespace heaplab {
 namespace {

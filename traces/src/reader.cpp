@@ -1,4 +1,4 @@
-#include "traces/reader.h"
+#include <heaplab/traces/reader.h>
 
 #include <charconv>
 #include <vector>

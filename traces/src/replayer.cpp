@@ -1,4 +1,4 @@
-#include "traces/replayer.h"
+#include <heaplab/traces/replayer.h>
 
 namespace heaplab {
 

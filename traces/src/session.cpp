@@ -1,4 +1,4 @@
-#include "traces/session.h"
+#include <heaplab/traces/session.h>
 
 #include <cerrno>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "traces/writer.h"
+#include <heaplab/traces/writer.h>
 
 #include <fmt/format.h>
 

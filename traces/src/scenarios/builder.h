@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "traces/event.h"
+#include <heaplab/traces/event.h>
 
 namespace heaplab {
 

@@ -1,8 +1,8 @@
 // Internal to traces/: the generator functions and the builder they share.
 #pragma once
 
+#include <heaplab/traces/scenarios.h>
 #include "scenarios/builder.h"
-#include "traces/scenarios.h"
 
 namespace heaplab {
 

@@ -1,0 +1,80 @@
+// Time for the collectors and the mutator.
+//
+// The real clock measures wall time with a monotonic clock; idle time the trace asks for (`t`)
+// is added without sleeping. The model clock charges a fixed, documented cost for each piece
+// of work (docs/clock-model.md), so that every run on every machine prints the same times:
+// collectors and the mutator report their work with Charge() whichever clock runs, and only
+// the model clock turns it into time.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+#include <heaplab/gc/config.h>
+
+namespace heaplab {
+
+enum class Work : std::uint8_t {
+  Allocation,     // one object allocated by the mutator
+  AllocatedByte,  // one byte allocated (initialized) by the mutator
+  Store,          // one reference store or load by the mutator
+  GcSetup,        // fixed cost of starting and finishing one collection
+  RootSlot,       // one root or remembered slot visited
+  ScannedSlot,    // one slot of a copied or marked object visited
+  CopiedObject,   // one object copied or promoted
+  CopiedByte,     // one byte copied or promoted
+  MarkedObject,   // one object marked
+  SweptPage,      // one page swept
+  SweptObject,    // one object or hole passed by the sweeper
+  MovedObject,    // one object moved by a compactor
+  MovedByte,      // one byte moved by a compactor
+  UpdatedSlot,    // one slot updated after compaction
+  Count,
+};
+inline constexpr std::size_t kWorkKinds = static_cast<std::size_t>(Work::Count);
+
+// Cost of each kind of work under the model clock, in nanoseconds.
+std::array<double, kWorkKinds> ModelCosts();
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual double NowMs() const = 0;                  // since the heap was set up
+  virtual void Charge(Work work, double count) = 0;  // model: advance; real: nothing
+  void Idle(double ms) { idle_ms_ += ms; }           // the mutator computes without allocating
+
+ protected:
+  double idle_ms_ = 0;
+};
+
+class RealClock final : public Clock {
+ public:
+  RealClock() : start_(std::chrono::steady_clock::now()) {}
+  double NowMs() const override {
+    const auto d = std::chrono::steady_clock::now() - start_;
+    return std::chrono::duration<double, std::milli>(d).count() + idle_ms_;
+  }
+  void Charge(Work, double) override {}
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+};
+
+class ModelClock final : public Clock {
+ public:
+  ModelClock() : costs_(ModelCosts()) {}
+  double NowMs() const override { return (ns_ / 1e6) + idle_ms_; }
+  void Charge(Work work, double count) override {
+    ns_ += costs_[static_cast<std::size_t>(work)] * count;
+  }
+
+ private:
+  std::array<double, kWorkKinds> costs_;
+  double ns_ = 0;
+};
+
+std::unique_ptr<Clock> MakeClock(ClockKind kind);
+
+}  // namespace heaplab

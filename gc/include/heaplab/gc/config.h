@@ -1,0 +1,32 @@
+// The collector's switches: V8's flags (names and units as V8 has them) and heaplab's own.
+#pragma once
+
+#include <cstdint>
+
+#include <heaplab/heap/heap.h>
+
+namespace heaplab {
+
+enum class PromotionRule {
+  V8,    // promote objects that survived one Scavenge already (below the age mark)
+  Book,  // also promote every survivor while to-space is 25% full or more
+};
+enum class Compaction { Evacuate, Slide, None };
+enum class ClockKind { Real, Model };
+
+struct GcConfig {
+  HeapConfig heap;
+  double semi_space_growth_factor = 2.0;  // --semi-space-growth-factor
+  PromotionRule promotion = PromotionRule::V8;
+  Compaction compaction = Compaction::Evacuate;
+  std::int64_t gc_interval = -1;  // --gc-interval: a GC every N allocations; -1 is off
+  bool verify_heap = false;       // --verify-heap: run the verifier after every collection
+  ClockKind clock = ClockKind::Real;
+  bool predictable = false;  // --predictable: model clock, fixed pid, no randomness
+};
+
+// The textbook rule's threshold: promote while to-space is this full (Appel 1989; Jones,
+// Hosking and Moss, The Garbage Collection Handbook, 9.2).
+inline constexpr double kBookPromotionFill = 0.25;
+
+}  // namespace heaplab

@@ -1,0 +1,85 @@
+// The GC controller: decides when to collect and with which collector, runs the collector,
+// sizes new space and the old-generation limit afterwards, runs the verifier under
+// --verify-heap, and declares the heap out of memory as V8 does. It is the only place where
+// policy meets the collectors; the collectors themselves take no decisions.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <stdexcept>
+
+#include <heaplab/gc/clock.h>
+#include <heaplab/gc/config.h>
+#include <heaplab/gc/event.h>
+#include <heaplab/gc/heap_growing.h>
+#include <heaplab/gc/promotion.h>
+#include <heaplab/gc/speed.h>
+#include <heaplab/gc/tracer.h>
+#include <heaplab/heap/heap.h>
+
+namespace heaplab {
+
+// Thrown when --verify-heap finds a broken invariant; what() lists the failures.
+class VerifyError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class GcController {
+ public:
+  GcController(Heap& heap, const GcConfig& config);
+  ~GcController();
+
+  const GcConfig& config() const { return config_; }
+  Clock& clock() { return *clock_; }
+  Tracer& tracer() { return tracer_; }
+  Heap& heap() { return heap_; }
+  const HeapGrowing& growing() const { return growing_; }
+
+  // One collection of the given kind. A Scavenge that leaves the old generation over its
+  // allocation limit is followed by a full GC.
+  void Collect(Collector collector, Reason reason, const char* collector_reason = nullptr);
+  // Young allocation failed: a Scavenge, or a full GC when promotion might not fit
+  // ("scavenge might not succeed").
+  void CollectForYoungAllocation();
+  // The last resort before out of memory: memory-reducing full GCs until they stop helping.
+  void CollectAllAvailableGarbage();
+  // Counts allocations for --gc-interval; true when a GC is due now.
+  bool GcIntervalDue() {
+    return config_.gc_interval > 0 && ++allocations_since_interval_gc_ >= config_.gc_interval;
+  }
+
+  // V8's old-generation capacity checks (bytes committed by old space and large objects).
+  std::size_t OldGenerationCapacity() const;
+  bool CanExpandOldGeneration(std::size_t bytes) const;
+  bool ShouldOptimizeForMemoryUsage() const;
+  // The old generation is close enough to its limit to need a full GC.
+  bool OldGenerationLimitReached() const;
+
+ private:
+  void Scavenge();
+  void FullGc(Reason reason, const char* collector_reason);
+  void ResizeNewSpace(bool reduce_memory);
+  void RecordSurvival(GcEvent& e);
+  double AverageSurvivalRatio() const;
+  GrowingMode CurrentGrowingMode(bool reduce_memory) const;
+  void CheckIneffectiveMarkCompact(std::size_t old_size, double mu);
+  void Verify(const char* when);
+
+  Heap& heap_;
+  GcConfig config_;
+  std::unique_ptr<Clock> clock_;
+  Tracer tracer_;
+  PromotionPolicy promotion_;
+  HeapGrowing growing_;
+  SpeedSamples mark_compact_speed_;    // (live bytes after, pause)
+  SpeedSamples compaction_speed_;      // (bytes moved, ms)
+  SpeedSamples old_allocation_;        // (bytes added to the old generation, mutator ms)
+  std::array<double, 10> survival_{};  // last survival ratios, percent
+  std::size_t survival_count_ = 0;
+  std::size_t survived_since_last_expansion_ = 0;  // bytes (V8's counter of the same name)
+  std::int64_t allocations_since_interval_gc_ = 0;
+  int consecutive_ineffective_mark_compacts_ = 0;
+};
+
+}  // namespace heaplab

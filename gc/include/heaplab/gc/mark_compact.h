@@ -1,0 +1,77 @@
+// The full collector, printed "Mark-Compact" as V8 prints every full GC.
+//
+//   prepare   give up the old-space LAB
+//   mark      trace the whole heap, young and old together, from the roots (Marker)
+//   clear     free the ids of dead objects
+//   sweep     old pages: dead objects and holes become free-list blocks, empty pages are
+//             released, dead large objects freed (not in slide mode, which rebuilds instead)
+//   evacuate  promote every live young object (new space ends empty); with
+//             --compaction=evacuate, move the live objects of the candidate pages too
+//   update    forward every slot, root and id that points at a moved object
+//   slide     with --compaction=slide, Lisp-2 instead: compute forwarding addresses in address
+//             order, update every reference, move every object down (Knuth; Jones, Hosking,
+//             Moss, The Garbage Collection Handbook, 3.2)
+//   finish    release evacuated pages, reset new space, clear the mark bits
+//
+// Work grows with live objects (mark) plus heap size (sweep).
+#pragma once
+
+#include <vector>
+
+#include <heaplab/gc/clock.h>
+#include <heaplab/gc/config.h>
+#include <heaplab/gc/evacuation.h>
+#include <heaplab/gc/marker.h>
+#include <heaplab/gc/tracer.h>
+#include <heaplab/heap/heap.h>
+
+namespace heaplab {
+
+class MarkCompact {
+ public:
+  MarkCompact(Heap& heap, Clock& clock, Tracer& tracer, Compaction compaction, bool zap)
+      : heap_(heap),
+        clock_(clock),
+        tracer_(tracer),
+        compaction_(compaction),
+        zap_(zap),
+        marker_(heap, clock) {}
+
+  // One full GC. `policy` chooses evacuation candidates (ignored unless compaction is
+  // Evacuate).
+  void Run(const EvacuationPolicy& policy);
+
+  std::size_t evacuated_pages() const { return evacuated_pages_; }
+  std::size_t moved_bytes() const { return moved_bytes_; }  // compaction only, not promotion
+
+ private:
+  void Mark();
+  void ClearDeadIds();
+  void SweepOldSpace();
+  void SweepLargeObjects();
+  Address MoveToOldSpace(HeapObject obj);  // copy, forward, mark black
+  void EvacuateYoung();
+  void EvacuateCandidates(const std::vector<Chunk*>& candidates);
+  // `candidates`: whether evacuation candidates moved (else only young objects did).
+  void UpdatePointers(bool candidates);
+  void Slide();
+  void Finish(const std::vector<Chunk*>& candidates);
+  bool IsMarked(Address a) const { return marker_.IsMarked(a); }
+  Address Forward(Address target) const;  // where a reference must point after the GC
+
+  Heap& heap_;
+  Clock& clock_;
+  Tracer& tracer_;
+  Compaction compaction_;
+  bool zap_;
+  Marker marker_;
+  std::size_t evacuated_pages_ = 0;
+  std::size_t moved_bytes_ = 0;
+  std::vector<Address> moved_;  // objects moved to old space this GC, at their new addresses
+  std::size_t young_used_ = 0;  // bytes new space held before it was emptied
+  // Slide mode: live old objects in address order and where each goes.
+  std::vector<Address> slide_from_;
+  std::vector<Address> slide_to_;
+};
+
+}  // namespace heaplab

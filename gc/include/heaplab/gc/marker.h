@@ -1,0 +1,57 @@
+// The marker: full-heap tri-colour marking (Dijkstra et al. 1978) over a worklist.
+//
+// Colours: white = mark bit clear; grey = mark bit set and the object is on the worklist;
+// black = mark bit set and its slots have been visited. The mark bit of an object is the bit
+// of its first word in its chunk's mark bitmap.
+//
+// Invariant [tri-colour]: no black object points to a white one. Start() greys the roots;
+// Step() blackens grey objects by greying their white targets, within a budget of bytes, so
+// the worklist survives between steps and an incremental marker can drive the same code with
+// the write barrier shading stored values (Shade). When the worklist is empty every object
+// reachable from the roots is black and every white object is garbage.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <heaplab/gc/clock.h>
+#include <heaplab/heap/heap.h>
+
+namespace heaplab {
+
+class Marker {
+ public:
+  Marker(Heap& heap, Clock& clock) : heap_(heap), clock_(clock) {}
+
+  // Clears every mark bit and live-byte count, then greys the roots.
+  void Start();
+  // Blackens grey objects until `budget` bytes of objects were visited or none is left;
+  // returns true when the worklist is empty (marking is complete).
+  bool Step(std::size_t budget);
+  void Drain() { Step(SIZE_MAX); }
+
+  // Greys a white object; returns true if it was white.
+  bool Shade(Address object);
+  // Marks an object without queueing it (black allocation: its slots hold nothing yet, or
+  // only what the caller will visit itself).
+  void MarkBlack(Address object);
+  bool IsMarked(Address object) const;
+  bool worklist_empty() const { return worklist_.empty(); }
+
+  // Clears the mark bits and live bytes of every chunk.
+  void ClearMarks();
+
+  std::size_t marked_objects() const { return marked_objects_; }
+  std::size_t marked_bytes() const { return marked_bytes_; }  // bytes of black objects
+
+ private:
+  bool SetMark(Address object);  // true if it was clear
+
+  Heap& heap_;
+  Clock& clock_;
+  std::vector<Address> worklist_;  // grey objects
+  std::size_t marked_objects_ = 0;
+  std::size_t marked_bytes_ = 0;
+};
+
+}  // namespace heaplab

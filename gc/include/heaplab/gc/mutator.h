@@ -1,0 +1,53 @@
+// The Mutator: the program's side of the heap. Everything a running program does to memory
+// goes through here: allocate (collecting when there is no room), store references (the write
+// barrier runs), hold objects in handle scopes and global handles, compute for a while, ask for
+// a collection. Addresses it returns are valid until the next allocation; hold objects across
+// allocations through roots, or through their trace ids.
+#pragma once
+
+#include <heaplab/gc/controller.h>
+#include <heaplab/heap/heap.h>
+
+namespace heaplab {
+
+class Mutator {
+ public:
+  Mutator(Heap& heap, GcController& controller) : heap_(heap), controller_(controller) {}
+
+  // Allocates a young object of `size` bytes (header included) with `slots` null slots,
+  // registers it under `id` in the weak id table and makes it a local of the innermost scope.
+  Address Allocate(Id id, std::size_t size, std::uint64_t slots, Kind kind = Kind::Plain);
+
+  // host.slot[i] = value, with the write barrier: an old-to-new store is remembered.
+  void Write(Address host, std::uint64_t i, Address value) {
+    Address* slot = HeapObject(host).slot(i);
+    *slot = value;
+    if (value != 0 && heap_.InYoung(value) && !heap_.InYoung(host)) {
+      heap_.remembered_set().Insert(reinterpret_cast<Address>(slot));
+    }
+    controller_.clock().Charge(Work::Store, 1);
+  }
+
+  void AddLocal(Address object) {
+    heap_.scopes().AddLocal(object);
+    controller_.clock().Charge(Work::Store, 1);
+  }
+  void OpenScope() { heap_.scopes().Open(); }
+  bool CloseScope() { return heap_.scopes().Close(); }
+  GlobalHandle NewGlobal(Address object) { return heap_.globals().Create(object); }
+  void DropGlobal(GlobalHandle handle) { heap_.globals().Destroy(handle); }
+
+  // The program computes for `micros` microseconds without allocating.
+  void Compute(double micros) { controller_.clock().Idle(micros / 1000.0); }
+  // An explicit collection, as gc() under --expose-gc.
+  void RequestGc(Generation generation);
+
+  Heap& heap() { return heap_; }
+  GcController& controller() { return controller_; }
+
+ private:
+  Heap& heap_;
+  GcController& controller_;
+};
+
+}  // namespace heaplab

@@ -1,0 +1,50 @@
+// The Scavenger: V8's young-generation collector, a Cheney (1970) semispace copy.
+//
+//   prepare   flip the semispaces: from-space holds the objects, to-space is empty
+//   copy      evacuate what roots and remembered slots reach: copy to to-space, or promote
+//             to old space (PromotionPolicy); leave a forwarding word in the old copy
+//   scan      Cheney's scan pointer chases the copy pointer through to-space; promoted
+//             objects wait on a worklist and are scanned the same way, recording the slots
+//             that still point into new space in the remembered set
+//   weak      update or free the young entries of the id table
+//   finish    promote surviving young large objects whole, free the dead ones, set the
+//             age mark to the new top
+//
+// Work grows with roots, remembered slots and survivors; old space is never walked.
+#pragma once
+
+#include <vector>
+
+#include <heaplab/gc/clock.h>
+#include <heaplab/gc/promotion.h>
+#include <heaplab/gc/tracer.h>
+#include <heaplab/heap/heap.h>
+
+namespace heaplab {
+
+class Scavenger {
+ public:
+  Scavenger(Heap& heap, Clock& clock, Tracer& tracer, PromotionPolicy policy, bool zap)
+      : heap_(heap), clock_(clock), tracer_(tracer), policy_(policy), zap_(zap) {}
+
+  // One Scavenge; fills the tracer's current event with what it did.
+  void Run();
+
+ private:
+  Address Evacuate(Address object);  // a young object's address after the Scavenge
+  void ScanSlots(HeapObject host, bool host_becomes_old);
+  void ScanUntilDone();
+  bool StaysYoung(Address a) const;  // in to-space after the Scavenge
+  void UpdateIds();
+  void FinishLargeObjects();
+
+  Heap& heap_;
+  Clock& clock_;
+  Tracer& tracer_;
+  PromotionPolicy policy_;
+  bool zap_;
+  std::vector<Address> promoted_;  // promoted objects whose slots are not yet scanned
+  std::size_t slots_scanned_ = 0;
+};
+
+}  // namespace heaplab

@@ -1,0 +1,41 @@
+// The end-of-run summary: collection counts, pause distribution, mutator utilization and peak
+// memory, gathered as an observer of the event stream.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <heaplab/gc/event.h>
+
+namespace heaplab {
+
+class RunSummary : public GcObserver {
+ public:
+  void OnGc(const GcEvent& e) override;
+  void OnHeapEvent(const HeapEvent& e) override;
+
+  int scavenges() const { return scavenges_; }
+  int mark_compacts() const { return mark_compacts_; }
+  std::size_t promoted() const { return promoted_; }
+  double PausePercentile(double p) const;  // ms; p in [0, 100]
+  double total_pause_ms() const { return total_pause_ms_; }
+  double max_pause_ms() const;
+  std::size_t peak_committed() const { return peak_committed_; }
+
+  // The summary text. `end_ms` is the run's length; `final_committed` the heap's committed
+  // memory at the end; `allocated` the bytes the mutator allocated in all.
+  std::string Format(double end_ms, std::size_t final_committed, std::size_t allocated) const;
+
+ private:
+  int scavenges_ = 0;
+  int mark_compacts_ = 0;
+  std::vector<double> pauses_;
+  double total_pause_ms_ = 0;
+  std::size_t peak_committed_ = 0;
+  std::size_t promoted_ = 0;
+  std::size_t copied_ = 0;
+  int semispace_changes_ = 0;
+  double last_average_mu_ = 1.0;
+};
+
+}  // namespace heaplab

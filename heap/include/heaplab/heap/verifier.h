@@ -1,0 +1,23 @@
+// The heap verifier behind --verify-heap: walks every space and checks the invariants that
+// heap.h lists, by name. It reads the heap only; it never fixes anything.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <heaplab/heap/heap.h>
+
+namespace heaplab {
+
+struct VerifyResult {
+  std::vector<std::string> failures;  // "[invariant] what is wrong", at most kMaxFailures
+  std::size_t objects = 0;            // objects walked (fillers excluded)
+  std::size_t slots = 0;              // non-null slots checked
+  bool ok() const { return failures.empty(); }
+  std::string Summary() const;  // the failures, one per line
+};
+
+// Checks the heap as it must be between collections.
+VerifyResult VerifyHeap(Heap& heap);
+
+}  // namespace heaplab

@@ -1,0 +1,66 @@
+// One event of a trace (docs/trace-format.md), as the reader produces it and the writer and the
+// replayer consume it. Each event remembers where it came from, so that any later error can
+// name the file, line and column.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include <heaplab/heap/globals.h>
+
+namespace heaplab {
+
+enum class Op : char {
+  Allocate = 'a',  // a ID SIZE SLOTS
+  Write = 'w',     // w ID SLOT ID2 | w ID SLOT -
+  Load = 'l',      // l ID
+  Open = '{',      // {
+  Close = '}',     // }
+  Root = 'r',      // r ID
+  Drop = 'd',      // d ID
+  Buffer = 'b',    // b ID SIZE API
+  Compute = 't',   // t MICROS
+  Gc = 'g',        // g minor|major
+  Malloc = 'm',    // m ID SIZE
+  Free = 'f',      // f ID
+  Realloc = 'x',   // x ID SIZE
+};
+
+enum class BufferApi : std::uint8_t { Unsafe, Alloc, Slow, From, Concat };
+const char* BufferApiName(BufferApi api);
+
+struct TraceEvent {
+  Op op = Op::Compute;
+  Id id = 0;                 // the object (a w l r d b m f x)
+  std::uint64_t size = 0;    // bytes (a b m x); microseconds (t); slot index (w)
+  std::uint64_t slots = 0;   // reference slots (a)
+  Id target = 0;             // the stored reference (w)
+  bool null_target = false;  // w ID SLOT -
+  bool major = false;        // g major
+  BufferApi api = BufferApi::Unsafe;
+
+  // Origin, for errors: 1-based line, and the 1-based column of each field (0 = the op).
+  std::uint32_t line = 0;
+  std::array<std::uint32_t, 4> column{};
+};
+
+// Where errors point: "FILE:LINE:COL: message".
+struct TraceError : std::exception {
+  TraceError(std::string file, std::uint32_t line, std::uint32_t column, std::string message);
+  const char* what() const noexcept override { return text.c_str(); }
+  std::string file;
+  std::uint32_t line;
+  std::uint32_t column;
+  std::string message;
+  std::string text;
+};
+
+// Something that accepts events: the writer, the replayer, a counter.
+class TraceSink {
+ public:
+  virtual ~TraceSink() = default;
+  virtual void Put(const TraceEvent& e) = 0;
+};
+
+}  // namespace heaplab
