@@ -61,9 +61,9 @@ fuzz-build:
 	@cmake --build $(FUZZ_BUILD) --target trace_fuzz flags_fuzz scenario_fuzz -j $(JOBS)
 
 fuzz: fuzz-build
-	@rm -f $(FUZZ_WORK)/*/summary.txt
+	@rm -f $(FUZZ_WORK)/*/summary.txt $(FUZZ_WORK)/summary.txt
 	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -j $(JOBS) -L fuzz
-	@cat $(FUZZ_WORK)/*/summary.txt
+	@cat $(FUZZ_WORK)/*/summary.txt $(FUZZ_WORK)/summary.txt
 
 fuzz-test: FUZZ_SECONDS = 45
 fuzz-test: fuzz

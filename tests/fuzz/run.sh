@@ -7,13 +7,49 @@
 #                              libFuzzer's figures and the source coverage of heap/, gc/,
 #                              traces/ and cli/ (llvm-cov, when LLVM_COV and LLVM_PROFDATA are
 #                              set and the binary records a profile). Fails on any finding.
+#   run.sh total BINARY...     the coverage of every target's last run together
 #   run.sh merge BINARY NAME   minimise the committed corpus with what earlier runs found
 #                              (libFuzzer -merge=1) into tests/fuzz/corpus/NAME.
 # Environment: FUZZ_SECONDS (default 45), FUZZ_MAX_LEN (default 4096), FUZZ_WORK (default
 # build/fuzz/work), LLVM_PROFDATA, LLVM_COV.
 set -euo pipefail
 
+# Prints the lines, functions and regions covered per top folder from an llvm-cov report.
+per_folder() {
+  # Columns of a file row: name, regions, missed, cover, functions, missed, executed, lines,
+  # missed, cover; summed per top folder.
+  awk '$2 ~ /^[0-9]+$/ && $1 ~ /\// {
+         split($1, p, "/"); d = p[1]; r[d] += $2; rm[d] += $3; f[d] += $5; fm[d] += $6
+         l[d] += $8; lm[d] += $9 }
+       END { n = split("traces heap gc cli", order, " ")
+         for (i = 1; i <= n; ++i) { d = order[i]; if (!(d in l)) continue
+           printf "   %-8s lines %5d/%-5d %5.1f%%   functions %4d/%-4d %5.1f%%   regions %5d/%-5d %5.1f%%\n",
+             d "/", l[d] - lm[d], l[d], 100 * (l[d] - lm[d]) / l[d], f[d] - fm[d], f[d],
+             100 * (f[d] - fm[d]) / f[d], r[d] - rm[d], r[d], 100 * (r[d] - rm[d]) / r[d] } }' "$1"
+}
+
 mode="${1:?usage: run.sh fuzz|merge BINARY NAME}"
+if [[ "$mode" == total ]]; then
+  # The union of what the last runs of every target reached (each target's profile, merged).
+  shift
+  root="${FUZZ_WORK:-build/fuzz/work}"
+  profiles=("$root"/*/fuzz.profdata)
+  if [[ -z "${LLVM_COV:-}" || -z "${LLVM_PROFDATA:-}" || ! -e "${profiles[0]}" ]]; then
+    echo "run.sh: no coverage profile under $root (run the fuzz targets first)" >&2
+    exit 1
+  fi
+  # llvm-profdata's warnings, if any, are kept in merge.log.
+  "$LLVM_PROFDATA" merge -sparse "${profiles[@]}" -o "$root/all.profdata" 2>"$root/merge.log"
+  objects=("$1")
+  for b in "${@:2}"; do objects+=(-object "$b"); done
+  "$LLVM_COV" report "${objects[@]}" -instr-profile="$root/all.profdata" >"$root/coverage.txt"
+  {
+    echo "== fuzz: source coverage of all targets together (llvm-cov; covered/total)"
+    per_folder "$root/coverage.txt"
+    echo "   per file: $root/coverage.txt"
+  } | tee "$root/summary.txt"
+  exit 0
+fi
 bin="${2:?usage: run.sh fuzz|merge BINARY NAME}"
 name="${3:?usage: run.sh fuzz|merge BINARY NAME}"
 seconds="${FUZZ_SECONDS:-45}"
@@ -86,17 +122,7 @@ if [[ -n "${LLVM_COV:-}" && -n "${LLVM_PROFDATA:-}" && -e "${profiles[0]}" ]]; t
   echo "== fuzz.$name: source coverage of the inputs it ran (llvm-cov; covered/total)"
   # Only heaplab's libraries record a profile, so file names are relative to the repository.
   "$LLVM_COV" report "$bin" -instr-profile="$work/fuzz.profdata" >"$work/coverage.txt"
-  # Columns of a file row: name, regions, missed, cover, functions, missed, executed, lines,
-  # missed, cover; summed per top folder.
-  awk '$2 ~ /^[0-9]+$/ && $1 ~ /\// {
-         split($1, p, "/"); d = p[1]; r[d] += $2; rm[d] += $3; f[d] += $5; fm[d] += $6
-         l[d] += $8; lm[d] += $9 }
-       END { n = split("traces heap gc cli", order, " ")
-         for (i = 1; i <= n; ++i) { d = order[i]; if (!(d in l)) continue
-           printf "   %-8s lines %5d/%-5d %5.1f%%   functions %4d/%-4d %5.1f%%   regions %5d/%-5d %5.1f%%\n",
-             d "/", l[d] - lm[d], l[d], 100 * (l[d] - lm[d]) / l[d], f[d] - fm[d], f[d],
-             100 * (f[d] - fm[d]) / f[d], r[d] - rm[d], r[d], 100 * (r[d] - rm[d]) / r[d] } }' \
-    "$work/coverage.txt"
+  per_folder "$work/coverage.txt"
   echo "   per file: $work/coverage.txt"
 else
   echo "== fuzz.$name: no source coverage (build with HEAPLAB_FUZZ_COVERAGE=ON and llvm-cov)"
