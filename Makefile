@@ -46,7 +46,7 @@ asan: deps
 #   scenario_fuzz  any bytes as a scenario, seed and parameters, generated, written, replayed
 # make fuzz         runs each target for FUZZ_SECONDS (the fuzz ctests, label fuzz), then
 #                   prints libFuzzer's figures (inputs run, cov, ft) and the line and function
-#                   coverage of traces/, heap/, gc/ and cli/ (llvm-cov) per target
+#                   coverage of traces/, heap/, gc/, buffer/, cli/ (llvm-cov) per target
 # make fuzz-test    the same for CI: FUZZ_SECONDS=45
 # make fuzz-corpus  minimises what the runs found into tests/fuzz/corpus/ (libFuzzer -merge=1)
 FUZZ_SECONDS ?= 120

@@ -5,8 +5,9 @@
 #                              (tests/fuzz/seeds/NAME, tests/fuzz/corpus/NAME) plus the inputs
 #                              found by earlier runs in $FUZZ_WORK/NAME/corpus; then print
 #                              libFuzzer's figures and the source coverage of heap/, gc/,
-#                              traces/ and cli/ (llvm-cov, when LLVM_COV and LLVM_PROFDATA are
-#                              set and the binary records a profile). Fails on any finding.
+#                              buffer/, traces/, cli/ (llvm-cov, when LLVM_COV and
+#                              LLVM_PROFDATA are set and the binary records a profile). Fails
+#                              on any finding.
 #   run.sh total BINARY...     the coverage of every target's last run together
 #   run.sh merge BINARY NAME   minimise the committed corpus with what earlier runs found
 #                              (libFuzzer -merge=1) into tests/fuzz/corpus/NAME.
@@ -21,9 +22,10 @@ per_folder() {
   awk '$2 ~ /^[0-9]+$/ && $1 ~ /\// {
          split($1, p, "/"); d = p[1]; r[d] += $2; rm[d] += $3; f[d] += $5; fm[d] += $6
          l[d] += $8; lm[d] += $9 }
-       END { n = split("traces heap gc cli", order, " ")
+       END { n = split("traces heap gc buffer cli", order, " ")
          for (i = 1; i <= n; ++i) { d = order[i]; if (!(d in l)) continue
-           printf "   %-8s lines %5d/%-5d %5.1f%%   functions %4d/%-4d %5.1f%%   regions %5d/%-5d %5.1f%%\n",
+           printf "   %-8s lines %5d/%-5d %5.1f%%   functions %4d/%-4d %5.1f%%   " \
+                  "regions %5d/%-5d %5.1f%%\n",
              d "/", l[d] - lm[d], l[d], 100 * (l[d] - lm[d]) / l[d], f[d] - fm[d], f[d],
              100 * (f[d] - fm[d]) / f[d], r[d] - rm[d], r[d], 100 * (r[d] - rm[d]) / r[d] } }' "$1"
 }
@@ -38,11 +40,13 @@ if [[ "$mode" == total ]]; then
     echo "run.sh: no coverage profile under $root (run the fuzz targets first)" >&2
     exit 1
   fi
-  # llvm-profdata's warnings, if any, are kept in merge.log.
+  # The warnings of llvm-profdata and llvm-cov, if any, are kept in merge.log. (An inline
+  # function that a harness also emits, without a profile, can show as mismatched data.)
   "$LLVM_PROFDATA" merge -sparse "${profiles[@]}" -o "$root/all.profdata" 2>"$root/merge.log"
   objects=("$1")
   for b in "${@:2}"; do objects+=(-object "$b"); done
-  "$LLVM_COV" report "${objects[@]}" -instr-profile="$root/all.profdata" >"$root/coverage.txt"
+  "$LLVM_COV" report "${objects[@]}" -instr-profile="$root/all.profdata" >"$root/coverage.txt" \
+    2>>"$root/merge.log"
   {
     echo "== fuzz: source coverage of all targets together (llvm-cov; covered/total)"
     per_folder "$root/coverage.txt"
@@ -109,7 +113,8 @@ echo "== fuzz.$name: ${seconds} s of libFuzzer (exit status $status)"
 grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)' "$log" | sed 's/^/   /' || true
 grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' \
   "$log" | sed 's/^/   /' || true
-if [[ $status -ne 0 ]] || grep -qE '^==[0-9]+==ERROR|^SUMMARY: |deadly signal|runtime error' "$log"; then
+finding='^==[0-9]+==ERROR|^SUMMARY: |deadly signal|runtime error'
+if [[ $status -ne 0 ]] || grep -qE "$finding" "$log"; then
   echo "== fuzz.$name FAILED: libFuzzer's output follows; the input is in $work/artifacts/"
   tail -n 80 "$log"
   exit 1
@@ -121,7 +126,8 @@ if [[ -n "${LLVM_COV:-}" && -n "${LLVM_PROFDATA:-}" && -e "${profiles[0]}" ]]; t
   "$LLVM_PROFDATA" merge -sparse "${profiles[@]}" -o "$work/fuzz.profdata"
   echo "== fuzz.$name: source coverage of the inputs it ran (llvm-cov; covered/total)"
   # Only heaplab's libraries record a profile, so file names are relative to the repository.
-  "$LLVM_COV" report "$bin" -instr-profile="$work/fuzz.profdata" >"$work/coverage.txt"
+  "$LLVM_COV" report "$bin" -instr-profile="$work/fuzz.profdata" >"$work/coverage.txt" \
+    2>"$work/coverage.log"
   per_folder "$work/coverage.txt"
   echo "   per file: $work/coverage.txt"
 else
