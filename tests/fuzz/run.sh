@@ -99,6 +99,12 @@ fi
 }
 
 rm -f "$work"/*.profraw
+# Sanitizer reports with function names and lines: llvm-symbolizer beside llvm-cov (Debian
+# installs only the versioned name, llvm-symbolizer-14, with llvm-14).
+if [[ -z "${ASAN_SYMBOLIZER_PATH:-}" && -n "${LLVM_COV:-}" ]]; then
+  symbolizer="$(dirname "$LLVM_COV")/$(basename "$LLVM_COV" | sed 's/llvm-cov/llvm-symbolizer/')"
+  if [[ -x "$symbolizer" ]]; then export ASAN_SYMBOLIZER_PATH="$symbolizer"; fi
+fi
 # What this script prints is also kept in $work/summary.txt.
 exec > >(tee "$work/summary.txt")
 log="$work/fuzz.log"
