@@ -42,13 +42,10 @@ Address Scavenger::Evacuate(Address object) {
   }
   std::memcpy(reinterpret_cast<void*>(target), reinterpret_cast<const void*>(object), size);
   obj.set_forwarding_address(target);
-  if (marking_ != nullptr) [[unlikely]] {
-    if (marking_->IsMarked(object)) {
-      marking_->TransferMark(target);
-    } else if (promoted) {
-      marking_->Shade(target);
-    }
-  }
+  // The copy, promoted or not, keeps its original's colour (a grey original's worklist entry
+  // is followed to the copy afterwards).
+  if (marking_ != nullptr && marking_->IsMarked(object)) [[unlikely]]
+    marking_->TransferMark(target);
   if (promoted) {
     e.promoted += size;
     ++e.objects_promoted;

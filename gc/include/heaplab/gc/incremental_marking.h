@@ -5,8 +5,7 @@
 // grey objects within a byte budget; the write barrier (RecordWrite) greys every reference the
 // program stores while marking is on (Dijkstra et al. 1978, the insertion barrier), so the
 // invariant [tri-colour] (no black object points to a white one) holds between steps. Objects
-// promoted by a Scavenge during marking are greyed (V8's black allocation: objects that reach
-// the old generation during marking count as live); new-space allocations stay white and are
+// a Scavenge moves during marking keep their colour; new-space allocations stay white and are
 // found from the roots in the finishing pause, which re-greys the roots and drains the worklist
 // (MarkCompact with an incremental marker).
 //

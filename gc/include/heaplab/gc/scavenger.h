@@ -11,10 +11,10 @@
 //             age mark to the new top
 //
 // While incremental marking is under way (a Marker is given), a Scavenge keeps the marking
-// consistent: a copy gets its original's colour, a promoted white object is greyed (objects
-// promoted during marking count as live, V8's black allocation), grey objects in the worklist
-// are updated to their new addresses or dropped when they died, and the semispace marks that
-// no longer describe objects are cleared.
+// consistent: a copy, promoted or not, gets its original's colour (the invariant held for the
+// original, so it holds for the copy), grey objects in the worklist are updated to their new
+// addresses or dropped when they died, and the semispace marks that no longer describe objects
+// are cleared.
 //
 // Work grows with roots, remembered slots and survivors; old space is never walked.
 #pragma once
