@@ -77,7 +77,9 @@ if [[ "$mode" == merge ]]; then
   next="$work/merged"
   rm -rf "$next"
   mkdir -p "$next"
-  "$bin" -merge=1 -max_len="$max_len" -timeout=30 "$next" "$corpus" "$seeds" "$work/corpus"
+  LLVM_PROFILE_FILE="$work/merge-%p.profraw" \
+    "$bin" -merge=1 -max_len="$max_len" -timeout=30 "$next" "$corpus" "$seeds" "$work/corpus"
+  rm -f "$work"/merge-*.profraw
   # The seeds stay as they are; the corpus keeps only what adds coverage beyond them.
   for f in "$next"/*; do
     [[ -e "$f" ]] || continue
