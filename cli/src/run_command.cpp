@@ -73,7 +73,7 @@ int Run(const RunArgs& args) {
   TraceGcPrinter::Options print;
   print.verbose = args.output.trace_gc_verbose;
   print.ignore_scavenger = args.output.trace_gc_ignore_scavenger;
-  print.max_heap_size = config.heap.max_old_space_size + 3 * config.heap.max_semi_space_size;
+  print.max_heap_size = MaxReserved(config.heap);
   TraceGcPrinter trace_gc(std::cout, prefix, print);
   NvpPrinter nvp(std::cout, prefix);
   IncrementalMarkingPrinter marking(std::cout, prefix);

@@ -41,10 +41,6 @@ inline constexpr const char* kDefaultScenario = "churn";
 // The header metadata for a generated trace: scenario, seed and every parameter.
 std::map<std::string, std::string> ScenarioMetadata(const Scenario& s, const ScenarioOptions& o);
 
-}  // namespace heaplab
-
-namespace heaplab {
-
 // Fills in defaults and writes the scenario's events to `sink`. Throws std::invalid_argument
 // naming an unknown parameter.
 void GenerateScenario(const Scenario& s, ScenarioOptions options, TraceSink& sink);

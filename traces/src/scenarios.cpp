@@ -1,6 +1,8 @@
-#include "scenarios/registry.h"
+#include <heaplab/traces/scenarios.h>
 
 #include <stdexcept>
+
+#include "scenarios/registry.h"
 
 namespace heaplab {
 
@@ -79,10 +81,6 @@ std::map<std::string, std::string> ScenarioMetadata(const Scenario& s, const Sce
   }
   return m;
 }
-
-}  // namespace heaplab
-
-namespace heaplab {
 
 void GenerateScenario(const Scenario& s, ScenarioOptions options, TraceSink& sink) {
   for (const auto& [name, value] : options.params) {
