@@ -25,15 +25,16 @@ std::vector<Chunk*> SelectEvacuationCandidates(const std::vector<Chunk*>& pages,
       static_cast<std::size_t>(policy.target_fragmentation_percent) * (area / 100);
   std::vector<Chunk*> fragmented;
   for (Chunk* page : pages) {
-    if (area - page->live_bytes >= threshold) fragmented.push_back(page);
+    if (area - page->live_bytes() >= threshold) fragmented.push_back(page);
   }
-  std::stable_sort(fragmented.begin(), fragmented.end(),
-                   [](const Chunk* a, const Chunk* b) { return a->live_bytes < b->live_bytes; });
+  std::stable_sort(fragmented.begin(), fragmented.end(), [](const Chunk* a, const Chunk* b) {
+    return a->live_bytes() < b->live_bytes();
+  });
   std::vector<Chunk*> chosen;
   std::size_t total_live = 0;
   for (Chunk* page : fragmented) {
-    if (total_live + page->live_bytes > policy.max_evacuated_bytes) continue;
-    total_live += page->live_bytes;
+    if (total_live + page->live_bytes() > policy.max_evacuated_bytes) continue;
+    total_live += page->live_bytes();
     chosen.push_back(page);
   }
   const std::size_t new_pages = (total_live + area - 1) / area;

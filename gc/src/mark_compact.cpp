@@ -23,22 +23,18 @@ void MarkCompact::ClearDeadIds() {
 }
 
 // Sweeps old pages: runs of dead objects and holes become free-list blocks (and their recorded
-// slots are forgotten); pages with nothing live are released. Evacuation candidates are left
-// alone: their live objects move away and the page goes.
+// slots are forgotten); pages with nothing live are released. Each page's live bytes are
+// handed to old space, which keeps the counts. Evacuation candidates are left alone: their
+// live objects move away and the page goes (its bytes stay counted until it is released).
 void MarkCompact::SweepOldSpace() {
   Tracer::Scope scope(tracer_, Phase::Sweep);
   OldSpace& space = heap_.old_space();
-  space.FreeLab();
-  space.ResetFreeList();
-  std::size_t live_total = 0;
+  space.StartSweeping();
   std::size_t visited = 0;
   std::vector<Page*> empty;
   for (Page* page : space.pages()) {
-    if (page->Is(kEvacuationCandidate)) {
-      live_total += page->allocated_bytes;  // accounted until the page is released
-      continue;
-    }
-    if (page->live_bytes == 0) {
+    if (page->Is(kEvacuationCandidate)) continue;
+    if (page->live_bytes() == 0) {
       empty.push_back(page);
       continue;
     }
@@ -59,15 +55,11 @@ void MarkCompact::SweepOldSpace() {
       }
     });
     if (free_start != 0) free(free_start, page->end());
-    page->allocated_bytes = live;
-    live_total += live;
+    space.AccountSweptPage(*page, live);
   }
   clock_.Charge(Work::SweptPage, static_cast<double>(space.pages().size()));
   clock_.Charge(Work::SweptObject, static_cast<double>(visited));
-  for (Page* page : empty)
-    page->allocated_bytes = 0;
   heap_.ReleasePages(empty);
-  space.SetSize(live_total);
 }
 
 void MarkCompact::SweepLargeObjects() {
@@ -238,23 +230,20 @@ void MarkCompact::Slide() {
   }
   clock_.Charge(Work::MovedObject, static_cast<double>(slide_from_.size()));
   clock_.Charge(Work::MovedByte, static_cast<double>(moved_bytes_));
-  // Rebuild the pages: used ones end with a free block, the rest are released.
-  space.ForgetLab();
-  space.ResetFreeList();
-  std::size_t live_total = 0;
+  // Rebuild the pages: used ones end with a free block, the rest are released. (The LAB was
+  // given up above, so StartSweeping only forgets the free list, writing nothing.)
+  space.StartSweeping();
   std::vector<Page*> unused;
   for (std::size_t i = 0; i < pages.size(); ++i) {
     Page* page = pages[i];
-    page->allocated_bytes = page_bytes[i];
     if (page_top[i] == 0) {
       unused.push_back(page);
       continue;
     }
-    live_total += page_bytes[i];
+    space.AccountSweptPage(*page, page_bytes[i]);
     space.AddFree(page_top[i], page->end() - page_top[i]);
   }
   heap_.ReleasePages(unused);
-  space.SetSize(live_total);
   slide_from_.clear();
   slide_to_.clear();
 }

@@ -5,7 +5,7 @@ namespace heaplab {
 void Marker::ClearMarks() {
   heap_.ForEachChunk([](Chunk& c) {
     if (c.marks().allocated()) c.marks().ClearAll();
-    c.live_bytes = 0;
+    c.ResetLiveBytes();
   });
 }
 
@@ -30,7 +30,7 @@ bool Marker::SetMark(Address object) {
   if (marks.Get(i)) return false;
   marks.Set(i);
   const std::size_t size = HeapObject(object).size();
-  chunk->live_bytes += size;
+  chunk->AddLiveBytes(size);
   return true;
 }
 

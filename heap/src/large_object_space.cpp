@@ -20,7 +20,7 @@ Address LargeObjectSpace::Allocate(std::size_t size) {
   cage_.Commit(start, CommittedSize(size));
   const std::uint32_t flags = kLarge | (id_ == SpaceId::NewLargeObjectSpace ? kYoung : 0u);
   auto* chunk = new Chunk(start, size, id_, flags);
-  chunk->allocated_bytes = size;
+  chunk->allocated_bytes_ = size;
   cage_.Register(chunk, start, size);
   chunks_.push_back(chunk);
   size_ += size;

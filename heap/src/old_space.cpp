@@ -59,7 +59,7 @@ void OldSpace::ReleasePages(const std::vector<Page*>& pages) {
       std::remove_if(pages_.begin(), pages_.end(), [](const Page* p) { return p->Is(kReleased); }),
       pages_.end());
   for (Page* page : pages) {
-    size_ -= page->allocated_bytes;
+    size_ -= page->allocated_bytes_;
     cage_.Unregister(page->start(), page->size());
     cage_.Decommit(page->start(), page->size());
     cage_.GiveBackUnits(page->start(), 1);

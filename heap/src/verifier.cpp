@@ -62,9 +62,9 @@ class Verifier {
       }
       a += size;
     }
-    if (chunk != nullptr && chunk->allocated_bytes != bytes) {
+    if (chunk != nullptr && chunk->allocated_bytes() != bytes) {
       Fail("[accounting] " + std::string(SpaceName(space)) + " chunk " + Hex(chunk->start()) +
-           " counts " + std::to_string(chunk->allocated_bytes) + " bytes, holds " +
+           " counts " + std::to_string(chunk->allocated_bytes()) + " bytes, holds " +
            std::to_string(bytes));
     }
     space_bytes_ += bytes;

@@ -13,7 +13,7 @@ struct Pages {
   std::vector<Chunk*> list;
   Chunk* Add(std::size_t live) {
     owned.push_back(std::make_unique<Chunk>(Address{0}, kPageSize, SpaceId::OldSpace, 0u));
-    owned.back()->live_bytes = live;
+    owned.back()->AddLiveBytes(live);
     list.push_back(owned.back().get());
     return list.back();
   }

@@ -46,22 +46,37 @@ class Chunk {
   // Old-to-new slots recorded in this chunk (the remembered set's slot set).
   ChunkBitmap& slot_set() { return slot_set_; }
   const ChunkBitmap& slot_set() const { return slot_set_; }
-  bool in_remembered_list = false;  // listed in RememberedSet::chunks_
+  bool in_remembered_list() const { return in_remembered_list_; }  // see RememberedSet
 
   // Mark bits, one per word; the bit of an object's first word is its mark.
   ChunkBitmap& marks() { return marks_; }
   const ChunkBitmap& marks() const { return marks_; }
 
-  std::size_t allocated_bytes = 0;  // bytes of objects (not fillers) in this chunk
-  std::size_t live_bytes = 0;       // bytes marked live by the last marking
+  // Bytes of objects (not fillers) in this chunk. Only the space that owns the chunk changes
+  // it, so that it keeps its [accounting]: a collector hands its results to the space
+  // (OldSpace::AccountSweptPage) instead of writing the count.
+  std::size_t allocated_bytes() const { return allocated_bytes_; }
+
+  // Bytes marked live by the last marking: the marker adds each object it marks and resets the
+  // count when it clears the mark bits.
+  std::size_t live_bytes() const { return live_bytes_; }
+  void AddLiveBytes(std::size_t bytes) { live_bytes_ += bytes; }
+  void ResetLiveBytes() { live_bytes_ = 0; }
 
  private:
+  friend class OldSpace;          // counts allocated_bytes_ of its pages
+  friend class LargeObjectSpace;  // counts allocated_bytes_ of its chunks
+  friend class RememberedSet;     // keeps in_remembered_list_
+
   Address start_;
   std::size_t size_;
   SpaceId owner_;
   std::uint32_t flags_;
   ChunkBitmap slot_set_;
   ChunkBitmap marks_;
+  std::size_t allocated_bytes_ = 0;  // bytes
+  std::size_t live_bytes_ = 0;       // bytes
+  bool in_remembered_list_ = false;  // listed in RememberedSet::chunks_
 };
 
 }  // namespace heaplab

@@ -33,7 +33,7 @@ class OldSpace {
       const Address result = lab_top_;
       lab_top_ += size;
       WriteFiller(lab_top_, lab_limit_ - lab_top_);
-      lab_page_->allocated_bytes += size;
+      lab_page_->allocated_bytes_ += size;
       size_ += size;
       return result;
     }
@@ -48,16 +48,28 @@ class OldSpace {
   }
   std::size_t Wasted() const { return free_list_.wasted(); }
 
-  // For the sweeper and the compactors: give up the LAB (its rest becomes free), forget the
-  // free list, add free blocks back, release empty pages, and fix the size after sweeping.
+  // Gives up the LAB: its rest becomes a free block, so every page parses end to end.
   void FreeLab();
-  // Drops the LAB without touching its memory (a compactor has rewritten the page).
-  void ForgetLab() { SetLab(nullptr, 0, 0); }
-  void ResetFreeList() { free_list_.Reset(); }
+
+  // The door through which the sweeper and the compactors hand old space their results; old
+  // space alone keeps its [accounting] (Size() is the sum of its pages' allocated_bytes(), and
+  // each page's count is the bytes of its objects):
+  //   StartSweeping()      gives up the LAB and forgets the free list: every free block is
+  //                        about to be reported afresh;
+  //   AddFree(start, size) a free block the collector found (or left at a page's end);
+  //   AccountSweptPage(page, live_bytes)  the bytes of objects the page holds now;
+  //   Heap::ReleasePages   pages with nothing left.
+  void StartSweeping() {
+    FreeLab();
+    free_list_.Reset();
+  }
   void AddFree(Address start, std::size_t size) { free_list_.Add(start, size); }
-  // Releases pages to the cage in one pass over the page list.
+  void AccountSweptPage(Page& page, std::size_t live_bytes) {
+    size_ = size_ - page.allocated_bytes_ + live_bytes;
+    page.allocated_bytes_ = live_bytes;
+  }
+  // Releases pages to the cage in one pass over the page list (their bytes leave Size()).
   void ReleasePages(const std::vector<Page*>& pages);
-  void SetSize(std::size_t bytes) { size_ = bytes; }
   // Gives a compactor a fresh empty page to bump-allocate into; it becomes an ordinary page.
   Page* AddPage();
 

@@ -24,8 +24,8 @@ class RememberedSet {
   void Insert(Address slot) {
     Chunk* chunk = cage_.ChunkOf(slot);
     if (!chunk->slot_set().allocated()) chunk->slot_set().Resize(SlotSetBits(*chunk));
-    if (!chunk->in_remembered_list) {
-      chunk->in_remembered_list = true;
+    if (!chunk->in_remembered_list_) {
+      chunk->in_remembered_list_ = true;
       chunks_.push_back(chunk);
     }
     chunk->slot_set().Set(chunk->WordIndex(slot));
@@ -56,7 +56,7 @@ class RememberedSet {
         kept.push_back(chunk);
       } else {
         set.Release();
-        chunk->in_remembered_list = false;
+        chunk->in_remembered_list_ = false;
       }
     }
     chunks_.swap(kept);
