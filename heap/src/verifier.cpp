@@ -154,16 +154,16 @@ class Verifier {
 
   void CheckIds() {
     const IdTable& ids = heap_.ids();
-    for (Id id : ids.young_ids()) {
-      const Address a = ids.Get(id);
+    ids.ForEachYoung([&](Id id, Address a) {
+      if (ids.IsListedOld(id))
+        Fail("[id-table] id " + std::to_string(id) + " is listed both young and old");
       if (CheckTarget(a, [id] { return "id " + std::to_string(id); }) && !heap_.InYoung(a))
         Fail("[id-table] id " + std::to_string(id) + " is listed young but is old");
-    }
-    for (Id id : ids.old_ids()) {
-      const Address a = ids.Get(id);
+    });
+    ids.ForEachOld([&](Id id, Address a) {
       if (CheckTarget(a, [id] { return "id " + std::to_string(id); }) && heap_.InYoung(a))
         Fail("[id-table] id " + std::to_string(id) + " is listed old but is young");
-    }
+    });
   }
 
   Heap& heap_;

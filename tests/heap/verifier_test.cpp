@@ -79,6 +79,15 @@ TEST(Verifier, CatchesAnIdListedInTheWrongGeneration) {
   EXPECT_TRUE(Mentions(VerifyHeap(heap), "[id-table]"));
 }
 
+TEST(Verifier, CatchesAnIdListedInBothGenerations) {
+  Heap heap(Config());
+  const Address old = heap.Allocate(32, 0, Kind::Plain, Generation::Old);
+  heap.ids().Add(5, old, /*young=*/false);
+  EXPECT_FALSE(Mentions(VerifyHeap(heap), "[id-table]")) << "control: listed once";
+  heap.ids().Add(5, old, /*young=*/true);
+  EXPECT_TRUE(Mentions(VerifyHeap(heap), "listed both young and old"));
+}
+
 TEST(Verifier, CatchesAMarkBitLeftSet) {
   Heap heap(Config());
   const Address a = heap.Allocate(32, 0, Kind::Plain, Generation::Old);

@@ -11,7 +11,9 @@ void Replayer::Fail(const TraceEvent& e, int field, const std::string& message) 
 }
 
 Address Replayer::Live(const TraceEvent& e, int field, Id id) const {
-  switch (mutator_.heap().ids().StateOf(id)) {
+  const IdTable& ids = mutator_.heap().ids();
+  if (const Address a = ids.Get(id); a != 0) return a;
+  switch (ids.StateOf(id)) {
     case IdTable::State::Unknown:
       Fail(e, field, "unknown id " + std::to_string(id) + ": no object was allocated with it");
     case IdTable::State::Freed:
@@ -21,7 +23,7 @@ Address Replayer::Live(const TraceEvent& e, int field, Id id) const {
     case IdTable::State::Live:
       break;
   }
-  return mutator_.heap().ids().Get(id);
+  return ids.Get(id);
 }
 
 void Replayer::Put(const TraceEvent& e) {
