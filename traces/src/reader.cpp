@@ -56,22 +56,6 @@ TraceError::TraceError(std::string f, std::uint64_t l, std::uint32_t c, std::str
          ": " + message;
 }
 
-const char* BufferApiName(BufferApi api) {
-  switch (api) {
-    case BufferApi::Unsafe:
-      return "unsafe";
-    case BufferApi::Alloc:
-      return "alloc";
-    case BufferApi::Slow:
-      return "slow";
-    case BufferApi::From:
-      return "from";
-    case BufferApi::Concat:
-      return "concat";
-  }
-  return "?";
-}
-
 namespace {
 
 struct Token {
