@@ -65,6 +65,11 @@ capture "$HEAPLAB" run --scenario churn --param requests=10 --seed 1844674407370
 [[ $status -eq 0 ]] && pass "run --seed 18446744073709551615 is accepted" ||
   fail "run --seed 18446744073709551615: exit $status: $(cat "$TMP/err")"
 
+# --param names take '-' for '_' as flags do.
+capture "$HEAPLAB" run --scenario fragmentation --param keep-every=5 --param nodes=10 --no-summary
+[[ $status -eq 0 ]] && pass "run --param keep-every=5 is keep_every" ||
+  fail "run --param keep-every=5: exit $status: $(cat "$TMP/err")"
+
 # --- unknown commands say which exist ------------------------------------------------------------
 
 expect 2 "unknown command 'heaplab frob': the commands of 'heaplab' are run, gen, check" \
