@@ -38,6 +38,7 @@ Action AddCheckCommand(CLI::App& app) {
               << session.replayer().objects() << " objects, "
               << session.replayer().allocated_bytes() << " bytes allocated, "
               << session.tracer().gc_count() << " collections\n";
+    FlushStandardOutput();  // a result that cannot be written is not a success
     return kExitOk;
   };
 }

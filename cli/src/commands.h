@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
 
 namespace heaplab {
 class Session;
@@ -30,5 +31,12 @@ inline constexpr int kExitOutOfMemory = 134;  // as Node's abort() on a fatal OO
 
 // Runs `body`, turning heaplab's exceptions into a message on stderr and an exit status.
 int Guard(const std::function<int()>& body);
+
+// Flushes standard output; throws std::runtime_error saying why when it cannot be written
+// (a full disk, a closed pipe), so that a lost result is never a success.
+void FlushStandardOutput();
+
+// "what: reason" with the reason of `error` (an errno value), or just "what" when it is 0.
+std::string WithReason(const std::string& what, int error);
 
 }  // namespace heaplab::cli

@@ -1,5 +1,6 @@
 #include "flags.h"
 
+#include <charconv>
 #include <cmath>
 
 namespace heaplab::cli {
@@ -71,6 +72,60 @@ void AddOutputFlags(CLI::App& app, OutputFlags& f) {
                "With --trace-gc, leave out Scavenges");
   app.add_flag("--summary,!--no-summary", f.summary,
                "Print the end-of-run summary (on by default)");
+}
+
+CLI::Option* AddSeedOption(CLI::App& app, std::uint64_t& seed, const std::string& help) {
+  return app.add_option("--seed", seed, help)
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            std::uint64_t v = 0;
+            const char* first = value.data();
+            const char* last = first + value.size();
+            const auto [ptr, ec] = std::from_chars(first, last, v);
+            if (!value.empty() && value[0] >= '0' && value[0] <= '9' && ec == std::errc() &&
+                ptr == last) {
+              return std::string();
+            }
+            return "expected an unsigned integer from 0 to 18446744073709551615, found '" + value +
+                   "'";
+          },
+          "UINT in [0 - 18446744073709551615]"));
+}
+
+std::string CheckCommandNames(const CLI::App& app, const std::vector<std::string>& args) {
+  const CLI::App* level = &app;
+  std::string path = level->get_name();
+  bool help = false;
+  for (const std::string& a : args) {
+    if (!a.empty() && a[0] == '-') {
+      // The levels that require a command take no option with a value: skip flags.
+      help = help || a == "-h" || a == "--help" || a == "--version";
+      continue;
+    }
+    const std::vector<const CLI::App*> subs =
+        level->get_subcommands([](const CLI::App* s) { return !s->get_name().empty(); });
+    if (subs.empty()) return std::string();  // a command's own arguments: CLI11 checks them
+    const CLI::App* next = nullptr;
+    std::string names;
+    for (const CLI::App* s : subs) {
+      if (s->get_name() == a) next = s;
+      names += (names.empty() ? "" : ", ") + s->get_name();
+    }
+    if (next == nullptr) {
+      return "unknown command '" + path + " " + a + "': the commands of '" + path + "' are " +
+             names;
+    }
+    level = next;
+    path += " " + a;
+  }
+  if (!help && level->get_require_subcommand_min() > 0) {
+    std::string names;
+    for (const CLI::App* s :
+         level->get_subcommands([](const CLI::App* s) { return !s->get_name().empty(); }))
+      names += (names.empty() ? "" : ", ") + s->get_name();
+    return "'" + path + "' needs a command: one of " + names;
+  }
+  return std::string();
 }
 
 GcConfig GcFlags::ToConfig() const {

@@ -38,6 +38,15 @@ struct GcFlags {
 void AddGcFlags(CLI::App& app, GcFlags& flags);
 void AddOutputFlags(CLI::App& app, OutputFlags& flags);
 
+// --seed, an unsigned 64-bit number in decimal: a sign, a fraction or a value beyond 2^64 - 1
+// is refused with a message naming the flag (never wrapped, as "-1" would be by a plain cast).
+CLI::Option* AddSeedOption(CLI::App& app, std::uint64_t& seed, const std::string& help);
+
+// Names the commands `app` has when `args` (argv without the program name) start with one it
+// lacks, at any level that requires a command ("heaplab frob", "heaplab gen frob"), or gives
+// none where one is required: the message to print; empty when the commands are fine.
+std::string CheckCommandNames(const CLI::App& app, const std::vector<std::string>& args);
+
 // V8 accepts --max_semi_space_size and --max-semi-space-size alike: rewrites the name part of
 // every "--flag" argument with '-' for '_'.
 std::vector<std::string> NormalizeFlagNames(int argc, char** argv);

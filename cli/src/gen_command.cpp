@@ -1,4 +1,6 @@
 // heaplab gen: write a scenario as a text trace.
+#include <algorithm>
+#include <cerrno>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -6,6 +8,7 @@
 #include <heaplab/traces/scenarios.h>
 #include <heaplab/traces/writer.h>
 #include "commands.h"
+#include "flags.h"
 
 namespace heaplab::cli {
 
@@ -23,17 +26,24 @@ int Generate(const Scenario& s, const GenArgs& args,
   ScenarioOptions options;
   options.seed = args.seed;
   options.params = params;
+  const bool to_stdout = args.output == "-";
   std::ofstream file;
   std::ostream* out = &std::cout;
-  if (args.output != "-") {
+  if (!to_stdout) {
+    errno = 0;
     file.open(args.output, std::ios::binary | std::ios::trunc);
-    if (!file) throw std::runtime_error("cannot write '" + args.output + "'");
+    if (!file) throw std::runtime_error(WithReason("cannot write '" + args.output + "'", errno));
     out = &file;
   }
+  errno = 0;
   TraceWriter writer(*out, ScenarioMetadata(s, options));
   GenerateScenario(s, options, writer);
-  out->flush();
-  if (!*out) throw std::runtime_error("writing '" + args.output + "' failed");
+  if (to_stdout) {
+    FlushStandardOutput();
+  } else {
+    file.close();
+    if (!file) throw std::runtime_error(WithReason("cannot write '" + args.output + "'", errno));
+  }
   if (args.output != "-") {
     std::cerr << "heaplab: wrote " << writer.events() << " events of scenario '" << s.name
               << "' to " << args.output << "\n";
@@ -50,13 +60,17 @@ Action AddGenCommand(CLI::App& app) {
   std::vector<std::pair<CLI::App*, const Scenario*>> subs;
   for (const Scenario& s : Scenarios()) {
     CLI::App* sub = gen->add_subcommand(s.name, s.description);
-    sub->add_option("--seed", args->seed, "Seed of the generator (default 1)");
+    AddSeedOption(*sub, args->seed, "Seed of the generator (default 1)");
     sub->add_option("-o,--output", args->output, "Output file ('-' for standard output)")
         ->required();
     auto& values = args->values[s.name];
     for (const ScenarioParam& p : s.params) {
       values[p.name] = p.default_value;
-      sub->add_option("--" + p.name, values[p.name], p.help)
+      // Registered with '-' for '_' (--keep-every): the spelling NormalizeFlagNames makes of
+      // both --keep-every and --keep_every.
+      std::string flag = "--" + p.name;
+      std::replace(flag.begin(), flag.end(), '_', '-');
+      sub->add_option(flag, values[p.name], p.help)
           ->capture_default_str()
           ->check(CLI::Range(p.min, p.max));
     }

@@ -20,6 +20,11 @@ int main(int argc, char** argv) {
   const Action check = AddCheckCommand(app);
 
   std::vector<std::string> args = NormalizeFlagNames(argc, argv);
+  if (const std::string problem = CheckCommandNames(app, args); !problem.empty()) {
+    std::cerr << "heaplab: error: " << problem << "\n"
+              << "Run 'heaplab --help' or 'heaplab COMMAND --help' for usage.\n";
+    return kExitUsage;
+  }
   std::reverse(args.begin(), args.end());
   try {
     app.parse(args);

@@ -1,4 +1,5 @@
 // heaplab run: replay a trace or a scenario and report what the collector did.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -42,7 +43,10 @@ std::map<std::string, std::uint64_t> ParseParams(const std::vector<std::string>&
       }
     }
     if (!ok) throw CLI::ValidationError("--param", "expected NAME=COUNT, found '" + p + "'");
-    out[p.substr(0, eq)] = value;
+    // keep-every and keep_every alike, as on the command line of gen.
+    std::string name = p.substr(0, eq);
+    std::replace(name.begin(), name.end(), '-', '_');
+    out[name] = value;
   }
   return out;
 }
@@ -102,8 +106,7 @@ int Run(const RunArgs& args) {
                                 session.heap().CommittedMemory(),
                                 session.replayer().allocated_bytes());
   }
-  std::cout.flush();
-  if (!std::cout) throw std::runtime_error("cannot write the output (standard output failed)");
+  FlushStandardOutput();
   return kExitOk;
 }
 
@@ -128,7 +131,7 @@ Action AddRunCommand(CLI::App& app, Replay replay) {
   run->add_option("--scenario", args->scenario, "Generate and replay a scenario:" + names);
   run->add_option("--param", args->params,
                   "A scenario parameter as NAME=COUNT (see 'heaplab gen SCENARIO --help')");
-  run->add_option("--seed", args->seed, "Seed of the scenario generator (default 1)")
+  AddSeedOption(*run, args->seed, "Seed of the scenario generator (default 1)")
       ->each([args](const std::string&) { args->seed_given = true; });
   AddGcFlags(*run, args->gc);
   AddOutputFlags(*run, args->output);

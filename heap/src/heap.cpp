@@ -37,7 +37,7 @@ Heap::Heap(const HeapConfig& config)
 }
 
 Address Heap::Allocate(std::size_t size, std::uint64_t slots, Kind kind, Generation where) {
-  if (size > kMaxObjectSize) return 0;  // the header could not encode it
+  if (size > kMaxObjectSize) return 0;  // larger than V8's largest object
   Address a = 0;
   if (size > kMaxRegularObjectSize) {
     if (where == Generation::Young) {

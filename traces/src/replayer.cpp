@@ -40,7 +40,7 @@ void Replayer::Put(const TraceEvent& e) {
       if (e.size > kMaxObjectSize) {
         Fail(e, 2,
              "size " + std::to_string(e.size) + " is too large: at most " +
-                 std::to_string(kMaxObjectSize) + " bytes");
+                 std::to_string(kMaxObjectSize) + " bytes (1 GiB - 8, V8's largest object)");
       }
       const std::size_t size = RoundUp(e.size, kWordSize);
       if (size < MinObjectSize(e.slots)) {

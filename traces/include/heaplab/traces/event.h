@@ -38,17 +38,18 @@ struct TraceEvent {
   bool major = false;        // g major
   BufferApi api = BufferApi::Unsafe;
 
-  // Origin, for errors: 1-based line, and the 1-based column of each field (0 = the op).
-  std::uint32_t line = 0;
+  // Origin, for errors: 1-based line (64-bit: a trace may have more than 2^32 lines), and the
+  // 1-based column of each field (0 = the op).
+  std::uint64_t line = 0;
   std::array<std::uint32_t, 4> column{};
 };
 
-// Where errors point: "FILE:LINE:COL: message".
+// Where errors point: "FILE:LINE:COL: message". Control bytes in FILE show as \xNN in `text`.
 struct TraceError : std::exception {
-  TraceError(std::string file, std::uint32_t line, std::uint32_t column, std::string message);
+  TraceError(std::string file, std::uint64_t line, std::uint32_t column, std::string message);
   const char* what() const noexcept override { return text.c_str(); }
   std::string file;
-  std::uint32_t line;
+  std::uint64_t line;
   std::uint32_t column;
   std::string message;
   std::string text;
