@@ -1,8 +1,8 @@
 # heaplab's two set-up commands on a fresh Debian 12 machine:
 #   make run    install missing packages, configure, build, replay the default scenario
 #   make test   the same set-up, then the whole test suite through ctest
-# Other targets: build, bench, asan (the sanitizer build and its tests), fuzz and fuzz-test
-# (libFuzzer, below), format, clean.
+# Other targets: build, test-slow (the tests labelled slow: the oracle soak), bench, asan (the
+# sanitizer build and its tests), fuzz and fuzz-test (libFuzzer, below), format, clean.
 
 BUILD   ?= build/release
 PRESET  ?= release

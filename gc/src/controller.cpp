@@ -10,11 +10,6 @@
 namespace heaplab {
 
 namespace {
-// V8 (Heap::CheckIneffectiveMarkCompact): four full GCs in a row with the old generation at
-// 80% or more of its maximum and mutator utilization under 0.4 mean the program is dying.
-constexpr double kHighHeapPercentage = 0.80;
-constexpr double kLowMutatorUtilization = 0.4;
-constexpr int kMaxConsecutiveIneffectiveMarkCompacts = 4;
 // V8 (Heap::CollectAllAvailableGarbage): between 2 and 7 memory-reducing full GCs.
 constexpr int kMaxLastResortGcs = 7;
 constexpr double kOldAllocationWindowMs = 5000;
@@ -145,18 +140,10 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
   if (config_.verify_heap) Verify("after Mark-Compact");
 }
 
+// V8 (Heap::CheckIneffectiveMarkCompact): the rule itself is in oom_policy.h.
 void GcController::CheckIneffectiveMarkCompact(std::size_t old_size, double mu) {
-  const bool ineffective =
-      static_cast<double>(old_size) >=
-          kHighHeapPercentage * static_cast<double>(config_.heap.max_old_space_size) &&
-      mu < kLowMutatorUtilization;
-  if (!ineffective) {
-    consecutive_ineffective_mark_compacts_ = 0;
-    return;
-  }
-  if (++consecutive_ineffective_mark_compacts_ == kMaxConsecutiveIneffectiveMarkCompacts) {
+  if (ineffective_mark_compacts_.Record(old_size, config_.heap.max_old_space_size, mu))
     throw OutOfMemory(OutOfMemory::Kind::IneffectiveMarkCompacts);
-  }
 }
 
 void GcController::CollectAllAvailableGarbage() {

@@ -23,6 +23,7 @@ class Verifier {
     CheckMarks();
     WalkSpaces();
     CheckSlots();
+    CheckRecordedSlots();
     CheckRoots();
     CheckIds();
     return std::move(result_);
@@ -131,6 +132,7 @@ class Verifier {
     for (Address a : order_) {
       HeapObject obj(a);
       const bool host_young = heap_.InYoung(a);
+      if (!host_young) MarkSlots(obj);
       for (Address* slot = obj.slots_begin(); slot != obj.slots_end(); ++slot) {
         const Address target = *slot;
         if (target == 0) continue;
@@ -145,6 +147,17 @@ class Verifier {
         }
       }
     }
+  }
+
+  // [remembered-live]: after CheckSlots has marked the slots of every live old object.
+  void CheckRecordedSlots() {
+    heap_.remembered_set().ForEach([&](Address slot) {
+      if (IsOldSlot(slot)) return;
+      const Chunk* chunk = heap_.ChunkOf(slot);
+      Fail("[remembered-live] recorded slot " + Hex(slot) + " in " +
+           (chunk != nullptr ? SpaceName(chunk->owner()) : "no chunk") +
+           " is not a slot of a live old object");
+    });
   }
 
   void CheckRoots() {
@@ -184,6 +197,25 @@ class Verifier {
     return i < it->second.size() && it->second[i];
   }
   std::unordered_map<const Chunk*, std::vector<bool>> starts_;
+  // Slots of live objects outside the young generation, one bit per word of each chunk.
+  void MarkSlots(HeapObject obj) {
+    if (obj.slots_begin() == obj.slots_end()) return;
+    const Chunk* chunk = heap_.ChunkOf(obj.address());
+    std::vector<bool>& bits = old_slots_[chunk];
+    const std::size_t end = chunk->WordIndex(reinterpret_cast<Address>(obj.slots_end()));
+    if (bits.size() < end) bits.resize(end);
+    for (Address* slot = obj.slots_begin(); slot != obj.slots_end(); ++slot)
+      bits[chunk->WordIndex(reinterpret_cast<Address>(slot))] = true;
+  }
+  bool IsOldSlot(Address slot) const {
+    const Chunk* chunk = heap_.ChunkOf(slot);
+    if (chunk == nullptr || slot % kWordSize != 0) return false;
+    auto it = old_slots_.find(chunk);
+    if (it == old_slots_.end()) return false;
+    const std::size_t i = chunk->WordIndex(slot);
+    return i < it->second.size() && it->second[i];
+  }
+  std::unordered_map<const Chunk*, std::vector<bool>> old_slots_;
   const Chunk* chunk_for_starts_ = nullptr;
   std::vector<Address> order_;
   std::size_t space_bytes_ = 0;

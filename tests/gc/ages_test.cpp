@@ -76,15 +76,39 @@ TEST(Ages, V8RuleCopiesEveryFirstTimeSurvivor) {
   EXPECT_EQ(e.promoted, 0u);
 }
 
-TEST(Ages, SurvivorsThatDoNotFitInToSpaceArePromoted) {
-  // 1000 objects of 1 KiB survive twice their first GC's worth... to-space overflows.
+// Both semispaces always have the same capacity, so survivors of one Scavenge fit in to-space
+// unless it is smaller than what from-space holds. This white-box test makes it so: 1000 fresh
+// objects of 1 KiB (none below the age mark, so the V8 rule promotes none of them), and the
+// semispace that becomes to-space at the flip cut to 512 KiB. The first 512 copied fill it; the
+// rest cannot be copied and are promoted instead.
+std::string ThousandFreshKiBObjects() {
   std::string t = "heaplab-trace 1\n";
   for (int i = 1; i <= 1000; ++i)
     t += "a " + std::to_string(i) + " 1024 0\n";
-  // Force a Scavenge with 1000 KiB of survivors but keep them all: the semispace is 1 MiB.
-  auto s = ReplayText(SmallConfig(), t + "g minor\n");
+  return t;
+}
+
+TEST(Ages, SurvivorsThatDoNotFitInToSpaceArePromoted) {
+  auto s = ReplayText(SmallConfig(), ThousandFreshKiBObjects());
+  Heap& heap = s->heap();
+  heap.new_space().from_space().SetCapacity(512 * KB);  // to-space after the flip
+  s->mutator().RequestGc(Generation::Young);
   const GcEvent& e = s->tracer().current();
-  EXPECT_EQ(e.semi_space_copied + e.promoted, 1000u * 1024);
+  EXPECT_EQ(e.semi_space_copied, 512u * KB) << "to-space filled to the last byte";
+  EXPECT_EQ(e.promoted, 488u * KB) << "the rest did not fit";
+  std::size_t young = 0;
+  for (Id id = 1; id <= 1000; ++id)
+    young += heap.InYoung(AddressOf(*s, id)) ? 1 : 0;
+  EXPECT_EQ(young, 512u);
+}
+
+TEST(Ages, TheSameSurvivorsAreAllCopiedWhenToSpaceHoldsThem) {
+  // Control for the test above: with the full 1 MiB to-space nothing is promoted.
+  auto s = ReplayText(SmallConfig(), ThousandFreshKiBObjects());
+  s->mutator().RequestGc(Generation::Young);
+  const GcEvent& e = s->tracer().current();
+  EXPECT_EQ(e.semi_space_copied, 1000u * KB);
+  EXPECT_EQ(e.promoted, 0u);
 }
 
 TEST(Ages, YoungLargeObjectsArePromotedWholeWithoutMoving) {

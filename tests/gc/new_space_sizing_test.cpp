@@ -61,5 +61,28 @@ TEST(NewSpaceSizing, ShrinksWhenTheMutatorAllocatesSlowly) {
   EXPECT_EQ(s.heap().new_space().Capacity(), 1 * MB);
 }
 
+// V8 (Heap::ReduceNewSpaceSize): the shrink target is max(initial capacity, 2 x the bytes in new
+// space after the GC). The test above only reaches the floor; here 1.5 MiB survive in new space,
+// so the target is 3 MiB, above the 1 MiB floor and below the 8 MiB capacity.
+TEST(NewSpaceSizing, ShrinksToTwiceTheSurvivorsWhenThatIsAboveTheInitialSize) {
+  GcConfig config = SmallConfig(1, 8);
+  Session s(config);
+  s.heap().new_space().Resize(8 * MB);
+  Growth growth;
+  s.tracer().AddObserver(&growth);
+  // 1.5 MiB rooted, copied once within new space by the Scavenge, then a long computation.
+  std::string t = "heaplab-trace 1\n";
+  for (int i = 1; i <= 1536; ++i)
+    t += "a " + std::to_string(i) + " 1024 0\n";
+  t += "t 10000000\ng minor\n";
+  std::istringstream in(t);
+  s.ReplayStream(in, "shrink");
+  const NewSpace& ns = s.heap().new_space();
+  ASSERT_EQ(ns.Size(), 1536u * 1024) << "every object survived in new space";
+  ASSERT_EQ(growth.shrinks.size(), 1u);
+  EXPECT_EQ(growth.shrinks[0], 3 * MB);
+  EXPECT_EQ(ns.Capacity(), 3 * MB);
+}
+
 }  // namespace
 }  // namespace heaplab::test

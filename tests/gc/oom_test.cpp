@@ -2,11 +2,68 @@
 // cannot grow even after a full GC.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <heaplab/gc/oom.h>
+#include <heaplab/gc/oom_policy.h>
 #include "test_heap.h"
 
 namespace heaplab::test {
 namespace {
+
+// The rule alone (V8's Heap::IsIneffectiveMarkCompact): old generation >= 80% of its maximum
+// and mutator utilization < 0.4. The numbers are written out here rather than taken from the
+// class, so that a change of either threshold or of either comparison fails a test.
+constexpr std::size_t kMax = 100 * MB;
+constexpr std::size_t kEightyPercent = 80 * MB;  // 0.8 x 100 MiB, exact in a double
+constexpr double kLowMu = 0.1;
+
+TEST(IneffectiveMarkCompact, AtEightyPercentOfTheMaximumTheHeapIsHigh) {
+  EXPECT_TRUE(IneffectiveMarkCompacts::IsIneffective(kEightyPercent, kMax, kLowMu));
+  EXPECT_TRUE(IneffectiveMarkCompacts::IsIneffective(kMax, kMax, kLowMu));
+}
+
+TEST(IneffectiveMarkCompact, OneByteUnderEightyPercentTheHeapIsNotHigh) {
+  EXPECT_FALSE(IneffectiveMarkCompacts::IsIneffective(kEightyPercent - 1, kMax, kLowMu));
+  EXPECT_FALSE(IneffectiveMarkCompacts::IsIneffective(79 * MB, kMax, kLowMu));
+}
+
+TEST(IneffectiveMarkCompact, MutatorUtilizationJustUnderPointFourIsLow) {
+  EXPECT_TRUE(IneffectiveMarkCompacts::IsIneffective(kMax, kMax, std::nextafter(0.4, 0.0)));
+  EXPECT_TRUE(IneffectiveMarkCompacts::IsIneffective(kMax, kMax, 0.39));
+}
+
+TEST(IneffectiveMarkCompact, MutatorUtilizationOfPointFourIsNotLow) {
+  // V8 compares with <: exactly 0.4 is not low.
+  EXPECT_FALSE(IneffectiveMarkCompacts::IsIneffective(kMax, kMax, 0.4));
+  EXPECT_FALSE(IneffectiveMarkCompacts::IsIneffective(kMax, kMax, 0.41));
+}
+
+TEST(IneffectiveMarkCompact, ThreeIneffectiveFullGcsInARowAreNotFatal) {
+  IneffectiveMarkCompacts rule;
+  for (int i = 1; i <= 3; ++i) {
+    EXPECT_FALSE(rule.Record(kMax, kMax, kLowMu)) << "full GC " << i;
+    EXPECT_EQ(rule.consecutive(), i);
+  }
+}
+
+TEST(IneffectiveMarkCompact, TheFourthIneffectiveFullGcInARowIsFatal) {
+  IneffectiveMarkCompacts rule;
+  for (int i = 1; i <= 3; ++i)
+    ASSERT_FALSE(rule.Record(kMax, kMax, kLowMu));
+  EXPECT_TRUE(rule.Record(kMax, kMax, kLowMu));
+}
+
+TEST(IneffectiveMarkCompact, AnEffectiveFullGcStartsTheCountAgain) {
+  IneffectiveMarkCompacts rule;
+  for (int i = 1; i <= 3; ++i)
+    ASSERT_FALSE(rule.Record(kMax, kMax, kLowMu));
+  EXPECT_FALSE(rule.Record(kEightyPercent - 1, kMax, kLowMu));  // freed enough
+  EXPECT_EQ(rule.consecutive(), 0);
+  for (int i = 1; i <= 3; ++i)
+    EXPECT_FALSE(rule.Record(kMax, kMax, kLowMu)) << "full GC " << i << " after the reset";
+  EXPECT_TRUE(rule.Record(kMax, kMax, kLowMu));
+}
 
 GcConfig Limited(std::size_t max_old_mb) {
   GcConfig config;

@@ -38,6 +38,53 @@ TEST(Scavenger, WithoutTheRememberedSlotTheYoungObjectWouldDie) {
   EXPECT_EQ(s->heap().ids().StateOf(2), IdTable::State::Freed);
 }
 
+// A large object (old after its first Scavenge, never moved) whose slot is the only reference
+// to a small young object: the write barrier records the slot in the large object's chunk, the
+// next Scavenge finds the young object through it, and a full GC then keeps it as well.
+TEST(Scavenger, ALargeObjectsSlotAloneKeepsASmallYoungObjectAlive) {
+  auto s = ReplayText(SmallConfig(),
+                      "heaplab-trace 1\na 1 200000 2\nr 1\ng minor\n"
+                      "{\na 2 48 0\nw 1 1 2\n}\n");
+  Heap& heap = s->heap();
+  const Address large = AddressOf(*s, 1);
+  ASSERT_EQ(heap.ChunkOf(large)->owner(), SpaceId::LargeObjectSpace);
+  const Address slot = reinterpret_cast<Address>(HeapObject(large).slot(1));
+  EXPECT_TRUE(heap.remembered_set().Contains(slot)) << "the write barrier recorded the slot";
+
+  s->mutator().RequestGc(Generation::Young);
+  ASSERT_EQ(heap.ids().StateOf(2), IdTable::State::Live) << "only the large object's slot holds 2";
+  const Address small = AddressOf(*s, 2);
+  EXPECT_TRUE(heap.InYoung(small)) << "copied within new space on its first survival";
+  EXPECT_EQ(*HeapObject(large).slot(1), small) << "the slot was updated to the copy";
+  EXPECT_EQ(s->tracer().current().semi_space_copied, 48u);
+  EXPECT_TRUE(heap.remembered_set().Contains(slot)) << "still old-to-new: the slot stays";
+
+  s->mutator().RequestGc(Generation::Old);
+  ASSERT_EQ(heap.ids().StateOf(2), IdTable::State::Live) << "the full GC kept it too";
+  EXPECT_FALSE(heap.InYoung(AddressOf(*s, 2)));
+  EXPECT_EQ(*HeapObject(large).slot(1), AddressOf(*s, 2));
+}
+
+// The same while the large object is still young: its first Scavenge promotes it in place and
+// scans its slots as a promoted object's, recording the slot whose target stays young; the
+// second Scavenge then finds the small object through that recorded slot alone.
+TEST(Scavenger, APromotedLargeObjectsSlotIsRecordedAndKeepsItsYoungTargetAlive) {
+  auto s =
+      ReplayText(SmallConfig(), "heaplab-trace 1\na 1 200000 2\nr 1\n{\na 2 48 0\nw 1 0 2\n}\n");
+  Heap& heap = s->heap();
+  const Address large = AddressOf(*s, 1);
+  ASSERT_EQ(heap.ChunkOf(large)->owner(), SpaceId::NewLargeObjectSpace);
+  s->mutator().RequestGc(Generation::Young);
+  ASSERT_EQ(heap.ChunkOf(large)->owner(), SpaceId::LargeObjectSpace);
+  const Address slot = reinterpret_cast<Address>(HeapObject(large).slot(0));
+  ASSERT_TRUE(heap.InYoung(AddressOf(*s, 2)));
+  EXPECT_TRUE(heap.remembered_set().Contains(slot));
+  s->mutator().RequestGc(Generation::Young);
+  ASSERT_EQ(heap.ids().StateOf(2), IdTable::State::Live);
+  EXPECT_FALSE(heap.InYoung(AddressOf(*s, 2))) << "promoted on its second survival";
+  EXPECT_EQ(*HeapObject(large).slot(0), AddressOf(*s, 2));
+}
+
 TEST(Scavenger, CopiesWholeStructuresReachableFromOneRoot) {
   std::string t = "heaplab-trace 1\n{\na 1 16 1\nr 1\n";
   for (int i = 2; i <= 500; ++i) {

@@ -1,9 +1,12 @@
 // The reachability oracle over seeded random mutators, across semispace sizes, both promotion
 // rules and --gc-interval stress, with --verify-heap on. Each test runs kSeeds traces of one
-// configuration; a failing trace is saved and its path printed.
+// configuration; each trace is saved before it runs (its path printed), so that a failing or
+// crashing one can be replayed with `heaplab run --verify-heap FILE`.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <iostream>
 
 #include "oracle.h"
 #include "test_heap.h"
@@ -36,6 +39,12 @@ class FullGcCounter : public GcObserver {
   std::uint64_t compacted = 0;
 };
 
+std::string Name(const OracleConfig& c);
+
+void PrintTo(const OracleConfig& c, std::ostream* os) {
+  *os << Name(c);
+}
+
 std::string Name(const OracleConfig& c) {
   return "semi" + std::to_string(c.min_semi_mb) + "to" + std::to_string(c.max_semi_mb) +
          (c.promotion == PromotionRule::V8 ? "_v8" : "_book") +
@@ -61,6 +70,7 @@ TEST_P(OracleTest, ReachableObjectsSurviveExactly) {
   const OracleConfig& c = GetParam();
   OracleStats total;
   FullGcCounter full;
+  std::string trace_path;
   for (int seed = 1; seed <= kSeeds; ++seed) {
     GcConfig config = SmallConfig(c.min_semi_mb, c.max_semi_mb);
     config.promotion = c.promotion;
@@ -85,20 +95,23 @@ TEST_P(OracleTest, ReachableObjectsSurviveExactly) {
     } else if (c.gc_interval == 1) {
       options.events = 1000;  // a collection at every allocation
     }
-    RandomMutator mutator(session, oracle, static_cast<std::uint64_t>(seed) * 7919 + c.max_semi_mb,
-                          options);
+    const std::uint64_t mutator_seed = static_cast<std::uint64_t>(seed) * 7919 + c.max_semi_mb;
+    // The trace is on disk before it runs: after a crash, the file printed last is the trace
+    // that crashed. Each seed overwrites it; it is removed when the configuration passes.
+    const std::string text = RandomMutator::Generate(mutator_seed, options);
+    trace_path = SaveTrace(text, "oracle-" + Name(c));
+    if (seed == 1) std::cerr << "trace of the running seed: " << trace_path << "\n";
+    RandomMutator mutator(session, oracle, mutator_seed, options);
     try {
       mutator.Run();
     } catch (const std::exception& e) {
-      const std::string path =
-          SaveTrace(mutator.TraceText(), "oracle-" + Name(c) + "-" + std::to_string(seed));
-      FAIL() << "seed " << seed << ": " << e.what() << "\n  trace: " << path;
+      FAIL() << "seed " << seed << ": " << e.what() << "\n  trace: " << trace_path;
     }
     if (oracle.failed()) {
-      const std::string path =
-          SaveTrace(mutator.TraceText(), "oracle-" + Name(c) + "-" + std::to_string(seed));
-      FAIL() << "seed " << seed << ": " << oracle.failure() << "\n  trace: " << path;
+      FAIL() << "seed " << seed << ": " << oracle.failure() << "\n  trace: " << trace_path;
     }
+    ASSERT_EQ(mutator.TraceText(), text)
+        << "seed " << seed << ": the saved trace is not the one run";
     total.collections += oracle.stats().collections;
     total.checks += oracle.stats().checks;
     total.promoted_seen += oracle.stats().promoted_seen;
@@ -115,6 +128,7 @@ TEST_P(OracleTest, ReachableObjectsSurviveExactly) {
       EXPECT_GT(full.compacted, 0u) << "never compacted";
     }
   }
+  if (!HasFailure()) std::filesystem::remove(trace_path);
   RecordProperty("traces", kSeeds);
   RecordProperty("collections", static_cast<int>(total.collections));
 }

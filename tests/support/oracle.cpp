@@ -26,13 +26,13 @@ std::uint64_t Checksum(const std::uint8_t* p, std::size_t n) {
 
 }  // namespace
 
-Oracle::Oracle(Session& session) : session_(session) {
+Oracle::Oracle(Session& session) : session_(&session) {
   scopes_.emplace_back();  // the replayer's outermost scope
-  session_.tracer().AddObserver(this);
+  session_->tracer().AddObserver(this);
 }
 
 Oracle::~Oracle() {
-  session_.tracer().RemoveObserver(this);
+  if (session_ != nullptr) session_->tracer().RemoveObserver(this);
 }
 
 void Oracle::Fail(const std::string& message) {
@@ -45,9 +45,11 @@ void Oracle::Apply(const TraceEvent& e) {
       ShadowObject o;
       o.size = RoundUp(e.size, kWordSize);
       o.slots.assign(e.slots, 0);
-      const Address a = session_.heap().ids().Get(e.id);
-      o.address = a;
-      o.old = !session_.heap().InYoung(a);
+      if (session_ != nullptr) {
+        const Address a = session_->heap().ids().Get(e.id);
+        o.address = a;
+        o.old = !session_->heap().InYoung(a);
+      }
       objects_.emplace(e.id, std::move(o));
       scopes_.back().push_back(e.id);
       break;
@@ -76,7 +78,8 @@ void Oracle::Apply(const TraceEvent& e) {
 }
 
 void Oracle::FillPayload(Id id, std::uint64_t seed) {
-  HeapObject obj(session_.heap().ids().Get(id));
+  if (session_ == nullptr) return;
+  HeapObject obj(session_->heap().ids().Get(id));
   std::uint8_t* p = obj.payload();
   const std::size_t n = obj.payload_size();
   std::uint64_t x = seed | 1;
@@ -116,7 +119,7 @@ void Oracle::OnGc(const GcEvent& e) {
 }
 
 void Oracle::Check(const GcEvent& e) {
-  Heap& heap = session_.heap();
+  Heap& heap = session_->heap();
   const IdTable& ids = heap.ids();
   const std::unordered_set<Id> reachable = Reachable();
   const std::string when = "after GC #" + std::to_string(e.number) + " (" +
@@ -174,14 +177,21 @@ void Oracle::Check(const GcEvent& e) {
   }
 }
 
-RandomMutator::RandomMutator(Session& session, Oracle& oracle, std::uint64_t seed,
+RandomMutator::RandomMutator(Session* session, Oracle& oracle, std::uint64_t seed,
                              RandomMutatorOptions options)
     : session_(session), oracle_(oracle), rng_(seed), options_(options) {}
+
+std::string RandomMutator::Generate(std::uint64_t seed, RandomMutatorOptions options) {
+  Oracle shadow;
+  RandomMutator m(nullptr, shadow, seed, options);
+  m.Run();
+  return m.TraceText();
+}
 
 void RandomMutator::Emit(TraceEvent e) {
   e.line = static_cast<std::uint32_t>(events_.size() + 2);
   events_.push_back(e);
-  session_.replayer().Put(e);
+  if (session_ != nullptr) session_->replayer().Put(e);
   oracle_.Apply(e);
 }
 

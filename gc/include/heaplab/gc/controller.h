@@ -12,6 +12,7 @@
 #include <heaplab/gc/config.h>
 #include <heaplab/gc/event.h>
 #include <heaplab/gc/heap_growing.h>
+#include <heaplab/gc/oom_policy.h>
 #include <heaplab/gc/promotion.h>
 #include <heaplab/gc/speed.h>
 #include <heaplab/gc/tracer.h>
@@ -79,7 +80,7 @@ class GcController {
   std::size_t survival_count_ = 0;
   std::size_t survived_since_last_expansion_ = 0;  // bytes (V8's counter of the same name)
   std::int64_t allocations_since_interval_gc_ = 0;
-  int consecutive_ineffective_mark_compacts_ = 0;
+  IneffectiveMarkCompacts ineffective_mark_compacts_;
 };
 
 }  // namespace heaplab

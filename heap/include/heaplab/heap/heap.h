@@ -7,6 +7,8 @@
 //   [slot-target]  every non-null slot and root holds the start of a live object
 //   [no-from-space] outside a Scavenge, nothing points into from-space
 //   [remembered]   see remembered_set.h
+//   [remembered-live] every recorded slot is a slot of a live old object, never freed memory
+//                  (see remembered_set.h)
 //   [id-table]     every live id maps to the start of a live object, listed by generation
 //   [accounting]   each space's byte counts equal the sum of its objects
 //   [marks]        outside a full GC every mark bit is clear (every object white)
