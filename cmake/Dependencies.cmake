@@ -2,6 +2,10 @@
 # target links is looked for.
 find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)
+# The Buffer pool's backing memory (libmimalloc-dev); sanitizer builds use malloc instead.
+if(NOT HEAPLAB_SANITIZE)
+  find_package(mimalloc REQUIRED)
+endif()
 if(HEAPLAB_TESTS)
   find_package(GTest REQUIRED)
 endif()

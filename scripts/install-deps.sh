@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config make  # the toolchain
   libgtest-dev libbenchmark-dev          # tests/ and bench/
-  libfmt-dev libcli11-dev                # fmt in gc/ and traces/, CLI11 in cli/
+  libfmt-dev libcli11-dev                # fmt in gc/, buffer/ and traces/, CLI11 in cli/
+  libmimalloc-dev                        # the Buffer pool's backing memory (buffer/)
   libgc-dev                              # Boehm GC, the peer of bench/boehm_bench.cpp
 )
 

@@ -35,7 +35,7 @@ run("cmake --install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix}
 # The package as installed: headers under heaplab/, the config and version files, the command.
 set(package_dir ${prefix}/${LIBDIR}/cmake/heaplab)
 foreach(f include/heaplab/heap/heap.h include/heaplab/gc/controller.h
-          include/heaplab/traces/session.h bin/heaplab
+          include/heaplab/buffer/pool.h include/heaplab/traces/session.h bin/heaplab
           ${LIBDIR}/cmake/heaplab/heaplabConfig.cmake
           ${LIBDIR}/cmake/heaplab/heaplabConfigVersion.cmake
           ${LIBDIR}/cmake/heaplab/heaplabTargets.cmake)

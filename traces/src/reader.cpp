@@ -10,22 +10,6 @@ TraceError::TraceError(std::string f, std::uint32_t l, std::uint32_t c, std::str
   text = file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
 }
 
-const char* BufferApiName(BufferApi api) {
-  switch (api) {
-    case BufferApi::Unsafe:
-      return "unsafe";
-    case BufferApi::Alloc:
-      return "alloc";
-    case BufferApi::Slow:
-      return "slow";
-    case BufferApi::From:
-      return "from";
-    case BufferApi::Concat:
-      return "concat";
-  }
-  return "?";
-}
-
 namespace {
 
 struct Token {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include <heaplab/buffer/api.h>
 #include <heaplab/heap/globals.h>
 
 namespace heaplab {
@@ -26,9 +27,6 @@ enum class Op : char {
   Free = 'f',      // f ID
   Realloc = 'x',   // x ID SIZE
 };
-
-enum class BufferApi : std::uint8_t { Unsafe, Alloc, Slow, From, Concat };
-const char* BufferApiName(BufferApi api);
 
 struct TraceEvent {
   Op op = Op::Compute;

@@ -1,0 +1,160 @@
+// The Buffer pool: Node 20's lib/buffer.js rules for where a Buffer's bytes go, over real
+// memory (BackingMemory). It knows nothing of the GC heap; the heap side (buffers.h) tells it
+// when a Buffer's wrapper has died.
+//
+// Rules (lib/buffer.js: allocate, createPool, alignPool, fromStringFast, Buffer.concat):
+//   - a request is pooled only for unsafe, from and concat, and only when
+//     size < pool_size >>> 1 (with the default 8192: 4095 bytes pooled, 4096 not); a request of
+//     size 0 is an empty Buffer with no memory at all
+//   - a pooled request that does not fit in the rest of the current slab
+//     (size > pool_size - offset) starts a new slab (createPool); the view goes at the slab's
+//     offset, and the offset then advances by the size rounded up to 8 (alignPool)
+//   - alloc, slow and large requests get a backing store of their own
+//
+// Slabs: the current slab is Partial (the pool still carves from it). When a new slab replaces
+// it, it becomes Full if views of it are alive, else Empty. A Full slab becomes Empty when its
+// last view dies. Empty slabs are released at once (no cache): as in Node, the memory goes
+// when no view and not the pool hold the slab. The current slab is held by the pool even with
+// no live view.
+//
+// Invariants (Verify names them):
+//   [view-slab-alive]   every live pooled view's slab is not released
+//   [slab-live-count]   a slab's live-view count equals the live views that name it
+//   [slab-state]        the current slab is Partial; a retired slab with views is Full, with
+//                       none is released
+//   [store-allocated]   every live non-pooled Buffer of size > 0 has its store
+//   [store-released]    no dead Buffer holds a store
+//   [external-bytes]    external_bytes() equals live slabs x pool_size + live stores' sizes,
+//                       and the backing memory holds exactly that
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <heaplab/buffer/api.h>
+#include <heaplab/buffer/backing_memory.h>
+
+namespace heaplab {
+
+inline constexpr std::size_t kDefaultBufferPoolSize = 8192;  // Node 20's Buffer.poolSize
+inline constexpr std::size_t kPoolAlignment = 8;             // alignPool
+
+using BufferHandle = std::uint32_t;  // index of a Buffer in its pool, in allocation order
+
+enum class SlabState : std::uint8_t { Partial, Full, Empty };
+const char* SlabStateName(SlabState s);  // "partial", "full", "empty"
+
+struct Slab {
+  std::uint32_t number = 0;  // 0, 1, ... in creation order
+  SlabState state = SlabState::Partial;
+  bool released = false;  // memory returned to the allocator
+  std::uint8_t* memory = nullptr;
+  std::size_t offset = 0;  // next free byte (poolOffset)
+  std::uint32_t live_views = 0;
+  std::size_t live_view_bytes = 0;  // sum of the live views' lengths
+};
+
+struct BufferRecord {
+  std::size_t size = 0;
+  BufferApi api = BufferApi::Unsafe;
+  bool pooled = false;
+  bool live = true;
+  std::int64_t slab = -1;         // slab number when pooled, else -1
+  std::size_t offset = 0;         // byte offset in the slab when pooled, else 0
+  std::uint8_t* store = nullptr;  // own backing store (not pooled, size > 0)
+};
+
+enum class SlabEventKind : std::uint8_t { Created, BecameFull, Emptied, Released };
+const char* SlabEventName(SlabEventKind k);  // "created", "full", "emptied", "released"
+
+struct SlabEvent {
+  SlabEventKind kind;
+  std::uint32_t slab;
+  std::size_t live_views = 0;  // at the event
+  std::size_t offset = 0;      // the slab's offset at the event (bytes carved)
+};
+
+class PoolObserver {
+ public:
+  virtual ~PoolObserver() = default;
+  virtual void OnSlabEvent(const SlabEvent&) {}
+  virtual void OnBufferAllocated(BufferHandle, const BufferRecord&) {}
+};
+
+struct PoolStats {
+  std::size_t buffers = 0;  // Buffers allocated
+  std::size_t pooled = 0;   // of which pooled
+  std::size_t slabs_created = 0;
+  std::size_t live_slabs = 0;  // not released (the current one included)
+  std::size_t peak_live_slabs = 0;
+  std::size_t full_slabs = 0;         // retired, pinned by live views
+  std::size_t pinned_bytes = 0;       // full_slabs x pool_size
+  std::size_t pinned_view_bytes = 0;  // the live views' bytes in full slabs
+  std::size_t tail_waste_bytes = 0;   // bytes left unused at retired slabs' tails, in total
+  std::size_t store_bytes = 0;        // live non-pooled backing stores
+  std::size_t peak_external_bytes = 0;
+};
+
+class BufferPool {
+ public:
+  explicit BufferPool(std::size_t pool_size = kDefaultBufferPoolSize);
+  ~BufferPool();
+  BufferPool(const BufferPool&) = delete;
+  BufferPool& operator=(const BufferPool&) = delete;
+
+  std::size_t pool_size() const { return pool_size_; }
+  // Whether Node would serve `size` bytes through `api` from the pool.
+  bool WouldPool(std::size_t size, BufferApi api) const {
+    return size > 0 && ApiMayPool(api) && size < (pool_size_ >> 1);
+  }
+  // Bytes of new backing memory the next Allocate(size, api) takes: a new slab, a store, or
+  // nothing (it fits in the current slab). V8 checks external pressure before this allocation.
+  std::size_t BackingBytesFor(std::size_t size, BufferApi api) const;
+
+  BufferHandle Allocate(std::size_t size, BufferApi api);
+  // The Buffer's wrapper died: its store is freed, or its view of the slab ends.
+  void Release(BufferHandle h);
+
+  const BufferRecord& record(BufferHandle h) const { return buffers_[h]; }
+  const Slab& slab(std::size_t number) const { return slabs_[number]; }
+  std::size_t buffer_count() const { return buffers_.size(); }
+  std::size_t slab_count() const { return slabs_.size(); }
+  std::int64_t current_slab() const { return current_; }
+  // Bytes of memory the pool holds: live slabs x pool_size + live stores.
+  std::size_t external_bytes() const { return external_bytes_; }
+  PoolStats stats() const;
+  const BackingMemory& memory() const { return memory_; }
+  std::uint8_t* data(BufferHandle h);  // the Buffer's first byte (null for size 0)
+
+  void AddObserver(PoolObserver* o) { observers_.push_back(o); }
+
+  // Checks the invariants above; returns "[name] what is wrong" lines (empty when sound).
+  std::vector<std::string> Verify() const;
+
+  // For negative tests of the verifier only: breaks the bookkeeping as a bug would.
+  void CorruptForTesting(BufferHandle h, int how);
+
+ private:
+  void NewSlab();
+  void Retire(Slab& s);
+  void ReleaseSlab(Slab& s);
+  void Emit(SlabEventKind kind, const Slab& s);
+
+  std::size_t pool_size_;
+  BackingMemory memory_;
+  std::vector<BufferRecord> buffers_;
+  std::vector<Slab> slabs_;
+  std::int64_t current_ = -1;  // the slab the pool carves from; -1 before the first
+  std::size_t external_bytes_ = 0;
+  std::size_t live_slabs_ = 0;
+  std::size_t peak_live_slabs_ = 0;
+  std::size_t full_slabs_ = 0;
+  std::size_t tail_waste_ = 0;
+  std::size_t store_bytes_ = 0;
+  std::size_t pooled_ = 0;
+  std::size_t peak_external_ = 0;
+  std::vector<PoolObserver*> observers_;
+};
+
+}  // namespace heaplab

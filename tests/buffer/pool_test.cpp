@@ -1,0 +1,183 @@
+// The Buffer pool against Node 20's rules (lib/buffer.js) and the placements of the real Node
+// demo (buffer_pool_demo.log), the slab life cycle, and the pool verifier's negative cases.
+#include <gtest/gtest.h>
+
+#include <heaplab/buffer/pool.h>
+
+namespace heaplab {
+namespace {
+
+struct Recorder : PoolObserver {
+  std::vector<std::string> events;
+  void OnSlabEvent(const SlabEvent& e) override {
+    events.push_back(std::string(SlabEventName(e.kind)) + " " + std::to_string(e.slab));
+  }
+};
+
+TEST(BufferPool, ThresholdIsHalfThePoolSize) {
+  BufferPool pool;
+  EXPECT_TRUE(pool.record(pool.Allocate(4095, BufferApi::Unsafe)).pooled);
+  EXPECT_FALSE(pool.record(pool.Allocate(4096, BufferApi::Unsafe)).pooled);
+  BufferPool big(65536);  // Node 26's pool size
+  EXPECT_TRUE(big.record(big.Allocate(32767, BufferApi::Unsafe)).pooled);
+  EXPECT_FALSE(big.record(big.Allocate(32768, BufferApi::Unsafe)).pooled);
+  EXPECT_TRUE(pool.Verify().empty());
+}
+
+TEST(BufferPool, OnlyUnsafeFromAndConcatPool) {
+  BufferPool pool;
+  EXPECT_TRUE(pool.record(pool.Allocate(10, BufferApi::Unsafe)).pooled);
+  EXPECT_TRUE(pool.record(pool.Allocate(10, BufferApi::From)).pooled);
+  EXPECT_TRUE(pool.record(pool.Allocate(10, BufferApi::Concat)).pooled);
+  const BufferRecord& a = pool.record(pool.Allocate(10, BufferApi::Alloc));
+  EXPECT_FALSE(a.pooled);
+  EXPECT_EQ(a.slab, -1);
+  EXPECT_NE(a.store, nullptr);
+  EXPECT_FALSE(pool.record(pool.Allocate(10, BufferApi::Slow)).pooled);
+  // An empty Buffer holds no memory at all.
+  const BufferRecord& empty = pool.record(pool.Allocate(0, BufferApi::Unsafe));
+  EXPECT_FALSE(empty.pooled);
+  EXPECT_EQ(empty.store, nullptr);
+  EXPECT_EQ(pool.external_bytes(), 8192u + 20u);
+  EXPECT_TRUE(pool.Verify().empty());
+}
+
+// buffer_pool_demo.log: Node takes 8 bytes at start-up (here a 1-byte Buffer), then these. The
+// demo's Buffer.from(ArrayBuffer) makes a view without memory and is left out; its concat
+// first makes two 2-byte Buffers with from.
+TEST(BufferPool, PlacementsOfTheNodeDemo) {
+  BufferPool pool;
+  pool.Allocate(1, BufferApi::Unsafe);  // Node's own start-up use
+  struct Step {
+    std::size_t size;
+    BufferApi api;
+    bool pooled;
+    std::int64_t slab;
+    std::size_t offset;
+  };
+  const Step steps[] = {
+      {1, BufferApi::Unsafe, true, 0, 8},      {3, BufferApi::Unsafe, true, 0, 16},
+      {8, BufferApi::Unsafe, true, 0, 24},     {4095, BufferApi::Unsafe, true, 0, 32},
+      {4096, BufferApi::Unsafe, false, -1, 0}, {4000, BufferApi::Unsafe, true, 0, 4128},
+      {100, BufferApi::Unsafe, true, 1, 0},    {5, BufferApi::From, true, 1, 104},
+      {1100, BufferApi::From, true, 1, 112},   {5000, BufferApi::From, false, -1, 0},
+      {3, BufferApi::From, true, 1, 1216},     {16, BufferApi::From, true, 1, 1224},
+      {2, BufferApi::From, true, 1, 1240},     {2, BufferApi::From, true, 1, 1248},
+      {4, BufferApi::Concat, true, 1, 1256},   {10, BufferApi::Alloc, false, -1, 0},
+      {10, BufferApi::Slow, false, -1, 0},
+  };
+  for (const Step& s : steps) {
+    const BufferRecord& r = pool.record(pool.Allocate(s.size, s.api));
+    EXPECT_EQ(r.pooled, s.pooled) << s.size;
+    EXPECT_EQ(r.slab, s.slab) << s.size;
+    EXPECT_EQ(r.offset, s.offset) << s.size;
+  }
+  EXPECT_EQ(pool.slab_count(), 2u);
+}
+
+TEST(BufferPool, ExactFitStaysInTheSlabOneByteMoreStartsANewOne) {
+  BufferPool pool(64);                                                          // threshold 32
+  pool.Allocate(24, BufferApi::Unsafe);                                         // offset 24
+  pool.Allocate(24, BufferApi::Unsafe);                                         // 48
+  const BufferRecord& fit = pool.record(pool.Allocate(16, BufferApi::Unsafe));  // 64 - 48
+  EXPECT_EQ(fit.slab, 0);
+  EXPECT_EQ(fit.offset, 48u);
+  const BufferRecord& next = pool.record(pool.Allocate(1, BufferApi::Unsafe));
+  EXPECT_EQ(next.slab, 1);
+  EXPECT_EQ(next.offset, 0u);
+  // Unaligned sizes round the next offset up to 8, and the rest is measured after rounding.
+  BufferPool p2(64);
+  p2.Allocate(25, BufferApi::Unsafe);                                // offset 32
+  EXPECT_EQ(p2.record(p2.Allocate(31, BufferApi::Unsafe)).slab, 0);  // 32 <= 64 - 32
+  EXPECT_EQ(p2.record(p2.Allocate(1, BufferApi::Unsafe)).slab, 1);   // 64 - 64 = 0 left
+  EXPECT_EQ(p2.stats().tail_waste_bytes, 0u);
+}
+
+TEST(BufferPool, SlabLifeCycle) {
+  BufferPool pool(64);
+  Recorder rec;
+  pool.AddObserver(&rec);
+  const BufferHandle a = pool.Allocate(24, BufferApi::Unsafe);  // slab 0
+  const BufferHandle b = pool.Allocate(24, BufferApi::Unsafe);  // slab 0, offset 24
+  EXPECT_EQ(pool.slab(0).state, SlabState::Partial);
+  pool.Allocate(24, BufferApi::Unsafe);  // does not fit in 16: slab 1, slab 0 full
+  EXPECT_EQ(pool.slab(0).state, SlabState::Full);
+  EXPECT_EQ(pool.stats().pinned_bytes, 64u);
+  EXPECT_EQ(pool.stats().tail_waste_bytes, 16u);
+  pool.Release(a);
+  EXPECT_EQ(pool.slab(0).state, SlabState::Full);  // b still pins it
+  pool.Release(b);
+  EXPECT_EQ(pool.slab(0).state, SlabState::Empty);
+  EXPECT_TRUE(pool.slab(0).released);
+  // The current slab stays held by the pool with no view alive, as allocPool holds it.
+  const BufferHandle c = pool.Allocate(24, BufferApi::Unsafe);  // slab 1, offset 24
+  pool.Release(c);
+  EXPECT_FALSE(pool.slab(1).released);
+  // Retired with no live view: emptied and released at once.
+  pool.Release(2);
+  pool.Allocate(30, BufferApi::Unsafe);  // 48 + 30 > 64: slab 2
+  EXPECT_TRUE(pool.slab(1).released);
+  EXPECT_EQ(rec.events,
+            (std::vector<std::string>{"created 0", "full 0", "created 1", "emptied 0", "released 0",
+                                      "emptied 1", "released 1", "created 2"}));
+  EXPECT_EQ(pool.stats().slabs_created, 3u);
+  EXPECT_EQ(pool.stats().peak_live_slabs, 2u);
+  EXPECT_EQ(pool.stats().live_slabs, 1u);
+  EXPECT_EQ(pool.external_bytes(), 64u);
+  EXPECT_TRUE(pool.Verify().empty());
+}
+
+TEST(BufferPool, StoresAreFreedWhenReleased) {
+  BufferPool pool;
+  const BufferHandle h = pool.Allocate(1 << 20, BufferApi::Slow);
+  EXPECT_EQ(pool.memory().allocated_bytes(), std::size_t{1} << 20);
+  pool.data(h)[0] = 42;
+  pool.Release(h);
+  EXPECT_EQ(pool.memory().allocated_bytes(), 0u);
+  EXPECT_EQ(pool.external_bytes(), 0u);
+  EXPECT_TRUE(pool.Verify().empty());
+}
+
+TEST(BufferPool, BackingBytesForTellsWhatTheNextAllocationTakes) {
+  BufferPool pool(64);
+  EXPECT_EQ(pool.BackingBytesFor(10, BufferApi::Unsafe), 64u);  // no slab yet
+  pool.Allocate(10, BufferApi::Unsafe);
+  EXPECT_EQ(pool.BackingBytesFor(10, BufferApi::Unsafe), 0u);
+  EXPECT_EQ(pool.BackingBytesFor(10, BufferApi::Alloc), 10u);
+  EXPECT_EQ(pool.BackingBytesFor(60, BufferApi::Unsafe), 60u);  // not pooled
+  EXPECT_EQ(pool.BackingBytesFor(0, BufferApi::Slow), 0u);
+}
+
+// Each corruption breaks one named invariant, and the verifier names it.
+TEST(BufferPoolVerifier, ViewOfAReleasedSlab) {
+  BufferPool pool;
+  const BufferHandle h = pool.Allocate(16, BufferApi::Unsafe);
+  pool.CorruptForTesting(h, 0);
+  const auto f = pool.Verify();
+  ASSERT_FALSE(f.empty());
+  EXPECT_NE(f[0].find("[view-slab-alive]"), std::string::npos) << f[0];
+}
+
+TEST(BufferPoolVerifier, SlabCountsTheWrongNumberOfViews) {
+  BufferPool pool;
+  const BufferHandle h = pool.Allocate(16, BufferApi::Unsafe);
+  pool.Allocate(16, BufferApi::Unsafe);
+  pool.CorruptForTesting(h, 1);
+  const auto f = pool.Verify();
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].find("[slab-live-count] slab 0 counts 1 live views, 2 are live"),
+            std::string::npos)
+      << f[0];
+}
+
+TEST(BufferPoolVerifier, DeadBufferKeepsItsStore) {
+  BufferPool pool;
+  const BufferHandle h = pool.Allocate(5000, BufferApi::Alloc);
+  pool.CorruptForTesting(h, 2);
+  const auto f = pool.Verify();
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].find("[store-released] Buffer #0"), std::string::npos) << f[0];
+}
+
+}  // namespace
+}  // namespace heaplab
