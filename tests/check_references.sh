@@ -9,7 +9,7 @@
 # CMakeLists.txt files are not checked for paths: theirs are relative to their own folder.
 set -euo pipefail
 
-outside='\.\./shared|DESIGN\.md|STYLE\.md|/work/|shared/fixtures'
+outside='\.\./shared|DESIGN\.md|STYLE\.md|(^|[^[:alnum:]_./-])/work/|shared/fixtures'
 skip=(--exclude-dir=build --exclude-dir=.git --exclude=.git --exclude=check_references.sh)
 cited='(?<![\w/.-])(docs|tests|heap|gc|traces|cli|bench|cmake|scripts)/[\w./-]*\w\.(md|h|cpp|log|js|txt|sh|cmake|in|json)\b'
 

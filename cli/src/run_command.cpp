@@ -23,6 +23,7 @@ struct RunArgs {
   bool seed_given = false;
   GcFlags gc;
   OutputFlags output;
+  Replay replay;  // when set, replaces the replay of the trace or scenario
 };
 
 std::map<std::string, std::uint64_t> ParseParams(const std::vector<std::string>& params) {
@@ -83,7 +84,9 @@ int Run(const RunArgs& args) {
   tracer.AddObserver(&summary);
 
   try {
-    if (scenario != nullptr) {
+    if (args.replay) {
+      args.replay(session);
+    } else if (scenario != nullptr) {
       session.ReplayScenario(*scenario, scenario_options);
     } else {
       session.ReplayFile(args.trace);
@@ -107,7 +110,12 @@ int Run(const RunArgs& args) {
 }  // namespace
 
 Action AddRunCommand(CLI::App& app) {
+  return AddRunCommand(app, nullptr);
+}
+
+Action AddRunCommand(CLI::App& app, Replay replay) {
   auto args = std::make_shared<RunArgs>();
+  args->replay = std::move(replay);
   CLI::App* run = app.add_subcommand(
       "run",
       "Replay a trace (or a built-in scenario) and report what the collector did.\n"
