@@ -74,7 +74,7 @@ GcConfig Limited(std::size_t max_old_mb) {
 
 // Near the limit full GCs come back to back, reduce memory and free almost nothing, and the
 // mutator barely runs; V8 then gives up, either after four ineffective full GCs or when a GC
-// leaves the old generation over its maximum (fixtures: oom.log and oom_plain.log).
+// leaves the old generation over its maximum (tests/data/node20/oom.log and oom_plain.log).
 TEST(OutOfMemory, ALeakingCacheDiesNearTheLimitAfterReducingFullGcs) {
   Session s(Limited(64));
   struct Count : GcObserver {

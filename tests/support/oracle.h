@@ -1,4 +1,4 @@
-// The reachability oracle (DESIGN.md section 7).
+// The reachability oracle (docs/architecture.md, "Correctness").
 //
 // A RandomMutator writes a random but valid trace: every event it emits is replayed at once by
 // a Session (the system under test) and mirrored in a ShadowGraph keyed by trace id. After
