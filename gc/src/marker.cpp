@@ -11,7 +11,7 @@ void Marker::ClearMarks() {
 
 void Marker::ClearMarks(Chunk& c) {
   if (c.marks().allocated()) c.marks().ClearAll();
-  c.live_bytes = 0;
+  c.ResetLiveBytes();
 }
 
 void Marker::Start() {

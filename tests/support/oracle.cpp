@@ -121,7 +121,7 @@ void Oracle::OnMarking(const MarkingEvent& e) {
   const std::unordered_set<Id> reachable = Reachable();
   dead_at_marking_start_.clear();
   for (const auto& [id, o] : objects_)
-    if (reachable.count(id) == 0 && session_.heap().ids().StateOf(id) == IdTable::State::Live)
+    if (reachable.count(id) == 0 && session_->heap().ids().StateOf(id) == IdTable::State::Live)
       dead_at_marking_start_.insert(id);
 }
 
@@ -252,13 +252,13 @@ void RandomMutator::Step() {
     // Marking started and advanced in small steps at random points, so that stores, loads,
     // scope exits and Scavenges land while it is under way; `i` events run V8's tasks. The
     // starts and steps are not trace events: a saved trace replays without them.
-    GcController& controller = session_.controller();
+    GcController& controller = session_->controller();
     IncrementalMarking& marking = controller.incremental_marking();
     const std::uint64_t k = rng_() % 1000;
     if (!marking.IsMarking() && k < 8) {
       controller.StartIncrementalMarking(Reason::Testing);
     } else if (marking.IsMarking() && k < 60) {
-      session_.tracer().Publish(marking.Step(8 + rng_() % 2048, false));
+      session_->tracer().Publish(marking.Step(8 + rng_() % 2048, false));
     } else if (k >= 995) {
       e.op = Op::Idle;
       e.size = rng_() % 20000;
