@@ -1,8 +1,7 @@
-# Third-party libraries, all from Debian packages (see scripts/install-deps.sh).
+# Third-party libraries, all from Debian packages (see scripts/install-deps.sh). Only what a
+# target links is looked for.
 find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)
-find_package(nlohmann_json REQUIRED)
-find_package(Threads REQUIRED)
 # The Buffer pool's backing memory (libmimalloc-dev); sanitizer builds use malloc instead.
 if(NOT HEAPLAB_SANITIZE)
   find_package(mimalloc REQUIRED)

@@ -7,9 +7,11 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake ninja-build pkg-config make
-  libgtest-dev libgmock-dev libbenchmark-dev
-  libfmt-dev libcli11-dev nlohmann-json3-dev libmimalloc-dev libgc-dev
+  g++ cmake ninja-build pkg-config make  # the toolchain
+  libgtest-dev libbenchmark-dev          # tests/ and bench/
+  libfmt-dev libcli11-dev                # fmt in gc/, buffer/ and traces/, CLI11 in cli/
+  libmimalloc-dev                        # the Buffer pool's backing memory (buffer/)
+  libgc-dev                              # Boehm GC, the peer of bench/boehm_bench.cpp
 )
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang libclang-rt-14-dev llvm-14)

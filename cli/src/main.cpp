@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "flags.h"
+#include "version.h"
 
 int main(int argc, char** argv) {
   using namespace heaplab::cli;
@@ -12,7 +13,7 @@ int main(int argc, char** argv) {
       "Replay a trace or a built-in scenario and see what Scavenge and Mark-Compact do.",
       "heaplab"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "heaplab 0.1.0");
+  app.set_version_flag("--version", std::string("heaplab ") + kVersion);
   app.footer("Run 'heaplab COMMAND --help' for the flags of a command.");
 
   const Action run = AddRunCommand(app);

@@ -76,11 +76,13 @@ int Run(const RunArgs& args) {
   print.max_heap_size = config.heap.max_old_space_size + 3 * config.heap.max_semi_space_size;
   TraceGcPrinter trace_gc(std::cout, prefix, print);
   NvpPrinter nvp(std::cout, prefix);
+  IncrementalMarkingPrinter marking(std::cout, prefix);
   RunSummary summary;
   Tracer& tracer = session.tracer();
   tracer.AddObserver(&ring);
   if (args.output.trace_gc || args.output.trace_gc_verbose) tracer.AddObserver(&trace_gc);
   if (args.output.trace_gc_nvp) tracer.AddObserver(&nvp);
+  if (args.output.trace_incremental_marking) tracer.AddObserver(&marking);
   tracer.AddObserver(&summary);
 
   try {

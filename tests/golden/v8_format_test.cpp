@@ -1,6 +1,6 @@
-// heaplab's printers against real Node 20 output (tests/data/node20, copied from the shared
-// fixtures). Each fixture line is parsed into a GcEvent and printed again: the result must be
-// the same bytes. The OOM report is rebuilt from the GC lines of oom.log through V8's ring
+// heaplab's printers against real Node 20 output (tests/data/node20, whose README says how
+// each file was made). Each fixture line is parsed into a GcEvent and printed again: the result
+// must be the same bytes. The OOM report is rebuilt from the GC lines of oom.log through V8's ring
 // buffer and must match Node's "Last few GCs" block.
 #include <gtest/gtest.h>
 

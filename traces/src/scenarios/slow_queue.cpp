@@ -1,4 +1,4 @@
-// slow-queue: a producer faster than its consumer (fixtures/node20/slow_queue.js). Each tick
+// slow-queue: a producer faster than its consumer (tests/data/node20/slow_queue.js). Each tick
 // enqueues `produce` messages and dequeues `consume`; the backlog grows by the difference and
 // queued messages live long enough to be promoted.
 #include <deque>
