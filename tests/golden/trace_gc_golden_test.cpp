@@ -65,10 +65,12 @@ TEST(Golden, SurvivorsUnderTheV8RuleDifferFromTheBookRule) {
 }
 
 // Two rounds of the fragmentation scenario (defaults otherwise): Mark-Compact lines for the
-// explicit full GCs, and one for the allocation limit in the second round.
+// explicit full GCs, and one for the allocation limit in the second round. The file was reviewed
+// line by line on the stop-the-world path, so the run pins --no-incremental-marking.
 TEST(Golden, FragmentationWithMarkCompacts) {
-  const std::string out =
-      RunScenario("fragmentation", {{"nodes", 60000}, {"rounds", 2}}, GcConfig{});
+  GcConfig config;
+  config.incremental_marking = false;
+  const std::string out = RunScenario("fragmentation", {{"nodes", 60000}, {"rounds", 2}}, config);
   EXPECT_NE(out.find("Mark-Compact"), std::string::npos);
   EXPECT_EQ(out, Golden("fragmentation_trace_gc.txt"));
 }
