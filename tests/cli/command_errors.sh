@@ -6,27 +6,7 @@
 # Each check prints what failed; the script exits 1 if any check failed.
 set -uo pipefail
 
-: "${HEAPLAB:?set HEAPLAB to the heaplab binary}"
-if [[ ! -x "$HEAPLAB" ]]; then
-  echo "command_errors: HEAPLAB='$HEAPLAB' is not an executable" >&2
-  exit 1
-fi
-
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/heaplab-errors.XXXXXX")"
-trap 'rm -rf "$TMP"' EXIT
-
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-pass() { echo "ok: $*"; }
-
-# Runs "$@" with stdout and stderr captured in $TMP/out and $TMP/err; sets $status.
-capture() {
-  status=0
-  "$@" >"$TMP/out" 2>"$TMP/err" || status=$?
-}
+source "$(dirname "$0")/lib.sh" errors
 
 # expect STATUS GREP_FIXED WHAT -- CMD...: CMD exits with STATUS and its stderr contains the
 # fixed string GREP_FIXED.

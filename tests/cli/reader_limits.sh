@@ -5,21 +5,7 @@
 # Each check prints what failed; the script exits 1 if any check failed.
 set -uo pipefail
 
-: "${HEAPLAB:?set HEAPLAB to the heaplab binary}"
-if [[ ! -x "$HEAPLAB" ]]; then
-  echo "reader_limits: HEAPLAB='$HEAPLAB' is not an executable" >&2
-  exit 1
-fi
-
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/heaplab-limits.XXXXXX")"
-trap 'rm -rf "$TMP"' EXIT
-
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-pass() { echo "ok: $*"; }
+source "$(dirname "$0")/lib.sh" limits
 
 # An endless line (200 MB of NUL bytes on standard input) stops at once with a located error:
 # heaplab exits before reading it all, so `head` is cut off by a closed pipe.
