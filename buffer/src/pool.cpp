@@ -251,8 +251,8 @@ std::vector<std::string> BufferPool::Verify() const {
 void BufferPool::CorruptForTesting(BufferHandle h, int how) {
   BufferRecord& b = buffers_[h];
   switch (how) {
-    case 0:  // a view whose slab is freed under it
-      if (b.pooled) slabs_[static_cast<std::size_t>(b.slab)].released = true;
+    case 0:  // a view whose slab is freed under it (really freed: nothing leaks)
+      if (b.pooled) ReleaseSlab(slabs_[static_cast<std::size_t>(b.slab)]);
       break;
     case 1:  // a slab that forgets a view
       if (b.pooled) --slabs_[static_cast<std::size_t>(b.slab)].live_views;
