@@ -16,6 +16,7 @@ struct OutputFlags {
   bool trace_gc_verbose = false;
   bool trace_gc_ignore_scavenger = false;
   bool summary = true;
+  bool trace_buffers = false;
 };
 
 // Values as given on the command line (MiB for sizes), turned into a GcConfig by ToConfig().
@@ -30,6 +31,7 @@ struct GcFlags {
   bool verify_heap = false;
   bool predictable = false;
   std::string clock = "real";
+  std::uint64_t buffer_pool_size = 8192;  // bytes, Node's Buffer.poolSize
 
   // Throws CLI::ValidationError naming the flag when the values do not fit together.
   GcConfig ToConfig() const;

@@ -53,17 +53,19 @@ bool ParseReason(std::string_view text, Reason& out);
 
 // Phases, with the names V8's --trace-gc-nvp prints for them.
 enum class Phase : std::uint8_t {
-  ScavengeRoots,       // scavenge.roots: roots and remembered slots
-  ScavengeParallel,    // scavenge.parallel: the Cheney scan (copy and promote)
-  ScavengeWeak,        // scavenge.weak: the weak id table
-  ScavengeUpdateRefs,  // scavenge.update_refs
-  ScavengeSweepLarge,  // scavenge.sweep_array_buffers: young large objects
-  MarkRoots,           // mark.roots
-  MarkClosure,         // mark.full_closure
-  Clear,               // clear: the weak id table
-  Sweep,               // sweep.old
-  Evacuate,            // evacuate.copy
-  UpdatePointers,      // evacuate.update_pointers
+  ScavengeRoots,              // scavenge.roots: roots and remembered slots
+  ScavengeParallel,           // scavenge.parallel: the Cheney scan (copy and promote)
+  ScavengeWeak,               // scavenge.weak: the weak id table
+  ScavengeUpdateRefs,         // scavenge.update_refs
+  ScavengeSweepLarge,         // young large objects: promoted whole or freed (part of scavenge=)
+  ScavengeSweepArrayBuffers,  // scavenge.sweep_array_buffers: the young external list
+  MarkRoots,                  // mark.roots
+  MarkClosure,                // mark.full_closure
+  Clear,                      // clear: the weak id table
+  Sweep,                      // sweep.old
+  Evacuate,                   // evacuate.copy
+  UpdatePointers,             // evacuate.update_pointers
+  CompleteSweepArrayBuffers,  // complete.sweep_array_buffers: both external lists (full GC)
   Count,
 };
 inline constexpr std::size_t kPhaseCount = static_cast<std::size_t>(Phase::Count);
@@ -112,7 +114,7 @@ struct GcEvent {
   double average_survival_ratio = 0;  // V8's mean of the last ten survival ratios
   double total_gc_ms = 0;             // pauses of the run so far, this one included
 
-  std::size_t external_memory = 0;  // bytes of off-heap backing stores
+  std::size_t external_memory = 0;  // bytes of off-heap backing stores, after the collection
   double average_mu = 1.0;          // mutator utilization, as V8 computes it
   double current_mu = 1.0;
 };
