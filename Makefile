@@ -1,14 +1,16 @@
 # heaplab's two set-up commands on a fresh Debian 12 machine:
 #   make run    install missing packages, configure, build, replay the default scenario
 #   make test   the same set-up, then the whole test suite through ctest
-# Other targets: build, bench, asan (the sanitizer build and its tests), format, clean.
+# Other targets: build, bench, asan (the sanitizer build and its tests), fuzz and fuzz-test
+# (libFuzzer, below), format, clean.
 
 BUILD   ?= build/release
 PRESET  ?= release
 JOBS    ?= $(shell nproc)
 HEAPLAB := $(BUILD)/cli/heaplab
 
-.PHONY: all deps configure build run test test-slow bench asan fuzz format clean
+.PHONY: all deps configure build run test test-slow bench asan fuzz fuzz-build fuzz-test \
+        fuzz-corpus format clean
 
 all: build
 
@@ -38,15 +40,39 @@ asan: deps
 	@cmake --build build/asan-ubsan -j $(JOBS)
 	ctest --test-dir build/asan-ubsan --output-on-failure -j $(JOBS) -L 'unit|oracle'
 
-# The trace reader and replayer under libFuzzer with ASan and UBSan, for FUZZ_SECONDS.
+# libFuzzer targets (clang; ASan and UBSan; heap/, gc/, traces/ and the flags instrumented):
+#   trace_fuzz  any bytes as a trace, read and replayed
+#   flags_fuzz  any bytes as the arguments of heaplab run, over a small built-in trace
+#   scenario_fuzz  any bytes as a scenario, seed and parameters, generated, written, replayed
+# make fuzz         runs each target for FUZZ_SECONDS (the fuzz ctests, label fuzz), then
+#                   prints libFuzzer's figures (inputs run, cov, ft) and the line and function
+#                   coverage of traces/, heap/, gc/, buffer/, cli/ (llvm-cov) per target
+# make fuzz-test    the same for CI: FUZZ_SECONDS=45
+# make fuzz-corpus  minimises what the runs found into tests/fuzz/corpus/ (libFuzzer -merge=1)
 FUZZ_SECONDS ?= 120
-fuzz: deps
-	@CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-	  -DHEAPLAB_SANITIZE=ON -DHEAPLAB_FUZZ=ON -DHEAPLAB_TESTS=OFF -DHEAPLAB_BENCH=OFF >/dev/null
-	@cmake --build build/fuzz --target trace_fuzz -j $(JOBS)
-	@mkdir -p build/fuzz/corpus
-	@cp tests/fuzz/seeds/*.hlt build/fuzz/corpus/
-	build/fuzz/trace_fuzz build/fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10
+FUZZ_BUILD   := build/fuzz
+FUZZ_WORK    := $(FUZZ_BUILD)/tests/fuzz/work
+
+fuzz-build:
+	@scripts/install-deps.sh fuzz
+	@CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	  -DHEAPLAB_SANITIZE=ON -DHEAPLAB_FUZZ=ON -DHEAPLAB_TESTS=OFF -DHEAPLAB_BENCH=OFF \
+	  -DHEAPLAB_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	@cmake --build $(FUZZ_BUILD) --target trace_fuzz flags_fuzz scenario_fuzz -j $(JOBS)
+
+fuzz: fuzz-build
+	@rm -f $(FUZZ_WORK)/*/summary.txt $(FUZZ_WORK)/summary.txt
+	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -j $(JOBS) -L fuzz
+	@cat $(FUZZ_WORK)/*/summary.txt $(FUZZ_WORK)/summary.txt
+
+fuzz-test: FUZZ_SECONDS = 45
+fuzz-test: fuzz
+
+fuzz-corpus: fuzz-build
+	@for t in trace flags scenario; do \
+	  FUZZ_WORK=$(FUZZ_WORK) tests/fuzz/run.sh merge $(FUZZ_BUILD)/tests/fuzz/$${t}_fuzz $$t \
+	    || exit 1; \
+	done
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i

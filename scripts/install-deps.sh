@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages heaplab builds with, only those that are missing.
 # Uses sudo when not root. Safe to run repeatedly.
+#   scripts/install-deps.sh        what make build, test, bench and asan need
+#   scripts/install-deps.sh fuzz   also clang, libFuzzer and the sanitizers' runtimes, and the
+#                                  llvm tools (llvm-profdata, llvm-cov) of make fuzz, fuzz-test
 set -euo pipefail
 
 packages=(
@@ -8,6 +11,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libfmt-dev libcli11-dev nlohmann-json3-dev libmimalloc-dev libgc-dev
 )
+if [ "${1:-}" = fuzz ]; then
+  packages+=(clang libclang-rt-14-dev llvm-14)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

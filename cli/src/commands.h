@@ -5,11 +5,19 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 
+namespace heaplab {
+class Session;
+}
+
 namespace heaplab::cli {
 
 using Action = std::function<int()>;
 
 Action AddRunCommand(CLI::App& app);
+// `heaplab run` whose flags are parsed and checked as usual, but whose replay is `replay` in
+// place of the trace or scenario they name. The flags fuzz target replays a small trace so.
+using Replay = std::function<void(Session&)>;
+Action AddRunCommand(CLI::App& app, Replay replay);
 Action AddGenCommand(CLI::App& app);
 Action AddCheckCommand(CLI::App& app);
 

@@ -54,6 +54,12 @@ void AddGcFlags(CLI::App& app, GcFlags& f) {
           },
           "-1 or INT >= 1"));
   app.add_flag("--verify-heap", f.verify_heap, "Verify the heap after every collection");
+  app.add_flag("--incremental-marking,!--no-incremental-marking", f.incremental_marking,
+               "Full GCs mark in steps while the program runs (on by default)");
+  app.add_flag("--scavenge-task,!--no-scavenge-task", f.scavenge_task,
+               "On `i` events, a Scavenge by task when new space is 80% full (on by default)");
+  app.add_flag("--memory-reducer,!--no-memory-reducer", f.memory_reducer,
+               "On `i` events of 8 s or more, a memory-reducing full GC (on by default)");
   app.add_flag("--predictable", f.predictable,
                "Identical output on every run: model clock, fixed pid and isolate");
   app.add_option("--buffer-pool-size", f.buffer_pool_size,
@@ -75,6 +81,8 @@ void AddOutputFlags(CLI::App& app, OutputFlags& f) {
                "With --trace-gc, leave out Scavenges");
   app.add_flag("--trace-buffers", f.trace_buffers,
                "Print a line per Buffer (pooled or not, slab, offset) and the slab events");
+  app.add_flag("--trace-incremental-marking", f.trace_incremental_marking,
+               "Print incremental marking's start, steps and finalization, as node does");
   app.add_flag("--summary,!--no-summary", f.summary,
                "Print the end-of-run summary (on by default)");
 }
@@ -97,6 +105,9 @@ GcConfig GcFlags::ToConfig() const {
                                         : Compaction::Evacuate;
   c.gc_interval = gc_interval;
   c.verify_heap = verify_heap;
+  c.incremental_marking = incremental_marking;
+  c.scavenge_task = scavenge_task;
+  c.memory_reducer = memory_reducer;
   c.predictable = predictable;
   c.clock = (predictable || clock == "model") ? ClockKind::Model : ClockKind::Real;
   return c;

@@ -15,6 +15,7 @@ struct OutputFlags {
   bool trace_gc_nvp = false;
   bool trace_gc_verbose = false;
   bool trace_gc_ignore_scavenger = false;
+  bool trace_incremental_marking = false;
   bool summary = true;
   bool trace_buffers = false;
 };
@@ -30,6 +31,9 @@ struct GcFlags {
   std::int64_t gc_interval = -1;
   bool verify_heap = false;
   bool predictable = false;
+  bool incremental_marking = true;
+  bool scavenge_task = true;
+  bool memory_reducer = true;
   std::string clock = "real";
   std::uint64_t buffer_pool_size = 8192;  // bytes, Node's Buffer.poolSize
 

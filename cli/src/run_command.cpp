@@ -24,6 +24,7 @@ struct RunArgs {
   bool seed_given = false;
   GcFlags gc;
   OutputFlags output;
+  Replay replay;  // when set, replaces the replay of the trace or scenario
 };
 
 std::map<std::string, std::uint64_t> ParseParams(const std::vector<std::string>& params) {
@@ -76,11 +77,13 @@ int Run(const RunArgs& args) {
   print.max_heap_size = config.heap.max_old_space_size + 3 * config.heap.max_semi_space_size;
   TraceGcPrinter trace_gc(std::cout, prefix, print);
   NvpPrinter nvp(std::cout, prefix);
+  IncrementalMarkingPrinter marking(std::cout, prefix);
   RunSummary summary;
   Tracer& tracer = session.tracer();
   tracer.AddObserver(&ring);
   if (args.output.trace_gc || args.output.trace_gc_verbose) tracer.AddObserver(&trace_gc);
   if (args.output.trace_gc_nvp) tracer.AddObserver(&nvp);
+  if (args.output.trace_incremental_marking) tracer.AddObserver(&marking);
   tracer.AddObserver(&summary);
   BufferTracePrinter trace_buffers(std::cout);
   if (args.output.trace_buffers) {
@@ -89,7 +92,9 @@ int Run(const RunArgs& args) {
   }
 
   try {
-    if (scenario != nullptr) {
+    if (args.replay) {
+      args.replay(session);
+    } else if (scenario != nullptr) {
       session.ReplayScenario(*scenario, scenario_options);
     } else {
       session.ReplayFile(args.trace);
@@ -115,7 +120,12 @@ int Run(const RunArgs& args) {
 }  // namespace
 
 Action AddRunCommand(CLI::App& app) {
+  return AddRunCommand(app, nullptr);
+}
+
+Action AddRunCommand(CLI::App& app, Replay replay) {
   auto args = std::make_shared<RunArgs>();
+  args->replay = std::move(replay);
   CLI::App* run = app.add_subcommand(
       "run",
       "Replay a trace (or a built-in scenario) and report what the collector did.\n"

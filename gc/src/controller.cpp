@@ -26,7 +26,8 @@ GcController::GcController(Heap& heap, const GcConfig& config)
       clock_(MakeClock(config.clock)),
       tracer_(heap, *clock_),
       promotion_(config.promotion),
-      growing_(config.heap.max_old_space_size) {}
+      growing_(config.heap.max_old_space_size),
+      marking_(heap, *clock_, config.marking_barrier) {}
 
 GcController::~GcController() = default;
 
@@ -60,7 +61,160 @@ bool GcController::OldGenerationLimitReached() const {
   return available <= heap_.new_space().Capacity();
 }
 
+// V8 (Heap::IncrementalMarkingLimitReached), the rules heaplab has a counterpart for: nothing
+// below 8 MiB of old generation or while the room left exceeds new space; the hard limit when
+// optimizing for memory or when no room is left; else the soft limit.
+GcController::MarkingLimit GcController::IncrementalMarkingLimitReached() const {
+  constexpr std::size_t kActivationThreshold = 8 * MB;
+  if (!config_.incremental_marking) return MarkingLimit::None;
+  const std::size_t size = heap_.OldGenerationSize();
+  if (size <= kActivationThreshold) return MarkingLimit::None;
+  const std::size_t limit = growing_.limit();
+  const std::size_t available = size < limit ? limit - size : 0;
+  if (available > heap_.new_space().Capacity()) return MarkingLimit::None;
+  if (ShouldOptimizeForMemoryUsage()) return MarkingLimit::Hard;
+  if (available == 0) return MarkingLimit::Hard;
+  return MarkingLimit::Soft;
+}
+
+// V8 (Heap::StartIncrementalMarkingIfAllocationLimitIsReached).
+void GcController::StartIncrementalMarkingIfAllocationLimitIsReached() {
+  if (marking_.IsMarking()) return;
+  switch (IncrementalMarkingLimitReached()) {
+    case MarkingLimit::Hard:
+      StartIncrementalMarking(Reason::AllocationLimit);
+      break;
+    case MarkingLimit::Soft:
+      marking_task_pending_ = true;  // V8: IncrementalMarkingJob::ScheduleTask
+      break;
+    case MarkingLimit::None:
+      break;
+  }
+}
+
+void GcController::StartIncrementalMarking(Reason reason) {
+  marking_task_pending_ = false;
+  allocated_since_step_ = 0;
+  completion_deadline_ms_ = -1;
+  const double now = clock_->NowMs();
+  MarkingEvent e;
+  e.kind = MarkingEventKind::Start;
+  e.time_ms = now;
+  e.reason = reason;
+  e.old_size = heap_.OldGenerationSize();
+  e.limit = growing_.limit();
+  e.global_limit = std::max(global_limit_, e.limit);
+  tracer_.Publish(e);
+  marking_.Start(now);
+}
+
+bool GcController::NearOom() const {
+  // V8 (IncrementalMarking::StepSizeToMakeProgress): new space plus 64 MB of slack.
+  return !CanExpandOldGeneration(heap_.new_space().Capacity() + 64 * MB);
+}
+
+// V8 (IncrementalMarking::AdvanceOnAllocation): every 64 KiB of allocation, schedule by
+// allocation and take one step of at most 5 ms; once the worklist is empty, finalize (via the
+// stack guard) unless a task is expected soon enough to do it.
+void GcController::AdvanceOnAllocation(std::size_t bytes) {
+  allocated_since_step_ += bytes;
+  if (allocated_since_step_ < IncrementalMarking::kAllocatedThreshold) return;
+  allocated_since_step_ = 0;
+  if (!marking_.IsComplete()) {
+    tracer_.Publish(marking_.ScheduleBytesToMarkBasedOnAllocation(NearOom()));
+    const std::size_t size =
+        marking_.ComputeStepSize(false, IncrementalMarking::kMaxStepSizeOnAllocationMs);
+    tracer_.Publish(marking_.Step(size, false));
+  }
+  if (marking_.IsComplete() && !ShouldWaitForTask()) {
+    Collect(Collector::MarkCompact, Reason::FinalizeMarkingViaStackGuard,
+            "GC in old space requested");
+  }
+}
+
+// V8 (IncrementalMarking::ShouldWaitForTask): when marking completes and tasks have been
+// running at intervals no longer than the allowed overshoot (50 ms, or a tenth of the marking
+// so far), the finishing pause waits for the next task until the overshoot is spent.
+bool GcController::ShouldWaitForTask() {
+  const double now = clock_->NowMs();
+  MarkingEvent e;
+  e.time_ms = now;
+  if (completion_deadline_ms_ < 0) {
+    const double overshoot = std::max(50.0, 0.1 * (now - marking_.start_ms()));
+    e.overshoot_ms = overshoot;
+    e.ms = average_time_to_task_ms_ < 0 ? 0 : average_time_to_task_ms_;
+    if (average_time_to_task_ms_ < 0 || average_time_to_task_ms_ > overshoot) {
+      e.kind = MarkingEventKind::NotDelayingFinalization;
+      tracer_.Publish(e);
+      return false;
+    }
+    completion_deadline_ms_ = now + overshoot;
+    e.kind = MarkingEventKind::DelayingFinalization;
+    tracer_.Publish(e);
+    return true;
+  }
+  return now < completion_deadline_ms_;
+}
+
+// A `i` event: the program waits on its event loop, and the tasks V8 posted run first.
+void GcController::OnIdle(double ms) {
+  const double now = clock_->NowMs();
+  if (last_task_ms_ >= 0) {
+    const double gap = now - last_task_ms_;
+    average_time_to_task_ms_ =
+        average_time_to_task_ms_ < 0 ? gap : (average_time_to_task_ms_ + gap) / 2;
+  }
+  // V8 (ScavengeJob): the scavenge task runs when new space is filled past
+  // --scavenge-task-trigger (80%) of its capacity.
+  constexpr double kScavengeTaskTrigger = 0.80;
+  const NewSpace& ns = heap_.new_space();
+  if (config_.scavenge_task &&
+      static_cast<double>(ns.Size()) >= kScavengeTaskTrigger * static_cast<double>(ns.Capacity())) {
+    Collect(Collector::Scavenge, Reason::Task);
+  }
+  // V8 (IncrementalMarkingJob::Task): start marking if the limit is still reached, then
+  // advance by time and finalize once complete.
+  if (marking_task_pending_ && !marking_.IsMarking()) {
+    marking_task_pending_ = false;
+    if (IncrementalMarkingLimitReached() != MarkingLimit::None)
+      StartIncrementalMarking(Reason::Task);
+  }
+  if (marking_.IsMarking()) {
+    // Steps of about 1 ms each while the wait lasts (at least one).
+    double spent = 0;
+    do {
+      const double t = clock_->NowMs();
+      MarkingEvent scheduled;
+      if (marking_.ScheduleBytesToMarkBasedOnTime(t, scheduled)) tracer_.Publish(scheduled);
+      if (!marking_.IsComplete()) {
+        tracer_.Publish(marking_.Step(
+            marking_.ComputeStepSize(true, IncrementalMarking::kStepSizeOnTaskMs), true));
+      }
+      spent += clock_->NowMs() - t;
+      if (marking_.IsComplete()) {
+        Collect(Collector::MarkCompact, Reason::FinalizeMarkingViaTask,
+                "GC in old space requested");
+        break;
+      }
+    } while (spent < ms && clock_->NowMs() > now);
+  }
+  // V8 (MemoryReducer): after a long wait with nothing else to do, a memory-reducing full GC.
+  constexpr double kLongDelayMs = 8000;
+  if (config_.memory_reducer && ms >= kLongDelayMs && tracer_.gc_count() > 0 &&
+      heap_.OldGenerationSize() > 0) {
+    Collect(Collector::MarkCompact, Reason::MemoryReducer, "GC in old space requested");
+  }
+  clock_->Idle(ms);
+  last_task_ms_ = clock_->NowMs();
+}
+
 void GcController::CollectForYoungAllocation() {
+  if (config_.incremental_marking) {
+    // V8 starts marking early enough that it finishes in steps; a young allocation that
+    // fails is a Scavenge.
+    Collect(Collector::Scavenge, Reason::AllocationFailure);
+    return;
+  }
   if (OldGenerationLimitReached()) {
     // Still at the limit after the last full GC: V8 would be marking by now and finish at
     // this point; heaplab runs the full GC in place of the Scavenge.
@@ -87,14 +241,19 @@ void GcController::Collect(Collector collector, Reason reason, const char* colle
     Scavenge();
     tracer_.End();
     if (config_.verify_heap) Verify("after Scavenge");
-    if (OldGenerationLimitReached()) FullGc(Reason::AllocationLimit, "GC in old space requested");
+    if (config_.incremental_marking) {
+      StartIncrementalMarkingIfAllocationLimitIsReached();
+    } else if (OldGenerationLimitReached()) {
+      FullGc(Reason::AllocationLimit, "GC in old space requested");
+    }
   }
   // V8 (Heap::CollectGarbage): the heap cannot grow any more, even after collecting.
   if (!CanExpandOldGeneration(0)) throw OutOfMemory(OutOfMemory::Kind::HeapLimit);
 }
 
 void GcController::Scavenge() {
-  Scavenger scavenger(heap_, *clock_, tracer_, promotion_, config_.verify_heap);
+  Scavenger scavenger(heap_, *clock_, tracer_, promotion_, config_.verify_heap,
+                      marking_.IsMarking() ? &marking_.marker() : nullptr);
   scavenger.Run();
   GcEvent& e = tracer_.current();
   survived_since_last_expansion_ += e.promoted + e.semi_space_copied;
@@ -106,11 +265,31 @@ void GcController::Scavenge() {
 }
 
 void GcController::FullGc(Reason reason, const char* collector_reason) {
-  const bool reduce = reason == Reason::LastResort || ShouldOptimizeForMemoryUsage();
+  const bool reduce = reason == Reason::LastResort || reason == Reason::MemoryReducer ||
+                      ShouldOptimizeForMemoryUsage();
+  const bool incremental = marking_.IsMarking();
+  if (incremental) {
+    MarkingEvent stop;
+    stop.kind = MarkingEventKind::Stop;
+    stop.time_ms = clock_->NowMs();
+    stop.old_size = heap_.OldGenerationSize();
+    stop.limit = growing_.limit();
+    tracer_.Publish(stop);
+    marking_.Stop();
+    marking_task_pending_ = false;
+    completion_deadline_ms_ = -1;
+  }
   tracer_.Begin(Collector::MarkCompact, reason, collector_reason);
   GcEvent& e = tracer_.current();
   e.reduce_memory = reduce;
-  MarkCompact collector(heap_, *clock_, tracer_, config_.compaction, config_.verify_heap);
+  if (incremental) {
+    e.incremental_steps = marking_.steps();
+    e.incremental_ms = marking_.steps_ms();
+    e.incremental_biggest_step_ms = marking_.longest_step_ms();
+    tracer_.SetIncrementalMarkingStart(marking_.start_ms());
+  }
+  MarkCompact collector(heap_, *clock_, tracer_, config_.compaction, config_.verify_heap,
+                        incremental ? &marking_.marker() : nullptr);
   collector.Run(EvacuationPolicy::For(reduce, compaction_speed_.Average()));
   e.compacted = collector.moved_bytes();
   e.evacuated_pages = collector.evacuated_pages();
@@ -130,6 +309,7 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
   limit.mutator_speed = t.mutator_speed;
   limit.old_size = t.old_size;
   limit.global_limit = t.global_limit;
+  global_limit_ = t.global_limit;
   tracer_.Publish(limit);
   CheckIneffectiveMarkCompact(old_size, tracer_.average_mu());
   // Near the heap limit (the old generation within an eighth of its maximum), new space
@@ -227,7 +407,7 @@ void GcController::ResizeNewSpace(bool reduce_memory) {
 }
 
 void GcController::Verify(const char* when) {
-  const VerifyResult r = VerifyHeap(heap_);
+  const VerifyResult r = VerifyHeap(heap_, marking_.IsMarking());
   if (!r.ok()) {
     throw VerifyError("heap verification failed " + std::string(when) + " (GC #" +
                       std::to_string(tracer_.gc_count()) + "):\n" + r.Summary());

@@ -8,6 +8,14 @@
 namespace heaplab {
 
 void MarkCompact::Mark() {
+  if (incremental_) {
+    // The finishing pause: the barrier kept the tri-colour invariant for heap slots; roots
+    // are re-scanned because stores into them have no barrier.
+    Tracer::Scope scope(tracer_, Phase::MarkFinishIncremental);
+    marker_.ShadeRoots();
+    marker_.Drain();
+    return;
+  }
   {
     Tracer::Scope scope(tracer_, Phase::MarkRoots);
     marker_.Start();

@@ -9,11 +9,20 @@ void Marker::ClearMarks() {
   });
 }
 
+void Marker::ClearMarks(Chunk& c) {
+  if (c.marks().allocated()) c.marks().ClearAll();
+  c.live_bytes = 0;
+}
+
 void Marker::Start() {
   ClearMarks();
   worklist_.clear();
   marked_objects_ = 0;
   marked_bytes_ = 0;
+  ShadeRoots();
+}
+
+void Marker::ShadeRoots() {
   std::size_t roots = 0;
   heap_.IterateRoots([&](Address* slot) {
     ++roots;
@@ -32,6 +41,10 @@ bool Marker::SetMark(Address object) {
   const std::size_t size = HeapObject(object).size();
   chunk->live_bytes += size;
   return true;
+}
+
+void Marker::TransferMark(Address to) {
+  SetMark(to);
 }
 
 bool Marker::IsMarked(Address object) const {

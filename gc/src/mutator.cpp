@@ -6,6 +6,10 @@ namespace heaplab {
 
 Address Mutator::Allocate(Id id, std::size_t size, std::uint64_t slots, Kind kind) {
   if (controller_.GcIntervalDue()) controller_.CollectForYoungAllocation();
+  // V8 (IncrementalMarking::AdvanceOnAllocation): allocation pays for marking steps. Before the
+  // allocation, so that a finishing pause never moves the object being returned.
+  if (marking_.IsMarking()) [[unlikely]]
+    controller_.AdvanceOnAllocation(size);
   // An object the old generation could never hold is refused, so that the collections below
   // run and the heap then runs out of memory, as V8 does.
   const bool can_fit = size <= heap_.config().max_old_space_size;

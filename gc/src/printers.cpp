@@ -178,7 +178,8 @@ std::string NvpPrinter::Scavenge(const GcEvent& e, double promotion_ratio, doubl
 // 11.3, quirks included (clear=%1.f, new_space_survive_rate without the underscore).
 std::string NvpPrinter::MarkCompact(const GcEvent& e, double promotion_ratio, double copied_rate,
                                     double promotion_rate) {
-  const double mark = PhaseMs(e, Phase::MarkRoots) + PhaseMs(e, Phase::MarkClosure);
+  const double mark = PhaseMs(e, Phase::MarkFinishIncremental) + PhaseMs(e, Phase::MarkRoots) +
+                      PhaseMs(e, Phase::MarkClosure);
   const double evacuate = PhaseMs(e, Phase::Evacuate) + PhaseMs(e, Phase::UpdatePointers);
   const double allocation_throughput = mutator_ms_ > 0 ? allocated_bytes_ / mutator_ms_ : 0.0;
   const double compaction_speed = evacuate > 0 ? static_cast<double>(e.compacted) / evacuate : 0.0;
@@ -198,7 +199,7 @@ std::string NvpPrinter::MarkCompact(const GcEvent& e, double promotion_ratio, do
       "evacuate.rebalance=0.0 evacuate.update_pointers={:.1f} "
       "evacuate.update_pointers.to_new_roots=0.0 evacuate.update_pointers.slots.main={:.1f} "
       "evacuate.update_pointers.weak=0.0 finish=0.0 finish.sweep_array_buffers=0.0 "
-      "mark={:.1f} mark.finish_incremental=0.0 mark.roots={:.1f} "
+      "mark={:.1f} mark.finish_incremental={:.1f} mark.roots={:.1f} "
       "mark.full_closure_parallel=0.0 mark.full_closure={:.1f} mark.ephemeron.marking=0.0 "
       "mark.ephemeron.linear=0.0 mark.embedder_prologue=0.0 mark.embedder_tracing=0.0 "
       "prologue=0.0 sweep={:.1f} sweep.code=0.0 sweep.map=0.0 sweep.new=0.0 sweep.new_lo=0.0 "
@@ -219,13 +220,68 @@ std::string NvpPrinter::MarkCompact(const GcEvent& e, double promotion_ratio, do
       e.pause_ms, e.mutator_ms, e.reduce_memory ? 1 : 0, PhaseMs(e, Phase::Clear),
       PhaseMs(e, Phase::Clear), PhaseMs(e, Phase::CompleteSweepArrayBuffers), evacuate,
       PhaseMs(e, Phase::Evacuate), PhaseMs(e, Phase::UpdatePointers),
-      PhaseMs(e, Phase::UpdatePointers), mark, PhaseMs(e, Phase::MarkRoots),
+      PhaseMs(e, Phase::UpdatePointers), mark, PhaseMs(e, Phase::MarkFinishIncremental),
+      PhaseMs(e, Phase::MarkRoots),
       PhaseMs(e, Phase::MarkClosure), PhaseMs(e, Phase::Sweep), PhaseMs(e, Phase::Sweep),
       e.incremental_ms, e.incremental_biggest_step_ms, e.incremental_steps, incremental_speed,
       e.incremental_walltime_ms, e.start_object_size, e.end_object_size, e.holes_before,
       e.holes_after, e.allocated, e.promoted, e.semi_space_copied, promotion_ratio,
       e.average_survival_ratio, promotion_rate, copied_rate, allocation_throughput,
       compaction_speed);
+}
+
+// V8 (IncrementalMarking::Start, Step, ScheduleBytesToMarkBasedOn*, ShouldWaitForTask, Stop
+// under --trace-incremental-marking). Sizes in whole MB or KB, as V8 divides them.
+void IncrementalMarkingPrinter::OnMarking(const MarkingEvent& e) {
+  const std::string p =
+      fmt::format("{}{:8.0f} ms: [IncrementalMarking] ", prefix_.Text(), e.time_ms);
+  auto mb = [](std::size_t bytes) { return bytes / MB; };
+  auto kb = [](std::size_t bytes) { return bytes / KB; };
+  switch (e.kind) {
+    case MarkingEventKind::Start: {
+      const std::size_t slack = e.limit > e.old_size ? e.limit - e.old_size : 0;
+      const std::size_t global_slack =
+          e.global_limit > e.old_size ? e.global_limit - e.old_size : 0;
+      out_ << fmt::format(
+          "{}Start ({}): (size/limit/slack) v8: {}MB / {}MB / {}MB global: {}MB / {}MB / {}MB\n", p,
+          ReasonString(e.reason), mb(e.old_size), mb(e.limit), mb(slack), mb(e.old_size),
+          mb(e.global_limit), mb(global_slack));
+      out_ << p << "Start marking\n";
+      out_ << p << "Black allocation started\n";
+      out_ << p << "Running\n";
+      break;
+    }
+    case MarkingEventKind::ScheduledByAllocation:
+      out_ << fmt::format(
+          "{}Scheduled {}KB to mark based on allocation (progress={}KB, allocation={}KB)\n", p,
+          kb(e.value), kb(e.progress), kb(e.allocated));
+      break;
+    case MarkingEventKind::ScheduledByTime:
+      out_ << fmt::format("{}Scheduled {}KB to mark based on time delta {:.1f}ms\n", p, kb(e.value),
+                          e.ms);
+      break;
+    case MarkingEventKind::Step:
+      out_ << fmt::format("{}Step in {} V8: {}KB ({}KB), embedder: {:f}ms ({:f}ms) in {:.1f}\n", p,
+                          e.by_task ? "task" : "v8", kb(e.value), kb(e.requested), 0.0, 0.0, e.ms);
+      break;
+    case MarkingEventKind::DelayingFinalization:
+      out_ << fmt::format(
+          "{}Delaying GC via stack guard. time to task: {:f}ms allowed overshoot: {:f}ms\n", p,
+          e.ms, e.overshoot_ms);
+      break;
+    case MarkingEventKind::NotDelayingFinalization:
+      out_ << fmt::format(
+          "{}Not delaying marking completion. time to task: {:f}ms allowed overshoot: {:f}ms\n", p,
+          e.ms, e.overshoot_ms);
+      break;
+    case MarkingEventKind::Stop: {
+      const std::size_t overshoot = e.old_size > e.limit ? e.old_size - e.limit : 0;
+      out_ << fmt::format("{}Stopping: old generation {}MB, limit {}MB, overshoot {}MB\n", p,
+                          mb(e.old_size), mb(e.limit), mb(overshoot));
+      out_ << p << "Black allocation finished\n";
+      break;
+    }
+  }
 }
 
 void GcRingBuffer::OnGc(const GcEvent& e) {

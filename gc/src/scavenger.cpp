@@ -42,6 +42,10 @@ Address Scavenger::Evacuate(Address object) {
   }
   std::memcpy(reinterpret_cast<void*>(target), reinterpret_cast<const void*>(object), size);
   obj.set_forwarding_address(target);
+  // The copy, promoted or not, keeps its original's colour (a grey original's worklist entry
+  // is followed to the copy afterwards).
+  if (marking_ != nullptr && marking_->IsMarked(object)) [[unlikely]]
+    marking_->TransferMark(target);
   if (promoted) {
     e.promoted += size;
     ++e.objects_promoted;
@@ -127,10 +131,26 @@ void Scavenger::FinishLargeObjects() {
   heap_.FreeLargeChunks(young, dead);
 }
 
+// V8 (IncrementalMarking::UpdateMarkingWorklistAfterScavenge): grey young objects that moved
+// are followed to their copies; those that died leave the worklist.
+void Scavenger::UpdateMarkingWorklist() {
+  marking_->UpdateWorklist([this](Address a) -> Address {
+    const Chunk* c = heap_.ChunkOf(a);
+    if (c->Is(kFromSpace)) {
+      const HeapObject obj(a);
+      return obj.is_forwarded() ? obj.forwarding_address() : 0;
+    }
+    if (c->Is(kLarge) && c->Is(kYoung)) return c->Is(kSurvived) ? a : 0;
+    return a;
+  });
+}
+
 void Scavenger::Run() {
   NewSpace& ns = heap_.new_space();
   slots_scanned_ = 0;
   ns.Flip();
+  // To-space's mark bits describe objects that died in an earlier Scavenge.
+  if (marking_ != nullptr) Marker::ClearMarks(ns.to_space().chunk());
   {
     Tracer::Scope scope(tracer_, Phase::ScavengeRoots);
     std::size_t roots = 0;
@@ -157,6 +177,7 @@ void Scavenger::Run() {
     Tracer::Scope scope(tracer_, Phase::ScavengeWeak);
     UpdateIds();
   }
+  if (marking_ != nullptr) UpdateMarkingWorklist();
   {
     Tracer::Scope scope(tracer_, Phase::ScavengeSweepArrayBuffers);
     SweepArrayBuffers();
@@ -165,6 +186,7 @@ void Scavenger::Run() {
     Tracer::Scope scope(tracer_, Phase::ScavengeSweepLarge);
     FinishLargeObjects();
   }
+  if (marking_ != nullptr) Marker::ClearMarks(ns.from_space().chunk());
   ns.SetAgeMarkToTop();
   if (zap_) heap_.ZapFromSpace();
 }

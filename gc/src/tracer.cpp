@@ -115,6 +115,10 @@ void Tracer::End() {
   current_.holes_after = heap_.old_space().Available() + heap_.old_space().Wasted();
   current_.new_space_capacity = heap_.new_space().Capacity();
   SnapshotSpaces(current_.after);
+  if (incremental_start_ms_ >= 0) {
+    current_.incremental_walltime_ms = current_.end_ms - incremental_start_ms_;
+    incremental_start_ms_ = -1;
+  }
   if (current_.collector == Collector::MarkCompact) {
     RecordMutatorUtilization(current_.end_ms, current_.pause_ms + current_.incremental_ms);
   }
@@ -132,6 +136,11 @@ void Tracer::End() {
 void Tracer::Publish(const HeapEvent& event) {
   for (GcObserver* o : observers_)
     o->OnHeapEvent(event);
+}
+
+void Tracer::Publish(const MarkingEvent& event) {
+  for (GcObserver* o : observers_)
+    o->OnMarking(event);
 }
 
 // V8 (GCTracer::RecordMutatorUtilization): the first full GC only sets the start; later ones

@@ -21,6 +21,9 @@ std::vector<std::size_t> Trajectory(const std::string& scenario,
   GcConfig config;
   config.clock = ClockKind::Model;
   config.heap.max_old_space_size = 256 * MB;  // initial limit 128 MiB, growing factor 1.3
+  // The full GCs of the stop-the-world path, one at each point where V8 starts marking; with
+  // incremental marking they come later (marking starts at the hard limit) and fewer.
+  config.incremental_marking = false;
   Session s(config);
   OldAfterFullGc observer;
   s.tracer().AddObserver(&observer);

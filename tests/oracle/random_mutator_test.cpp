@@ -207,5 +207,74 @@ INSTANTIATE_TEST_SUITE_P(Configs, OracleTest, ::testing::ValuesIn(Configs()),
                            return Name(p.param);
                          });
 
+// Incremental marking under the oracle: marking starts at random points and advances in small
+// steps while the mutator stores references, drops roots and closes scopes; Scavenges (natural,
+// explicit and by task) and full GCs interleave; --verify-heap is on; every compaction mode.
+struct IncrementalConfig {
+  std::size_t max_semi_mb;
+  std::int64_t gc_interval;
+  Compaction compaction;
+};
+
+class IncrementalOracleTest : public ::testing::TestWithParam<IncrementalConfig> {};
+
+TEST_P(IncrementalOracleTest, ReachableObjectsSurviveAndTheDeadAreFreed) {
+  const IncrementalConfig& c = GetParam();
+  OracleStats total;
+  for (int seed = 1; seed <= kSeeds; ++seed) {
+    GcConfig config = SmallConfig(1, c.max_semi_mb);
+    config.gc_interval = c.gc_interval;
+    config.compaction = c.compaction;
+    config.incremental_marking = true;
+    Session session(config);
+    Oracle oracle(session);
+    RandomMutatorOptions options;
+    options.incremental = true;
+    options.major_gcs = true;
+    options.explicit_gc_chance = 0.01;
+    options.medium_chance = 0.05;
+    options.events = 5000;
+    RandomMutator mutator(session, oracle,
+                          static_cast<std::uint64_t>(seed) * 104729 + c.max_semi_mb, options);
+    const std::string name = std::string("oracle-incremental-") + CompactionName(c.compaction) +
+                             "-" + std::to_string(seed);
+    try {
+      mutator.Run();
+    } catch (const std::exception& e) {
+      FAIL() << "seed " << seed << ": " << e.what()
+             << "\n  trace: " << SaveTrace(mutator.TraceText(), name);
+    }
+    if (oracle.failed()) {
+      FAIL() << "seed " << seed << ": " << oracle.failure()
+             << "\n  trace: " << SaveTrace(mutator.TraceText(), name);
+    }
+    total.collections += oracle.stats().collections;
+    total.incremental_cycles += oracle.stats().incremental_cycles;
+    total.incremental_gcs += oracle.stats().incremental_gcs;
+  }
+  // Marking really ran and really finished, many times per trace.
+  EXPECT_GT(total.incremental_cycles, static_cast<std::uint64_t>(kSeeds));
+  EXPECT_GT(total.incremental_gcs, static_cast<std::uint64_t>(kSeeds));
+  RecordProperty("incremental_gcs", static_cast<int>(total.incremental_gcs));
+}
+
+std::vector<IncrementalConfig> IncrementalConfigs() {
+  std::vector<IncrementalConfig> out;
+  for (Compaction compaction : {Compaction::Evacuate, Compaction::Slide, Compaction::None})
+    for (std::size_t semi : {std::size_t{1}, std::size_t{4}})
+      for (std::int64_t interval : {std::int64_t{-1}, std::int64_t{13}})
+        out.push_back({semi, interval, compaction});
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Configs, IncrementalOracleTest, ::testing::ValuesIn(IncrementalConfigs()),
+                         [](const ::testing::TestParamInfo<IncrementalConfig>& p) {
+                           return std::string(CompactionName(p.param.compaction)) + "_semi" +
+                                  std::to_string(p.param.max_semi_mb) +
+                                  (p.param.gc_interval < 0
+                                       ? std::string("_natural")
+                                       : "_every" + std::to_string(p.param.gc_interval));
+                         });
+
 }  // namespace
 }  // namespace heaplab::test

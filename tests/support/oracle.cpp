@@ -119,10 +119,27 @@ std::unordered_set<Id> Oracle::Reachable() const {
   return seen;
 }
 
+// Objects unreachable when marking starts can never become reachable again: the finishing
+// pause must free them. Objects that die while marking runs may float to the next cycle.
+void Oracle::OnMarking(const MarkingEvent& e) {
+  if (e.kind != MarkingEventKind::Start) return;
+  ++stats_.incremental_cycles;
+  marking_ = true;
+  const std::unordered_set<Id> reachable = Reachable();
+  dead_at_marking_start_.clear();
+  for (const auto& [id, o] : objects_)
+    if (reachable.count(id) == 0 && session_.heap().ids().StateOf(id) == IdTable::State::Live)
+      dead_at_marking_start_.insert(id);
+}
+
 void Oracle::OnGc(const GcEvent& e) {
   ++stats_.collections;
   (e.collector == Collector::Scavenge ? stats_.scavenges : stats_.full_gcs)++;
   if (failure_.empty()) Check(e);
+  if (e.collector == Collector::MarkCompact && marking_) {
+    ++stats_.incremental_gcs;
+    marking_ = false;
+  }
 }
 
 void Oracle::Check(const GcEvent& e) {
@@ -186,8 +203,10 @@ void Oracle::Check(const GcEvent& e) {
   for (auto it = objects_.begin(); it != objects_.end();) {
     const IdTable::State state = ids.StateOf(it->first);
     const bool live = state == IdTable::State::Live;
-    if (e.collector == Collector::MarkCompact && live && reachable.count(it->first) == 0) {
-      Fail(when + ": unreachable object " + std::to_string(it->first) + " survived a full GC");
+    if (e.collector == Collector::MarkCompact && live && reachable.count(it->first) == 0 &&
+        (!marking_ || dead_at_marking_start_.count(it->first) != 0)) {
+      Fail(when + ": unreachable object " + std::to_string(it->first) + " survived a full GC" +
+           (marking_ ? " (it was unreachable when incremental marking started)" : ""));
       return;
     }
     if (!live) {
@@ -246,8 +265,26 @@ Id RandomMutator::PickReachable() {
 }
 
 void RandomMutator::Step() {
-  const std::uint64_t r = rng_() % 1000;
   TraceEvent e;
+  if (options_.incremental) {
+    // Marking started and advanced in small steps at random points, so that stores, loads,
+    // scope exits and Scavenges land while it is under way; `i` events run V8's tasks. The
+    // starts and steps are not trace events: a saved trace replays without them.
+    GcController& controller = session_.controller();
+    IncrementalMarking& marking = controller.incremental_marking();
+    const std::uint64_t k = rng_() % 1000;
+    if (!marking.IsMarking() && k < 8) {
+      controller.StartIncrementalMarking(Reason::Testing);
+    } else if (marking.IsMarking() && k < 60) {
+      session_.tracer().Publish(marking.Step(8 + rng_() % 2048, false));
+    } else if (k >= 995) {
+      e.op = Op::Idle;
+      e.size = rng_() % 20000;
+      Emit(e);
+      return;
+    }
+  }
+  const std::uint64_t r = rng_() % 1000;
   if (r < 380) {  // allocate
     e.op = Op::Allocate;
     e.id = next_id_++;

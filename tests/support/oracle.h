@@ -7,7 +7,9 @@
 //   - every reachable object is alive, with its size, slot count, slot contents (as ids) and
 //     payload checksum unchanged (copies are exact);
 //   - after a full GC, every unreachable object has been freed;
-//   - after a Scavenge, no old object has moved.
+//   - after a Scavenge, no old object has moved;
+//   - after a full GC that finished an incremental marking, every object that was unreachable
+//     when marking started has been freed (objects that died during marking may float).
 // A failing trace is written out so that `heaplab run --verify-heap FILE` reproduces it.
 #pragma once
 
@@ -35,8 +37,10 @@ struct OracleStats {
   std::uint64_t collections = 0;
   std::uint64_t scavenges = 0;
   std::uint64_t full_gcs = 0;
-  std::uint64_t checks = 0;         // objects checked in all
-  std::uint64_t promoted_seen = 0;  // objects that became old
+  std::uint64_t checks = 0;              // objects checked in all
+  std::uint64_t promoted_seen = 0;       // objects that became old
+  std::uint64_t incremental_cycles = 0;  // incremental markings started
+  std::uint64_t incremental_gcs = 0;     // full GCs that finished an incremental marking
 };
 
 class Oracle : public GcObserver {
@@ -50,6 +54,7 @@ class Oracle : public GcObserver {
   void FillPayload(Id id, std::uint64_t seed);
 
   void OnGc(const GcEvent& e) override;
+  void OnMarking(const MarkingEvent& e) override;
 
   std::unordered_set<Id> Reachable() const;
   const std::unordered_map<Id, ShadowObject>& objects() const { return objects_; }
@@ -69,6 +74,8 @@ class Oracle : public GcObserver {
   std::vector<std::vector<Id>> scopes_;  // locals per open scope; [0] is the replayer's own
   OracleStats stats_;
   std::string failure_;
+  bool marking_ = false;  // an incremental marking is under way
+  std::unordered_set<Id> dead_at_marking_start_;
 };
 
 struct RandomMutatorOptions {
@@ -79,6 +86,7 @@ struct RandomMutatorOptions {
   double explicit_gc_chance = 0.002;  // chance of `g minor` (or `g major`) per event
   bool major_gcs = false;             // whether explicit GCs may be major
   double buffer_chance = 0;           // chance that an allocation is a Buffer (`b`, any API)
+  bool incremental = false;           // start and step incremental marking at random; `i` events
 };
 
 class RandomMutator {

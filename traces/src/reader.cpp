@@ -136,7 +136,7 @@ void TraceReader::ParseEvent(TraceEvent& e) {
 
   if (op.text.size() != 1) {
     Fail(op.column,
-         "expected an event (one of a w l { } r d b t g m f x), found " + Quote(op.text));
+         "expected an event (one of a w l { } r d b t i g m f x), found " + Quote(op.text));
   }
   switch (op.text[0]) {
     case 'a':
@@ -201,6 +201,10 @@ void TraceReader::ParseEvent(TraceEvent& e) {
       e.op = Op::Compute;
       e.size = number("MICROS, a duration in microseconds", std::uint64_t{1} << 40);
       break;
+    case 'i':
+      e.op = Op::Idle;
+      e.size = number("MICROS, a duration in microseconds", std::uint64_t{1} << 40);
+      break;
     case 'g': {
       e.op = Op::Gc;
       const Token& kind = field("'minor' or 'major'");
@@ -229,7 +233,7 @@ void TraceReader::ParseEvent(TraceEvent& e) {
       break;
     default:
       Fail(op.column,
-           "expected an event (one of a w l { } r d b t g m f x), found " + Quote(op.text));
+           "expected an event (one of a w l { } r d b t i g m f x), found " + Quote(op.text));
   }
   if (next < t.size()) {
     Fail(t[next].column, "expected end of line, found " + Quote(t[next].text));

@@ -96,6 +96,9 @@ void Replayer::Put(const TraceEvent& e) {
     case Op::Compute:
       mutator_.Compute(static_cast<double>(e.size));
       break;
+    case Op::Idle:
+      mutator_.Idle(static_cast<double>(e.size));
+      break;
     case Op::Gc:
       mutator_.RequestGc(e.major ? Generation::Old : Generation::Young);
       break;

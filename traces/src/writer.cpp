@@ -25,6 +25,8 @@ std::string FormatEvent(const TraceEvent& e) {
       return fmt::format("b {} {} {}", e.id, e.size, BufferApiName(e.api));
     case Op::Compute:
       return fmt::format("t {}", e.size);
+    case Op::Idle:
+      return fmt::format("i {}", e.size);
     case Op::Gc:
       return e.major ? "g major" : "g minor";
     case Op::Malloc:

@@ -50,6 +50,13 @@ class TraceBuilder {
     e.size = micros;
     sink_.Put(e);
   }
+  // The program returns to its event loop and waits `micros` (V8's tasks run).
+  void Idle(std::uint64_t micros) {
+    TraceEvent e;
+    e.op = Op::Idle;
+    e.size = micros;
+    sink_.Put(e);
+  }
   void Gc(bool major) {
     TraceEvent e;
     e.op = Op::Gc;

@@ -49,6 +49,16 @@ const std::vector<Scenario>& Scenarios() {
         {"big", 262144, 8, 4294967296, "bytes of the large object in each scope"},
         {"fixed", 0, 0, 1, "1: the scope drops the large object before the closure is made"}},
        GenerateClosureRetention},
+      {"async-bursts",
+       "bursts of allocation between event-loop turns: GCs by task, marking finished by task",
+       {{"rounds", 200, 0, 100000000, "bursts"},
+        {"burst", 20000, 1, 100000000, "objects allocated per burst"},
+        {"keep", 2000, 0, 100000000, "objects of each burst kept (a slice of its array)"},
+        {"window", 120, 0, 1000000, "slices kept; the oldest is dropped"},
+        {"timeout_every", 10, 0, 1000000,
+         "every this many bursts, a timer wait instead of setImmediate"},
+        {"timeout", 5000, 0, 100000000, "microseconds of that timer wait"}},
+       GenerateAsyncBursts},
   };
   return all;
 }

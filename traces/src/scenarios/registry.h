@@ -13,5 +13,6 @@ void GenerateLruCache(const ScenarioOptions& o, TraceSink& sink);
 void GenerateSlowQueue(const ScenarioOptions& o, TraceSink& sink);
 void GenerateFragmentation(const ScenarioOptions& o, TraceSink& sink);
 void GenerateClosureRetention(const ScenarioOptions& o, TraceSink& sink);
+void GenerateAsyncBursts(const ScenarioOptions& o, TraceSink& sink);
 
 }  // namespace heaplab

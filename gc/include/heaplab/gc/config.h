@@ -22,6 +22,14 @@ struct GcConfig {
   std::int64_t gc_interval = -1;  // --gc-interval: a GC every N allocations; -1 is off
   bool verify_heap = false;       // --verify-heap: run the verifier after every collection
   ClockKind clock = ClockKind::Real;
+  // --incremental-marking: full GCs mark in steps while the program runs (on by default);
+  // off, every full GC marks in its pause, as before incremental marking existed.
+  bool incremental_marking = true;
+  bool scavenge_task = true;   // --scavenge-task: a Scavenge by task on `t` events
+  bool memory_reducer = true;  // --memory-reducer: a memory-reducing GC after a long wait
+  // Tests only: false turns off the insertion barrier, so that a test can show that marking
+  // then loses objects.
+  bool marking_barrier = true;
   bool predictable = false;  // --predictable: model clock, fixed pid, no randomness
 };
 

@@ -12,6 +12,7 @@
 #include <heaplab/gc/config.h>
 #include <heaplab/gc/event.h>
 #include <heaplab/gc/heap_growing.h>
+#include <heaplab/gc/incremental_marking.h>
 #include <heaplab/gc/promotion.h>
 #include <heaplab/gc/speed.h>
 #include <heaplab/gc/tracer.h>
@@ -56,9 +57,26 @@ class GcController {
   // The old generation is close enough to its limit to need a full GC.
   bool OldGenerationLimitReached() const;
 
+  // Incremental marking (--incremental-marking).
+  enum class MarkingLimit { None, Soft, Hard };
+  IncrementalMarking& incremental_marking() { return marking_; }
+  MarkingLimit IncrementalMarkingLimitReached() const;
+  // After every Scavenge: start marking at the hard limit, schedule a task at the soft one.
+  void StartIncrementalMarkingIfAllocationLimitIsReached();
+  void StartIncrementalMarking(Reason reason);
+  bool marking_task_pending() const { return marking_task_pending_; }
+  // The mutator is about to allocate `bytes` while marking is on: a step every 64 KiB, and
+  // the finishing pause once marking is complete.
+  void AdvanceOnAllocation(std::size_t bytes);
+  // The program waits `ms` on its event loop: V8's tasks run (scavenge task, marking task,
+  // memory reducer), then the wait is accounted on the clock.
+  void OnIdle(double ms);
+
  private:
   void Scavenge();
   void FullGc(Reason reason, const char* collector_reason);
+  bool ShouldWaitForTask();
+  bool NearOom() const;
   void ResizeNewSpace(bool reduce_memory);
   void RecordSurvival(GcEvent& e);
   double AverageSurvivalRatio() const;
@@ -72,10 +90,17 @@ class GcController {
   Tracer tracer_;
   PromotionPolicy promotion_;
   HeapGrowing growing_;
-  SpeedSamples mark_compact_speed_;    // (live bytes after, pause)
-  SpeedSamples compaction_speed_;      // (bytes moved, ms)
-  SpeedSamples old_allocation_;        // (bytes added to the old generation, mutator ms)
-  std::array<double, 10> survival_{};  // last survival ratios, percent
+  IncrementalMarking marking_;
+  std::size_t global_limit_ = 0;          // bytes, V8's global limit after the last full GC
+  bool marking_task_pending_ = false;     // a marking task waits for the next `i` event
+  std::size_t allocated_since_step_ = 0;  // bytes
+  double completion_deadline_ms_ = -1;    // marking complete, waiting for a task until then
+  double last_task_ms_ = -1;              // when tasks last ran (an `i` event)
+  double average_time_to_task_ms_ = -1;   // between `i` events; -1: unknown
+  SpeedSamples mark_compact_speed_;       // (live bytes after, pause)
+  SpeedSamples compaction_speed_;         // (bytes moved, ms)
+  SpeedSamples old_allocation_;           // (bytes added to the old generation, mutator ms)
+  std::array<double, 10> survival_{};     // last survival ratios, percent
   std::size_t survival_count_ = 0;
   std::size_t survived_since_last_expansion_ = 0;  // bytes (V8's counter of the same name)
   std::int64_t allocations_since_interval_gc_ = 0;

@@ -53,18 +53,19 @@ bool ParseReason(std::string_view text, Reason& out);
 
 // Phases, with the names V8's --trace-gc-nvp prints for them.
 enum class Phase : std::uint8_t {
-  ScavengeRoots,              // scavenge.roots: roots and remembered slots
-  ScavengeParallel,           // scavenge.parallel: the Cheney scan (copy and promote)
-  ScavengeWeak,               // scavenge.weak: the weak id table
-  ScavengeUpdateRefs,         // scavenge.update_refs
-  ScavengeSweepLarge,         // young large objects: promoted whole or freed (part of scavenge=)
+  ScavengeRoots,          // scavenge.roots: roots and remembered slots
+  ScavengeParallel,       // scavenge.parallel: the Cheney scan (copy and promote)
+  ScavengeWeak,           // scavenge.weak: the weak id table
+  ScavengeUpdateRefs,     // scavenge.update_refs
+  ScavengeSweepLarge,     // young large objects: promoted whole or freed (part of scavenge=)
   ScavengeSweepArrayBuffers,  // scavenge.sweep_array_buffers: the young external list
-  MarkRoots,                  // mark.roots
-  MarkClosure,                // mark.full_closure
-  Clear,                      // clear: the weak id table
-  Sweep,                      // sweep.old
-  Evacuate,                   // evacuate.copy
-  UpdatePointers,             // evacuate.update_pointers
+  MarkFinishIncremental,  // mark.finish_incremental: roots re-scanned, worklist drained
+  MarkRoots,              // mark.roots
+  MarkClosure,            // mark.full_closure
+  Clear,                  // clear: the weak id table
+  Sweep,                  // sweep.old
+  Evacuate,               // evacuate.copy
+  UpdatePointers,         // evacuate.update_pointers
   CompleteSweepArrayBuffers,  // complete.sweep_array_buffers: both external lists (full GC)
   Count,
 };
@@ -139,11 +140,43 @@ struct HeapEvent {
   std::size_t global_limit = 0;
 };
 
+// Incremental marking between collections (V8's --trace-incremental-marking lines): its start,
+// each step and how its size was scheduled, the decision to finalize, and its stop.
+enum class MarkingEventKind {
+  Start,                    // marking started; reason, old-generation size and limit
+  ScheduledByAllocation,    // value: bytes scheduled; progress, allocated
+  ScheduledByTime,          // value: bytes scheduled; ms: time since the last schedule
+  Step,                     // a marking step (by allocation, or by task)
+  DelayingFinalization,     // complete, waiting for a task; ms: time to task, overshoot_ms
+  NotDelayingFinalization,  // complete, finalizing now; ms: time to task, overshoot_ms
+  Stop,                     // the finishing pause begins; old-generation size and limit
+};
+
+struct MarkingEvent {
+  MarkingEventKind kind = MarkingEventKind::Step;
+  double time_ms = 0;
+  Reason reason = Reason::AllocationLimit;  // Start
+  bool by_task = false;                     // Step: run by a task (else paid by allocation)
+  std::size_t value = 0;                    // bytes: marked by a Step, or scheduled
+  std::size_t requested = 0;                // bytes a Step was asked to mark
+  std::size_t progress = 0;                 // ScheduledByAllocation: bytes for progress
+  std::size_t allocated = 0;                // ScheduledByAllocation: old-generation bytes
+  std::size_t objects = 0;                  // Step: objects blackened
+  std::size_t worklist = 0;                 // Step: grey objects left
+  std::size_t barrier_hits = 0;             // Step: objects the barrier shaded since the last
+  double ms = 0;                            // Step: duration; Scheduled/Delaying: see kind
+  double overshoot_ms = 0;                  // Delaying/NotDelaying: allowed overshoot
+  std::size_t old_size = 0;                 // Start/Stop: old-generation bytes of objects
+  std::size_t limit = 0;                    // Start/Stop: old-generation allocation limit
+  std::size_t global_limit = 0;             // Start: the global limit
+};
+
 class GcObserver {
  public:
   virtual ~GcObserver() = default;
   virtual void OnGc(const GcEvent&) {}
   virtual void OnHeapEvent(const HeapEvent&) {}
+  virtual void OnMarking(const MarkingEvent&) {}
 };
 
 }  // namespace heaplab

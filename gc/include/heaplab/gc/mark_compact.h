@@ -1,7 +1,8 @@
 // The full collector, printed "Mark-Compact" as V8 prints every full GC.
 //
 //   prepare   give up the old-space LAB
-//   mark      trace the whole heap, young and old together, from the roots (Marker)
+//   mark      trace the whole heap, young and old together, from the roots (Marker); after
+//             incremental marking, only re-grey the roots and drain the worklist
 //   clear     free the ids of dead objects
 //   sweep     old pages: dead objects and holes become free-list blocks, empty pages are
 //             released, dead large objects freed (not in slide mode, which rebuilds instead)
@@ -29,13 +30,18 @@ namespace heaplab {
 
 class MarkCompact {
  public:
-  MarkCompact(Heap& heap, Clock& clock, Tracer& tracer, Compaction compaction, bool zap)
+  // `incremental`: the marker of an incremental marking under way, whose marks this full GC
+  // finishes (the atomic finishing pause); null for a stop-the-world full GC.
+  MarkCompact(Heap& heap, Clock& clock, Tracer& tracer, Compaction compaction, bool zap,
+              Marker* incremental = nullptr)
       : heap_(heap),
         clock_(clock),
         tracer_(tracer),
         compaction_(compaction),
         zap_(zap),
-        marker_(heap, clock) {}
+        own_marker_(heap, clock),
+        marker_(incremental != nullptr ? *incremental : own_marker_),
+        incremental_(incremental != nullptr) {}
 
   // One full GC. `policy` chooses evacuation candidates (ignored unless compaction is
   // Evacuate).
@@ -65,7 +71,9 @@ class MarkCompact {
   Tracer& tracer_;
   Compaction compaction_;
   bool zap_;
-  Marker marker_;
+  Marker own_marker_;
+  Marker& marker_;
+  bool incremental_;
   std::size_t evacuated_pages_ = 0;
   std::size_t moved_bytes_ = 0;
   std::vector<Address> moved_;  // objects moved to old space this GC, at their new addresses

@@ -25,6 +25,9 @@ class Marker {
 
   // Clears every mark bit and live-byte count, then greys the roots.
   void Start();
+  // Greys the roots again without clearing anything: the finishing pause of incremental
+  // marking, where roots changed since Start() (Dijkstra's barrier does not cover them).
+  void ShadeRoots();
   // Blackens grey objects until `budget` bytes of objects were visited or none is left;
   // returns true when the worklist is empty (marking is complete).
   bool Step(std::size_t budget);
@@ -40,6 +43,22 @@ class Marker {
 
   // Clears the mark bits and live bytes of every chunk.
   void ClearMarks();
+  // Clears one chunk's mark bits and live bytes (a semispace about to receive copies).
+  static void ClearMarks(Chunk& chunk);
+  // Sets an object's mark bit without queueing or counting it: a Scavenge moving a marked
+  // object gives the copy its colour (grey copies are re-queued by UpdateWorklist).
+  void TransferMark(Address to);
+  // After a Scavenge: `update` maps each grey object to its new address, or to 0 if it died.
+  template <typename Fn>
+  void UpdateWorklist(Fn&& update) {
+    std::size_t kept = 0;
+    for (Address a : worklist_) {
+      const Address now = update(a);
+      if (now != 0) worklist_[kept++] = now;
+    }
+    worklist_.resize(kept);
+  }
+  std::size_t worklist_size() const { return worklist_.size(); }
 
   std::size_t marked_objects() const { return marked_objects_; }
   std::size_t marked_bytes() const { return marked_bytes_; }  // bytes of black objects

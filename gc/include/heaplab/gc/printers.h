@@ -2,6 +2,7 @@
 //   TraceGcPrinter   --trace-gc one-line format, byte for byte, optionally followed by the
 //                    --trace-gc-verbose per-space block
 //   NvpPrinter       --trace-gc-nvp name=value layouts (gc=s and gc=mc)
+//   IncrementalMarkingPrinter  --trace-incremental-marking lines
 //   GcRingBuffer     V8's record of the last GC lines, printed under "Last few GCs" on OOM
 //
 // Each line starts with V8's isolate prefix "[pid:0xisolate] ". Under --predictable the pid and
@@ -63,6 +64,18 @@ class NvpPrinter : public GcObserver {
   double scavenge_ms_ = 0;
   double allocated_bytes_ = 0;
   double mutator_ms_ = 0;
+};
+
+// --trace-incremental-marking: V8's "[IncrementalMarking] ..." lines, in Node 20's wording.
+// heaplab has no embedder heap, so the embedder times print as 0.
+class IncrementalMarkingPrinter : public GcObserver {
+ public:
+  IncrementalMarkingPrinter(std::ostream& out, LogPrefix prefix) : out_(out), prefix_(prefix) {}
+  void OnMarking(const MarkingEvent& e) override;
+
+ private:
+  std::ostream& out_;
+  LogPrefix prefix_;
 };
 
 // V8's ring buffer of GC lines (Heap::AddToRingBuffer): 512 bytes; each line is cut to 255

@@ -12,12 +12,19 @@
 //   finish    promote surviving young large objects whole, free the dead ones, set the
 //             age mark to the new top
 //
+// While incremental marking is under way (a Marker is given), a Scavenge keeps the marking
+// consistent: a copy, promoted or not, gets its original's colour (the invariant held for the
+// original, so it holds for the copy), grey objects in the worklist are updated to their new
+// addresses or dropped when they died, and the semispace marks that no longer describe objects
+// are cleared.
+//
 // Work grows with roots, remembered slots and survivors; old space is never walked.
 #pragma once
 
 #include <vector>
 
 #include <heaplab/gc/clock.h>
+#include <heaplab/gc/marker.h>
 #include <heaplab/gc/promotion.h>
 #include <heaplab/gc/tracer.h>
 #include <heaplab/heap/heap.h>
@@ -26,8 +33,15 @@ namespace heaplab {
 
 class Scavenger {
  public:
-  Scavenger(Heap& heap, Clock& clock, Tracer& tracer, PromotionPolicy policy, bool zap)
-      : heap_(heap), clock_(clock), tracer_(tracer), policy_(policy), zap_(zap) {}
+  // `marking`: the incremental marker while marking is under way, else null.
+  Scavenger(Heap& heap, Clock& clock, Tracer& tracer, PromotionPolicy policy, bool zap,
+            Marker* marking = nullptr)
+      : heap_(heap),
+        clock_(clock),
+        tracer_(tracer),
+        policy_(policy),
+        zap_(zap),
+        marking_(marking) {}
 
   // One Scavenge; fills the tracer's current event with what it did.
   void Run();
@@ -40,12 +54,14 @@ class Scavenger {
   void UpdateIds();
   void SweepArrayBuffers();
   void FinishLargeObjects();
+  void UpdateMarkingWorklist();
 
   Heap& heap_;
   Clock& clock_;
   Tracer& tracer_;
   PromotionPolicy policy_;
   bool zap_;
+  Marker* marking_;
   std::vector<Address> promoted_;  // promoted objects whose slots are not yet scanned
   std::size_t slots_scanned_ = 0;
 };

@@ -47,6 +47,10 @@ class Tracer {
   };
 
   void Publish(const HeapEvent& event);
+  void Publish(const MarkingEvent& event);
+  // The current full GC finishes an incremental marking that started at `start_ms`: End()
+  // fills the walltime since then.
+  void SetIncrementalMarkingStart(double start_ms) { incremental_start_ms_ = start_ms; }
 
   int gc_count() const { return count_; }
   double average_mu() const;
@@ -66,6 +70,7 @@ class Tracer {
   std::size_t allocated_since_gc_ = 0;
   double last_end_ms_ = 0;
   double total_pause_ms_ = 0;
+  double incremental_start_ms_ = -1;  // -1: the current GC did not mark incrementally
 
   // Mutator utilization (V8's GCTracer::RecordMutatorUtilization).
   double previous_mark_compact_end_ms_ = 0;

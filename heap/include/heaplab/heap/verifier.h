@@ -17,7 +17,8 @@ struct VerifyResult {
   std::string Summary() const;  // the failures, one per line
 };
 
-// Checks the heap as it must be between collections.
-VerifyResult VerifyHeap(Heap& heap);
+// Checks the heap as it must be between collections. `marking`: an incremental marking is under
+// way, so mark bits may be set ([marks] applies only between marking cycles).
+VerifyResult VerifyHeap(Heap& heap, bool marking = false);
 
 }  // namespace heaplab

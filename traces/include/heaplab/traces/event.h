@@ -22,6 +22,7 @@ enum class Op : char {
   Drop = 'd',      // d ID
   Buffer = 'b',    // b ID SIZE API
   Compute = 't',   // t MICROS
+  Idle = 'i',      // i MICROS
   Gc = 'g',        // g minor|major
   Malloc = 'm',    // m ID SIZE
   Free = 'f',      // f ID
@@ -31,7 +32,7 @@ enum class Op : char {
 struct TraceEvent {
   Op op = Op::Compute;
   Id id = 0;                 // the object (a w l r d b m f x)
-  std::uint64_t size = 0;    // bytes (a b m x); microseconds (t); slot index (w)
+  std::uint64_t size = 0;    // bytes (a b m x); microseconds (t i); slot index (w)
   std::uint64_t slots = 0;   // reference slots (a)
   Id target = 0;             // the stored reference (w)
   bool null_target = false;  // w ID SLOT -

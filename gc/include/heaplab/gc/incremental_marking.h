@@ -1,0 +1,96 @@
+// Incremental marking: the full GC's marking spread over many small steps while the program
+// runs, as V8's IncrementalMarking does (DESIGN.md section 3).
+//
+// It drives the same Marker as the atomic full GC. Start() greys the roots; each Step() blackens
+// grey objects within a byte budget; the write barrier (RecordWrite) greys every reference the
+// program stores while marking is on (Dijkstra et al. 1978, the insertion barrier), so the
+// invariant [tri-colour] (no black object points to a white one) holds between steps. Objects
+// a Scavenge moves during marking keep their colour; new-space allocations stay white and are
+// found from the roots in the finishing pause, which re-greys the roots and drains the worklist
+// (MarkCompact with an incremental marker).
+//
+// How much a step marks is V8 11.3's schedule (IncrementalMarking::StepSizeToMakeProgress,
+// ScheduleBytesToMarkBasedOnAllocation, ScheduleBytesToMarkBasedOnTime, Step); when marking
+// starts and finishes is the controller's decision.
+#pragma once
+
+#include <cstddef>
+
+#include <heaplab/gc/clock.h>
+#include <heaplab/gc/event.h>
+#include <heaplab/gc/marker.h>
+#include <heaplab/heap/heap.h>
+
+namespace heaplab {
+
+class IncrementalMarking {
+ public:
+  // V8 (IncrementalMarking::kMinStepSizeInBytes): no step marks less.
+  static constexpr std::size_t kMinStepSizeInBytes = 64 * KB;
+  // V8 (kYoungGenerationAllocatedThreshold): a step is due after this much young allocation.
+  static constexpr std::size_t kAllocatedThreshold = 64 * KB;
+  // V8 (kMaxStepSizeInMs, kStepSizeInMs): time a step by allocation or by task may take.
+  static constexpr double kMaxStepSizeOnAllocationMs = 5;
+  static constexpr double kStepSizeOnTaskMs = 1;
+
+  IncrementalMarking(Heap& heap, Clock& clock, bool barrier)
+      : heap_(heap), clock_(clock), barrier_(barrier), marker_(heap, clock) {}
+
+  bool IsMarking() const { return marking_; }
+  bool IsComplete() const { return marking_ && marker_.worklist_empty(); }
+  Marker& marker() { return marker_; }
+
+  // The insertion barrier: the stored reference turns grey if it was white.
+  void RecordWrite(Address value) {
+    if (barrier_ && value != 0 && marker_.Shade(value)) ++barrier_hits_;
+  }
+
+  // Clears the marks and greys the roots; `now_ms` starts the walltime.
+  void Start(double now_ms);
+  // One step of at least kMinStepSizeInBytes; returns the event describing it.
+  MarkingEvent Step(std::size_t bytes, bool by_task);
+  // The finishing pause took over: marking is off, the marks stay for the full GC.
+  void Stop() { marking_ = false; }
+
+  // V8 (IncrementalMarking::StepSizeToMakeProgress): a 256th of the old generation at the
+  // start, within [64 KiB, 256 KiB]; near out of memory a 32nd of the current size.
+  std::size_t StepSizeToMakeProgress(bool near_oom) const;
+  // V8 (ScheduleBytesToMarkBasedOnAllocation): progress plus the old-generation bytes allocated
+  // since the last schedule. Returns the event (value: bytes scheduled).
+  MarkingEvent ScheduleBytesToMarkBasedOnAllocation(bool near_oom);
+  // V8 (ScheduleBytesToMarkBasedOnTime): the whole initial old generation in 500 ms; nothing
+  // when less than 10 ms passed since the last time. Returns false if nothing was scheduled.
+  bool ScheduleBytesToMarkBasedOnTime(double now_ms, MarkingEvent& out);
+  // V8 (IncrementalMarking::Step): the scheduled bytes not yet marked (less a 1 MB margin for
+  // steps paid by allocation), at most what the marking speed allows in `max_ms`, at least
+  // kMinStepSizeInBytes.
+  std::size_t ComputeStepSize(bool by_task, double max_ms) const;
+
+  // Statistics since Start(), for the Mark-Compact's line.
+  int steps() const { return steps_; }
+  double steps_ms() const { return steps_ms_; }
+  double longest_step_ms() const { return longest_step_ms_; }
+  double start_ms() const { return start_ms_; }
+  std::size_t bytes_marked() const { return bytes_marked_; }
+  std::size_t initial_old_generation_size() const { return initial_old_generation_size_; }
+
+ private:
+  Heap& heap_;
+  Clock& clock_;
+  bool barrier_;  // tests only may turn the insertion barrier off
+  Marker marker_;
+  bool marking_ = false;
+  double start_ms_ = 0;
+  int steps_ = 0;
+  double steps_ms_ = 0;
+  double longest_step_ms_ = 0;
+  std::size_t initial_old_generation_size_ = 0;  // bytes
+  std::size_t scheduled_bytes_ = 0;              // bytes to mark so far (V8's schedule)
+  std::size_t bytes_marked_ = 0;                 // bytes blackened by steps
+  std::size_t old_allocation_counter_ = 0;       // old-generation size at the last schedule
+  double last_time_schedule_ms_ = 0;
+  double speed_ = 0;  // bytes per ms of the steps so far
+  std::size_t barrier_hits_ = 0;
+};
+
+}  // namespace heaplab

@@ -1,0 +1,114 @@
+#include <heaplab/gc/incremental_marking.h>
+
+#include <algorithm>
+
+namespace heaplab {
+
+namespace {
+constexpr std::size_t kTargetStepCount = 256;      // V8: StepSizeToMakeProgress
+constexpr std::size_t kTargetStepCountAtOom = 32;  // V8: StepSizeToMakeProgress
+constexpr std::size_t kMaxStepSizeInBytes = 256 * KB;
+constexpr double kTargetMarkingWallTimeMs = 500;  // V8: ScheduleBytesToMarkBasedOnTime
+constexpr double kMinTimeBetweenScheduleMs = 10;
+constexpr std::size_t kAllocationMargin = 1 * MB;  // V8: ComputeStepSizeInBytes, kV8 origin
+constexpr double kDefaultSpeed = 100.0 * KB;       // bytes per ms, V8's estimate with no data
+constexpr double kMaxStepSizeFromSpeed = 700.0 * MB;
+}  // namespace
+
+void IncrementalMarking::Start(double now_ms) {
+  marker_.Start();
+  marking_ = true;
+  start_ms_ = now_ms;
+  last_time_schedule_ms_ = now_ms;
+  steps_ = 0;
+  steps_ms_ = 0;
+  longest_step_ms_ = 0;
+  initial_old_generation_size_ = heap_.OldGenerationSize();
+  old_allocation_counter_ = initial_old_generation_size_;
+  scheduled_bytes_ = 0;
+  bytes_marked_ = 0;
+  barrier_hits_ = 0;
+}
+
+std::size_t IncrementalMarking::StepSizeToMakeProgress(bool near_oom) const {
+  if (near_oom) return heap_.OldGenerationSize() / kTargetStepCountAtOom;
+  return std::min(std::max(initial_old_generation_size_ / kTargetStepCount, kMinStepSizeInBytes),
+                  kMaxStepSizeInBytes);
+}
+
+MarkingEvent IncrementalMarking::ScheduleBytesToMarkBasedOnAllocation(bool near_oom) {
+  const std::size_t old_size = heap_.OldGenerationSize();
+  const std::size_t allocated =
+      old_size > old_allocation_counter_ ? old_size - old_allocation_counter_ : 0;
+  old_allocation_counter_ = old_size;
+  const std::size_t progress = StepSizeToMakeProgress(near_oom);
+  scheduled_bytes_ += progress + allocated;
+  MarkingEvent e;
+  e.kind = MarkingEventKind::ScheduledByAllocation;
+  e.time_ms = clock_.NowMs();
+  e.value = progress + allocated;
+  e.progress = progress;
+  e.allocated = allocated;
+  return e;
+}
+
+bool IncrementalMarking::ScheduleBytesToMarkBasedOnTime(double now_ms, MarkingEvent& out) {
+  const double since = now_ms - last_time_schedule_ms_;
+  if (since < kMinTimeBetweenScheduleMs) return false;
+  last_time_schedule_ms_ = now_ms;
+  const double delta = std::min(since, kTargetMarkingWallTimeMs);
+  const auto bytes = static_cast<std::size_t>(delta / kTargetMarkingWallTimeMs *
+                                              static_cast<double>(initial_old_generation_size_));
+  scheduled_bytes_ += bytes;
+  out = MarkingEvent{};
+  out.kind = MarkingEventKind::ScheduledByTime;
+  out.time_ms = now_ms;
+  out.value = bytes;
+  out.ms = delta;
+  return true;
+}
+
+std::size_t IncrementalMarking::ComputeStepSize(bool by_task, double max_ms) const {
+  // V8's fast-forward: past three quarters of the initial size, the schedule catches up.
+  std::size_t scheduled = scheduled_bytes_;
+  if (bytes_marked_ > initial_old_generation_size_ / 4 * 3)
+    scheduled = std::max(scheduled, bytes_marked_);
+  const std::size_t margin = by_task ? 0 : kAllocationMargin;
+  const std::size_t owed =
+      bytes_marked_ + margin > scheduled ? 0 : scheduled - bytes_marked_ - margin;
+  const double speed = speed_ > 0 ? speed_ : kDefaultSpeed;
+  const auto by_speed =
+      static_cast<std::size_t>(std::min(speed * max_ms * 0.9, kMaxStepSizeFromSpeed));
+  return std::max(std::min(owed, by_speed), kMinStepSizeInBytes);
+}
+
+MarkingEvent IncrementalMarking::Step(std::size_t bytes, bool by_task) {
+  const double start = clock_.NowMs();
+  const std::size_t bytes_before = marker_.marked_bytes();
+  const std::size_t objects_before = marker_.marked_objects();
+  marker_.Step(bytes);
+  const double ms = clock_.NowMs() - start;
+  const std::size_t marked = marker_.marked_bytes() - bytes_before;
+  bytes_marked_ += marked;
+  ++steps_;
+  steps_ms_ += ms;
+  longest_step_ms_ = std::max(longest_step_ms_, ms);
+  if (ms > 0 && marked > 0) {
+    const double speed = static_cast<double>(marked) / ms;
+    speed_ = speed_ > 0 ? (speed_ + speed) / 2 : speed;
+  }
+  MarkingEvent e;
+  e.kind = MarkingEventKind::Step;
+  e.time_ms = clock_.NowMs();
+  e.by_task = by_task;
+  e.value = marked;
+  e.requested = bytes;
+  e.objects = marker_.marked_objects() - objects_before;
+  e.worklist = marker_.worklist_size();
+  e.barrier_hits = barrier_hits_;
+  e.ms = ms;
+  barrier_hits_ = 0;
+  return e;
+}
+
+}  // namespace heaplab
