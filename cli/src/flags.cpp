@@ -63,6 +63,10 @@ void AddGcFlags(CLI::App& app, GcFlags& f) {
                "On `i` events of 8 s or more, a memory-reducing full GC (on by default)");
   app.add_flag("--predictable", f.predictable,
                "Identical output on every run: model clock, fixed pid and isolate");
+  app.add_option("--buffer-pool-size", f.buffer_pool_size,
+                 "Bytes per Buffer pool slab, Node's Buffer.poolSize (Node 20: 8192; Node 26: "
+                 "65536)")
+      ->check(CLI::Range(8, 1 << 30));
   app.add_option("--clock", f.clock,
                  "real (measured) or model (charged per unit of work, see docs/clock-model.md)")
       ->check(CLI::IsMember({"real", "model"}));
@@ -76,6 +80,8 @@ void AddOutputFlags(CLI::App& app, OutputFlags& f) {
                "With --trace-gc, print the per-space block after each line");
   app.add_flag("--trace-gc-ignore-scavenger", f.trace_gc_ignore_scavenger,
                "With --trace-gc, leave out Scavenges");
+  app.add_flag("--trace-buffers", f.trace_buffers,
+               "Print a line per Buffer (pooled or not, slab, offset) and the slab events");
   app.add_flag("--trace-incremental-marking", f.trace_incremental_marking,
                "Print incremental marking's start, steps and finalization, as node does");
   app.add_flag("--summary,!--no-summary", f.summary,

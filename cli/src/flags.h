@@ -17,6 +17,7 @@ struct OutputFlags {
   bool trace_gc_ignore_scavenger = false;
   bool trace_incremental_marking = false;
   bool summary = true;
+  bool trace_buffers = false;
 };
 
 // Values as given on the command line (MiB for sizes), turned into a GcConfig by ToConfig().
@@ -34,6 +35,7 @@ struct GcFlags {
   bool scavenge_task = true;
   bool memory_reducer = true;
   std::string clock = "real";
+  std::uint64_t buffer_pool_size = 8192;  // bytes, Node's Buffer.poolSize
 
   // Throws CLI::ValidationError naming the flag when the values do not fit together.
   GcConfig ToConfig() const;
