@@ -57,9 +57,9 @@ void Oracle::Apply(const TraceEvent& e) {
     case Op::Buffer: {
       ShadowObject o;
       o.size = kBufferWrapperSize;
-      const Address a = session_.heap().ids().Get(e.id);
+      const Address a = session_->heap().ids().Get(e.id);
       o.address = a;
-      o.old = !session_.heap().InYoung(a);
+      o.old = !session_->heap().InYoung(a);
       objects_.emplace(e.id, std::move(o));
       scopes_.back().push_back(e.id);
       break;
@@ -187,9 +187,9 @@ void Oracle::Check(const GcEvent& e) {
   }
   // Buffers: a wrapper the collector still holds keeps its bytes; one it freed has released
   // them, at this very collection.
-  const BufferPool& pool = session_.buffers().pool();
+  const BufferPool& pool = session_->buffers().pool();
   for (BufferHandle h = 0; h < pool.buffer_count(); ++h) {
-    const Id id = session_.buffers().IdOf(h);
+    const Id id = session_->buffers().IdOf(h);
     const bool wrapper_live = ids.StateOf(id) == IdTable::State::Live;
     if (wrapper_live != pool.record(h).live) {
       Fail(when + ": Buffer " + std::to_string(id) +
