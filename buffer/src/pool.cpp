@@ -138,6 +138,7 @@ BufferHandle BufferPool::Allocate(std::size_t size, BufferApi api) {
   BufferRecord b;
   b.size = size;
   b.api = api;
+  buffer_bytes_ += size;
   if (WouldPool(size, api)) {
     // lib/buffer.js allocate(): if (size > (poolSize - poolOffset)) createPool();
     if (!Fits(size, api)) NewSlab();
@@ -196,6 +197,7 @@ PoolStats BufferPool::stats() const {
   PoolStats s;
   s.buffers = buffers_.size();
   s.pooled = pooled_;
+  s.bytes = buffer_bytes_;
   s.slabs_created = slabs_.size();
   s.live_slabs = live_slabs_;
   s.peak_live_slabs = peak_live_slabs_;

@@ -87,6 +87,7 @@ class PoolObserver {
 struct PoolStats {
   std::size_t buffers = 0;  // Buffers allocated
   std::size_t pooled = 0;   // of which pooled
+  std::size_t bytes = 0;    // their sizes, in total
   std::size_t slabs_created = 0;
   std::size_t live_slabs = 0;  // not released (the current one included)
   std::size_t peak_live_slabs = 0;
@@ -157,6 +158,7 @@ class BufferPool {
   std::size_t tail_waste_ = 0;
   std::size_t store_bytes_ = 0;
   std::size_t pooled_ = 0;
+  std::size_t buffer_bytes_ = 0;
   std::size_t peak_external_ = 0;
   std::vector<PoolObserver*> observers_;
 };
