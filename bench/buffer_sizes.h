@@ -8,6 +8,8 @@
 // Header-only and free of heaplab's libraries, so that the glibc binary links nothing of ours.
 #pragma once
 
+#include <time.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <fstream>
@@ -57,6 +59,15 @@ inline std::vector<std::size_t> UniformSizes(std::size_t count = 3000, std::uint
     s = static_cast<std::size_t>(kLo + ((static_cast<u128>(rng()) * kSpan) >> 64));
   }
   return sizes;
+}
+
+// CPU time of the calling thread, in seconds: the benchmarks time their passes with it rather
+// than the wall clock, so that time the thread spends descheduled on a busy machine does not
+// count (the figures in docs/buffers.md were taken with other jobs running).
+inline double ThreadCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
 inline const std::vector<std::size_t>& Sizes(int which) {
