@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <type_traits>
@@ -30,16 +31,22 @@ class StableVector {
 
   // Appends `value`; returns the new element.
   T& push_back(const T& value) {
-    if (next_ == block_end_) [[unlikely]] {
-      T* block = static_cast<T*>(::operator new(kBlock * sizeof(T), kAlign));
-      blocks_.emplace_back(block);
-      next_ = block;
-      block_end_ = block + kBlock;
-    }
+    if (next_ == block_end_) [[unlikely]]
+      NextBlock();
     T* slot = std::construct_at(next_, value);
     ++next_;
     ++size_;
     return *slot;
+  }
+
+  // Allocates the blocks for `n` elements in all and writes to every page of them, so that
+  // appending up to `n` touches no page the kernel has not yet mapped.
+  void Reserve(std::size_t n) {
+    while ((blocks_.size() << kShift) < n) {
+      T* block = NewBlock();
+      std::memset(static_cast<void*>(block), 0, kBlock * sizeof(T));
+      blocks_.emplace_back(block);
+    }
   }
 
   // Calls f(element) for each element in order.
@@ -56,6 +63,14 @@ class StableVector {
 
  private:
   static constexpr std::align_val_t kAlign{alignof(T)};
+  static T* NewBlock() { return static_cast<T*>(::operator new(kBlock * sizeof(T), kAlign)); }
+  // The block where element size_ goes: a reserved one, or a new one.
+  void NextBlock() {
+    const std::size_t index = size_ >> kShift;
+    if (index == blocks_.size()) blocks_.emplace_back(NewBlock());
+    next_ = blocks_[index].get();
+    block_end_ = next_ + kBlock;
+  }
   struct FreeBlock {
     void operator()(T* block) const { ::operator delete(block, kAlign); }
   };
