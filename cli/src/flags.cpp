@@ -57,6 +57,8 @@ void AddGcFlags(CLI::App& app, GcFlags& f) {
   app.add_flag("--verify-heap", f.verify_heap, "Verify the heap after every collection");
   app.add_flag("--incremental-marking,!--no-incremental-marking", f.incremental_marking,
                "Full GCs mark in steps while the program runs (on by default)");
+  app.add_flag("--lazy-sweeping,!--no-lazy-sweeping", f.lazy_sweeping,
+               "Full GCs leave old pages to be swept after the pause (on by default)");
   app.add_flag("--scavenge-task,!--no-scavenge-task", f.scavenge_task,
                "On `i` events, a Scavenge by task when new space is 80% full (on by default)");
   app.add_flag("--memory-reducer,!--no-memory-reducer", f.memory_reducer,
@@ -161,6 +163,7 @@ GcConfig GcFlags::ToConfig() const {
   c.gc_interval = gc_interval;
   c.verify_heap = verify_heap;
   c.incremental_marking = incremental_marking;
+  c.lazy_sweeping = lazy_sweeping;
   c.scavenge_task = scavenge_task;
   c.memory_reducer = memory_reducer;
   c.predictable = predictable;
