@@ -34,6 +34,7 @@ test-slow: build
 
 bench: build
 	$(BUILD)/bench/heaplab_bench --benchmark_min_time=0.2
+	$(BUILD)/bench/heaplab_bench_glibc
 
 asan: deps
 	@cmake --preset asan-ubsan >/dev/null

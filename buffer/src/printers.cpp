@@ -29,8 +29,10 @@ std::string FormatPoolSummary(const Buffers& buffers) {
   const PoolStats s = pool.stats();
   constexpr double kMB = 1024.0 * 1024.0;
   std::string out;
-  out += fmt::format("  buffers: {} allocated ({} pooled), pool size {}, backing memory from {}\n",
-                     s.buffers, s.pooled, pool.pool_size(), BackingMemory::Name());
+  out += fmt::format(
+      "  buffers: {} allocated ({} pooled) of {} bytes in all, pool size {}, backing memory from "
+      "{}\n",
+      s.buffers, s.pooled, s.bytes, pool.pool_size(), BackingMemory::Name());
   out += fmt::format(
       "  slabs: {} created, peak {} live, {} live now; {} full slabs pinned by small live "
       "slices hold {} bytes for {} bytes of views; {} bytes wasted at slab tails\n",

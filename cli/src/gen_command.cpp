@@ -19,6 +19,8 @@ struct GenArgs {
   std::string output;
   std::map<std::string, std::uint64_t> params;  // per scenario, filled by CLI11
   std::map<std::string, std::map<std::string, std::uint64_t>> values;
+  // Enumerated parameters as given ("stream"), per scenario.
+  std::map<std::string, std::map<std::string, std::string>> choices;
 };
 
 int Generate(const Scenario& s, const GenArgs& args,
@@ -70,6 +72,27 @@ Action AddGenCommand(CLI::App& app) {
       // both --keep-every and --keep_every.
       std::string flag = "--" + p.name;
       std::replace(flag.begin(), flag.end(), '_', '-');
+      if (!p.choices.empty()) {
+        // Checked by ParseScenarioParam, whose message names the scenario, the parameter and
+        // the choices; the help shows them as a set, {whole,stream}.
+        std::string& text = args->choices[s.name][p.name];
+        text = p.choices[p.default_value];
+        std::string set;
+        for (const std::string& c : p.choices)
+          set += (set.empty() ? "{" : ",") + c;
+        const CLI::Validator one_of(
+            [&s, name = p.name](std::string& value) {
+              try {
+                ParseScenarioParam(s, name, value);
+              } catch (const std::invalid_argument& e) {
+                return std::string(e.what());
+              }
+              return std::string();
+            },
+            set + "}", "one of the choices");
+        sub->add_option(flag, text, p.help)->capture_default_str()->check(one_of);
+        continue;
+      }
       sub->add_option(flag, values[p.name], p.help)
           ->capture_default_str()
           ->check(CLI::Range(p.min, p.max));
@@ -78,7 +101,11 @@ Action AddGenCommand(CLI::App& app) {
   }
   return [args, subs] {
     for (const auto& [sub, s] : subs) {
-      if (sub->parsed()) return Generate(*s, *args, args->values.at(s->name));
+      if (!sub->parsed()) continue;
+      std::map<std::string, std::uint64_t> params = args->values.at(s->name);
+      for (const auto& [name, text] : args->choices[s->name])
+        params[name] = ParseScenarioParam(*s, name, text);
+      return Generate(*s, *args, params);
     }
     return kExitUsage;
   };

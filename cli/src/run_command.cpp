@@ -28,26 +28,18 @@ struct RunArgs {
   Replay replay;  // when set, replaces the replay of the trace or scenario
 };
 
-std::map<std::string, std::uint64_t> ParseParams(const std::vector<std::string>& params) {
+// NAME=VALUE pairs for `scenario`: a count, or one of an enumerated parameter's choices.
+std::map<std::string, std::uint64_t> ParseParams(const Scenario& scenario,
+                                                 const std::vector<std::string>& params) {
   std::map<std::string, std::uint64_t> out;
   for (const std::string& p : params) {
     const std::size_t eq = p.find('=');
-    std::uint64_t value = 0;
-    bool ok = eq != std::string::npos && eq > 0 && eq + 1 < p.size();
-    for (std::size_t i = eq + 1; ok && i < p.size(); ++i)
-      ok = std::isdigit(p[i]) != 0;
-    if (ok) {
-      try {
-        value = std::stoull(p.substr(eq + 1));
-      } catch (const std::out_of_range&) {
-        ok = false;
-      }
-    }
-    if (!ok) throw CLI::ValidationError("--param", "expected NAME=COUNT, found '" + p + "'");
+    if (eq == std::string::npos || eq == 0 || eq + 1 == p.size())
+      throw CLI::ValidationError("--param", "expected NAME=VALUE, found '" + p + "'");
     // keep-every and keep_every alike, as on the command line of gen.
     std::string name = p.substr(0, eq);
     std::replace(name.begin(), name.end(), '-', '_');
-    out[name] = value;
+    out[name] = ParseScenarioParam(scenario, name, p.substr(eq + 1));
   }
   return out;
 }
@@ -56,13 +48,13 @@ int Run(const RunArgs& args) {
   const GcConfig config = args.gc.ToConfig();
   ScenarioOptions scenario_options;
   scenario_options.seed = args.seed;
-  scenario_options.params = ParseParams(args.params);
   const Scenario* scenario = nullptr;
   if (args.trace.empty()) {
     const std::string name = args.scenario.empty() ? kDefaultScenario : args.scenario;
     scenario = FindScenario(name);
     if (scenario == nullptr)
       throw CLI::ValidationError("--scenario", "unknown scenario '" + name + "'");
+    scenario_options.params = ParseParams(*scenario, args.params);
   } else if (!args.scenario.empty() || !args.params.empty() || args.seed_given) {
     throw CLI::ValidationError("--scenario",
                                "--scenario, --param and --seed make a trace; give them or a "
@@ -140,7 +132,8 @@ Action AddRunCommand(CLI::App& app, Replay replay) {
     names += "\n    " + s.name + ": " + s.description;
   run->add_option("--scenario", args->scenario, "Generate and replay a scenario:" + names);
   run->add_option("--param", args->params,
-                  "A scenario parameter as NAME=COUNT (see 'heaplab gen SCENARIO --help')");
+                  "A scenario parameter as NAME=COUNT, or NAME=CHOICE for an enumerated one\n"
+                  "(mode=stream); see 'heaplab gen SCENARIO --help'");
   AddSeedOption(*run, args->seed, "Seed of the scenario generator (default 1)")
       ->each([args](const std::string&) { args->seed_given = true; });
   AddGcFlags(*run, args->gc);

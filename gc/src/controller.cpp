@@ -44,16 +44,25 @@ GrowingMode GcController::CurrentGrowingMode(bool reduce_memory) const {
   return GrowingMode::Default;
 }
 
+// V8 11.3 (Heap::OldGenerationSpaceAvailable): the room left before the old generation's
+// allocation limit, where the external memory allocated since the last full GC
+// (Heap::AllocatedExternalMemorySinceMarkCompact) counts as if it were old-generation bytes.
+// It counts against this budget only, never against --max-old-space-size.
+std::size_t GcController::OldGenerationSpaceAvailable() const {
+  const std::size_t used = heap_.OldGenerationSize() + heap_.external().GrowthSinceFullGc();
+  const std::size_t limit = growing_.limit();
+  return used < limit ? limit - used : 0;
+}
+
 // V8 (Heap::IncrementalMarkingLimitReached) starts marking once the old generation has no more
-// room before its limit than new space could promote at once, and never below 8 MiB. heaplab
-// marks atomically, so this is where it runs the full GC.
+// room before its limit than new space could promote at once, and never while the old
+// generation's objects are 8 MiB or less (IncrementalMarking::IsBelowActivationThresholds: the
+// objects alone, external memory aside). heaplab marks atomically, so this is where it runs the
+// full GC.
 bool GcController::OldGenerationLimitReached() const {
   constexpr std::size_t kActivationThreshold = 8 * MB;
-  const std::size_t size = heap_.OldGenerationSize();
-  if (size <= kActivationThreshold) return false;
-  const std::size_t limit = growing_.limit();
-  const std::size_t available = size < limit ? limit - size : 0;
-  return available <= heap_.new_space().Capacity();
+  if (heap_.OldGenerationSize() <= kActivationThreshold) return false;
+  return OldGenerationSpaceAvailable() <= heap_.new_space().Capacity();
 }
 
 // V8 (Heap::IncrementalMarkingLimitReached), the rules heaplab has a counterpart for: nothing
@@ -62,10 +71,8 @@ bool GcController::OldGenerationLimitReached() const {
 GcController::MarkingLimit GcController::IncrementalMarkingLimitReached() const {
   constexpr std::size_t kActivationThreshold = 8 * MB;
   if (!config_.incremental_marking) return MarkingLimit::None;
-  const std::size_t size = heap_.OldGenerationSize();
-  if (size <= kActivationThreshold) return MarkingLimit::None;
-  const std::size_t limit = growing_.limit();
-  const std::size_t available = size < limit ? limit - size : 0;
+  if (heap_.OldGenerationSize() <= kActivationThreshold) return MarkingLimit::None;
+  const std::size_t available = OldGenerationSpaceAvailable();
   if (available > heap_.new_space().Capacity()) return MarkingLimit::None;
   if (ShouldOptimizeForMemoryUsage()) return MarkingLimit::Hard;
   if (available == 0) return MarkingLimit::Hard;

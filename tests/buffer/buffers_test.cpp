@@ -190,5 +190,63 @@ TEST(BuffersVerifier, PoolInvariantsAreCheckedToo) {
   EXPECT_NE(r.Summary().find("[slab-live-count]"), std::string::npos) << r.Summary();
 }
 
+// V8 11.3 (Heap::OldGenerationSpaceAvailable) counts the external memory allocated since the
+// last full GC against the old generation's allocation limit, and starts marking (heaplab: runs
+// the full GC) once the room left is under new space's capacity, but never while the old
+// generation's objects are 8 MiB or less (IncrementalMarking::IsBelowActivationThresholds).
+// With --max-old-space-size=64 the limit is 32 MiB: 12 MiB of retained objects leave 20 MiB,
+// more than new space's 16 MiB, until 40 MiB of retained `slow` Buffers are counted in.
+std::string RetainedObjectsThenBuffers(int objects, int buffers) {
+  std::string t;
+  int id = 1;
+  for (int i = 0; i < objects; ++i, ++id)
+    t += "a " + std::to_string(id) + " 65536 0\nr " + std::to_string(id) + "\n";
+  for (int i = 0; i < buffers; ++i, ++id)
+    t += "b " + std::to_string(id) + " 1048576 slow\nr " + std::to_string(id) + "\n";
+  return t;
+}
+
+ReasonCounter RunWithLimit(const std::string& trace, int* limit_full_gcs) {
+  GcConfig c;
+  c.clock = ClockKind::Model;
+  c.incremental_marking = false;  // the full GC at once, where V8 would start marking
+  c.heap.max_old_space_size = 64 * MB;
+  Session s(c);
+  ReasonCounter counter;
+  struct LimitCounter : GcObserver {
+    int full = 0;
+    void OnGc(const GcEvent& e) override {
+      full += (e.collector != Collector::Scavenge && e.reason == Reason::AllocationLimit) ? 1 : 0;
+    }
+  } limit;
+  s.tracer().AddObserver(&counter);
+  s.tracer().AddObserver(&limit);
+  Replay(s, trace);
+  *limit_full_gcs = limit.full;
+  return counter;
+}
+
+TEST(Buffers, ExternalMemoryCountsAgainstTheOldGenerationAllocationLimit) {
+  int limit_full = 0;
+  // 12 MiB of objects and 40 MiB of Buffers: the limit is reached, a full GC runs.
+  const ReasonCounter with = RunWithLimit(RetainedObjectsThenBuffers(192, 40), &limit_full);
+  EXPECT_EQ(limit_full, 1);
+  EXPECT_EQ(with.full, 1);
+  EXPECT_EQ(with.pressure_full, 0) << "under the 64 MiB soft limit: not for external pressure";
+  EXPECT_EQ(with.pressure_scavenges, 2);
+
+  // Control: the same objects without the Buffers stay under the limit.
+  const ReasonCounter objects_only = RunWithLimit(RetainedObjectsThenBuffers(192, 0), &limit_full);
+  EXPECT_EQ(limit_full, 0);
+  EXPECT_EQ(objects_only.full, 0);
+
+  // Control: the same Buffers over 4 MiB of objects, below the 8 MiB activation threshold (as
+  // in real Node's external_pressure.log, which shows no full GC): none either.
+  const ReasonCounter small_old = RunWithLimit(RetainedObjectsThenBuffers(64, 40), &limit_full);
+  EXPECT_EQ(limit_full, 0);
+  EXPECT_EQ(small_old.full, 0);
+  EXPECT_EQ(small_old.pressure_scavenges, 2);
+}
+
 }  // namespace
 }  // namespace heaplab

@@ -50,6 +50,40 @@ capture "$HEAPLAB" run --scenario fragmentation --param keep-every=5 --param nod
 [[ $status -eq 0 ]] && pass "run --param keep-every=5 is keep_every" ||
   fail "run --param keep-every=5: exit $status: $(cat "$TMP/err")"
 
+# Enumerated parameters take their choices by name, on run --param and on gen; anything else is
+# refused naming the scenario, the parameter and the choices. Counts stay counts.
+for good in whole stream; do
+  capture "$HEAPLAB" run --scenario big-file --param mode=$good --param mib=1 --no-summary
+  [[ $status -eq 0 ]] && pass "run --param mode=$good is accepted" ||
+    fail "run --param mode=$good: exit $status: $(cat "$TMP/err")"
+done
+capture "$HEAPLAB" gen big-file --mode stream --mib 1 -o -
+if [[ $status -eq 0 ]] && head -n 1 "$TMP/out" | grep -q ' mode=stream'; then
+  pass "gen big-file --mode stream writes mode=stream in the header"
+else
+  fail "gen --mode stream: exit $status, header '$(head -n 1 "$TMP/out")' $(cat "$TMP/err")"
+fi
+for bad in mmap 1 Whole dynamic; do
+  expect 2 "scenario 'big-file': parameter 'mode' must be one of whole, stream, not '$bad'" \
+    "run --param mode='$bad' is refused, naming scenario, parameter and choices" -- \
+    "$HEAPLAB" run --scenario big-file "--param=mode=$bad"
+done
+for bad in mmap 1 Whole dynamic; do
+  expect 2 "scenario 'big-file': parameter 'mode' must be one of whole, stream, not '$bad'" \
+    "gen big-file --mode $bad is refused, naming scenario, parameter and choices" -- \
+    "$HEAPLAB" gen big-file --mode "$bad" -o "$TMP/b.hlt"
+done
+expect 2 "scenario 'static-buffer': parameter 'mode' must be one of static, dynamic, not 'stream'" \
+  "another scenario's choice is refused" -- \
+  "$HEAPLAB" run --scenario static-buffer --param mode=stream
+expect 2 "scenario 'churn': parameter 'requests' must be a count from 0 to 1000000000, not 'many'" \
+  "a count parameter refuses a word" -- "$HEAPLAB" run --scenario churn --param requests=many
+expect 2 "scenario 'churn' has no parameter 'mode' (it has: requests, keep, compute)" \
+  "an unknown parameter lists the scenario's parameters" -- \
+  "$HEAPLAB" run --scenario churn --param mode=whole
+expect 2 "expected NAME=VALUE, found 'mode'" "a --param without '=' is refused" -- \
+  "$HEAPLAB" run --scenario big-file --param mode
+
 # --- unknown commands say which exist ------------------------------------------------------------
 
 expect 2 "unknown command 'heaplab frob': the commands of 'heaplab' are run, gen, check" \

@@ -39,6 +39,16 @@ class TraceBuilder {
     e.null_target = true;
     sink_.Put(e);
   }
+  // A Node Buffer of `size` bytes made through `api` (its wrapper is a fresh object).
+  Id Buffer(std::uint64_t size, BufferApi api) {
+    TraceEvent e;
+    e.op = Op::Buffer;
+    e.id = next_id_++;
+    e.size = size;
+    e.api = api;
+    sink_.Put(e);
+    return e.id;
+  }
   void Load(Id id) { Simple(Op::Load, id); }
   void Open() { Simple(Op::Open, 0); }
   void Close() { Simple(Op::Close, 0); }

@@ -57,6 +57,9 @@ class GcController {
   bool ShouldOptimizeForMemoryUsage() const;
   // The old generation is close enough to its limit to need a full GC.
   bool OldGenerationLimitReached() const;
+  // Bytes left before the old generation's allocation limit, external memory allocated since
+  // the last full GC counted in (V8 11.3's Heap::OldGenerationSpaceAvailable).
+  std::size_t OldGenerationSpaceAvailable() const;
 
   // Incremental marking (--incremental-marking).
   enum class MarkingLimit { None, Soft, Hard };
