@@ -52,7 +52,7 @@ std::map<std::string, std::uint64_t> ParseParams(const std::vector<std::string>&
 }
 
 int Run(const RunArgs& args) {
-  const GcConfig config = args.gc.ToConfig();
+  const GcConfig config = ToConfig(args.gc);
   ScenarioOptions scenario_options;
   scenario_options.seed = args.seed;
   scenario_options.params = ParseParams(args.params);
