@@ -1,0 +1,56 @@
+// Step-through: play, pause, step one trace event, step to the next collection (or the next
+// Scavenge, Mark-Compact or marking step), with a speed; the heap map shows the heap after
+// every step and a sentence says what the step did and why.
+#pragma once
+
+#include <memory>
+
+#include <QWidget>
+
+#include <heaplab/viz/stepper.h>
+
+#include "heap_map_view.h"
+
+class QLabel;
+class QPlainTextEdit;
+class QSlider;
+class QTimer;
+class QToolButton;
+
+namespace heaplab::viz {
+
+class StepView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit StepView(QWidget* parent = nullptr);
+  // Starts over on `doc` with `flags`. Returns false (and shows why) when it cannot be read.
+  bool Start(std::shared_ptr<const Document> doc, const GcFlags& flags);
+  void Step(StepUntil until);
+  void SetPlaying(bool playing);
+  bool playing() const;
+  // Events per timer tick while playing (the speed slider).
+  int speed() const;
+  void SetSpeed(int events_per_tick);
+  Stepper* stepper() const { return stepper_.get(); }
+  HeapMapView* heap_map() const { return map_; }
+
+ Q_SIGNALS:
+  void stepped();
+
+ private:
+  void Refresh();
+  void Tick();
+  std::shared_ptr<const Document> doc_;
+  GcFlags flags_;
+  std::unique_ptr<Stepper> stepper_;
+  HeapMapView* map_;
+  QLabel* explanation_;
+  QLabel* position_;
+  QPlainTextEdit* log_;
+  QSlider* speed_;
+  QTimer* timer_;
+  QToolButton* play_;
+  std::size_t logged_gcs_ = 0;
+};
+
+}  // namespace heaplab::viz

@@ -1,0 +1,17 @@
+// The scripted tour (heaplab-viz --tour OUTDIR): opens the leak-cache scenario, shows each view,
+// steps through one Scavenge and one incrementally marked Mark-Compact, runs the compare view,
+// and saves a PNG of each into OUTDIR. It checks what it shows as it goes (a Scavenge really
+// was the step's last collection, marking really was incremental, every image is non-empty)
+// and returns non-zero, naming the failed check, when one does not hold.
+#pragma once
+
+#include <QString>
+
+namespace heaplab::viz {
+
+class MainWindow;
+
+// Runs the tour on `window` (shown); returns the process exit status.
+int RunTour(MainWindow& window, const QString& out_dir);
+
+}  // namespace heaplab::viz

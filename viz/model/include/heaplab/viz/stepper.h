@@ -1,0 +1,66 @@
+// Step-through: a live replay advanced by the GUI, one trace event at a time or up to the next
+// collection, with the heap's picture available between any two events. The document's events
+// are written once to a temporary trace file and read back one at a time (a scenario of
+// millions of events would not fit in memory as TraceEvents); the replay has its own Session.
+#pragma once
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include <heaplab/traces/reader.h>
+#include <heaplab/traces/session.h>
+#include <heaplab/viz/document.h>
+
+namespace heaplab::viz {
+
+enum class StepUntil {
+  Event,        // one trace event
+  Gc,           // the next collection of either kind
+  Scavenge,     // the next Scavenge
+  MarkCompact,  // the next Mark-Compact
+  MarkingStep,  // the next incremental marking step (or the start or end of marking)
+};
+
+class Stepper {
+ public:
+  // Writes the document's events out (throws what Document::Feed throws) and sets up the
+  // replay.
+  Stepper(const Document& doc, const GcFlags& flags);
+  ~Stepper();
+
+  // Replays events until `until` happens, at most `max_events`; returns the number replayed.
+  // Stops at the end of the trace, or early when the replay fails (see ending()).
+  std::size_t Advance(StepUntil until, std::size_t max_events = SIZE_MAX);
+
+  std::size_t position() const { return position_; }  // events replayed
+  std::size_t size() const { return size_; }
+  bool done() const { return position_ >= size_ || !data_.ending.empty(); }
+  double now_ms();
+  const RunData& data() const { return data_; }  // what happened so far
+  const std::string& ending() const { return data_.ending; }
+  HeapSnapshot Snapshot();
+
+  // The last replayed event in trace syntax ("a 12 48 2"), and one sentence on what the
+  // last step did and why.
+  std::string LastEventText() const;
+  const std::string& explanation() const { return explanation_; }
+
+ private:
+  void Explain(std::size_t gcs_before, std::size_t marking_before);
+
+  std::filesystem::path file_;
+  std::ifstream in_;
+  std::unique_ptr<TraceReader> reader_;
+  TraceEvent last_;
+  std::size_t size_ = 0;
+  GcFlags flags_;
+  RunData data_;
+  std::unique_ptr<Session> session_;
+  std::unique_ptr<Recorder> recorder_;
+  std::size_t position_ = 0;
+  std::string explanation_;
+};
+
+}  // namespace heaplab::viz

@@ -1,0 +1,110 @@
+#include <heaplab/viz/heap_snapshot.h>
+
+namespace heaplab::viz {
+
+namespace {
+
+void MergeSpans(std::vector<Span>& spans) {
+  if (spans.size() <= kMaxSpansPerChunk) return;
+  std::vector<Span> out;
+  out.reserve(kMaxSpansPerChunk);
+  // Merge runs of equal attributes, widening the run until the count fits.
+  const std::size_t group = (spans.size() + kMaxSpansPerChunk - 1) / kMaxSpansPerChunk;
+  for (const Span& s : spans) {
+    if (!out.empty()) {
+      Span& last = out.back();
+      const bool same = last.kind == s.kind && last.marked == s.marked && last.aged == s.aged;
+      if (same && last.merged < group) {
+        last.size += s.size;
+        last.slots += s.slots;
+        last.merged += s.merged;
+        continue;
+      }
+    }
+    out.push_back(s);
+  }
+  spans = std::move(out);
+}
+
+void Walk(const Chunk& chunk, Address from, Address to, Address age_mark, ChunkPicture& pic) {
+  ForEachObject(from, to, [&](HeapObject obj) {
+    Span s;
+    s.offset = static_cast<std::uint32_t>(obj.address() - chunk.start());
+    s.size = static_cast<std::uint32_t>(obj.size());
+    if (obj.kind() == Kind::Filler) {
+      s.kind = SpanKind::Free;
+    } else {
+      s.slots = static_cast<std::uint32_t>(obj.slot_count());
+      s.marked = chunk.marks().allocated() && chunk.marks().Get(chunk.WordIndex(obj.address()));
+      s.aged = obj.address() < age_mark;
+      pic.object_bytes += obj.size();
+      ++pic.objects;
+    }
+    pic.spans.push_back(s);
+  });
+  MergeSpans(pic.spans);
+}
+
+}  // namespace
+
+const char* ChunkRoleName(ChunkRole role) {
+  switch (role) {
+    case ChunkRole::ToSpace:
+      return "to-space";
+    case ChunkRole::FromSpace:
+      return "from-space";
+    case ChunkRole::OldPage:
+      return "old page";
+    case ChunkRole::LargeObject:
+      return "large object";
+    case ChunkRole::NewLargeObject:
+      return "new large object";
+  }
+  return "?";
+}
+
+HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking) {
+  HeapSnapshot snap;
+  snap.marking = marking;
+  NewSpace& ns = heap.new_space();
+  {
+    ChunkPicture to;
+    to.role = ChunkRole::ToSpace;
+    const Chunk& c = ns.to_space().chunk();
+    to.size = ns.Capacity();
+    to.top = ns.top() - c.start();
+    to.age_mark = ns.age_mark() - c.start();
+    Walk(c, c.start(), ns.top(), ns.age_mark(), to);
+    snap.chunks.push_back(std::move(to));
+    ChunkPicture from;  // empty outside a Scavenge: its objects were copied or died
+    from.role = ChunkRole::FromSpace;
+    from.size = ns.from_space().capacity();
+    snap.chunks.push_back(std::move(from));
+  }
+  for (Page* p : heap.old_space().pages()) {
+    ChunkPicture pic;
+    pic.role = ChunkRole::OldPage;
+    pic.size = p->size();
+    pic.evacuation_candidate = p->Is(kEvacuationCandidate);
+    Walk(*p, p->start(), p->end(), 0, pic);
+    snap.chunks.push_back(std::move(pic));
+  }
+  auto large = [&](const LargeObjectSpace& space, ChunkRole role) {
+    for (Chunk* c : space.chunks()) {
+      ChunkPicture pic;
+      pic.role = role;
+      pic.size = c->size();
+      Walk(*c, c->start(), c->start() + HeapObject(c->start()).size(), 0, pic);
+      snap.chunks.push_back(std::move(pic));
+    }
+  };
+  large(heap.lo_space(), ChunkRole::LargeObject);
+  large(heap.new_lo_space(), ChunkRole::NewLargeObject);
+  for (const ChunkPicture& c : snap.chunks) {
+    snap.objects += c.objects;
+    snap.object_bytes += c.object_bytes;
+  }
+  return snap;
+}
+
+}  // namespace heaplab::viz
