@@ -207,6 +207,7 @@ class ModelTest : public QObject {
     HeapSnapshot second = stepper.Snapshot();
     QCOMPARE(Objects(second, ChunkRole::ToSpace), std::size_t{0});
     QCOMPARE(Objects(second, ChunkRole::OldPage), std::size_t{2});
+    QCOMPARE(stepper.Advance(StepUntil::Event), std::size_t{0});  // the trace has ended
     QVERIFY(stepper.done());
   }
 

@@ -129,6 +129,7 @@ void FlagsForm::SetFlags(const GcFlags& f) {
 }
 
 void FlagsForm::UpdateArgs() {
+  clock_->setEnabled(!predictable_->isChecked());  // --predictable implies the model clock
   QStringList args;
   for (const std::string& a : flags().ToArgs())
     args << QString::fromStdString(a);

@@ -2,6 +2,7 @@
 //   heaplab-viz [TRACE]                 open a trace (or nothing)
 //   heaplab-viz --scenario NAME         run a built-in scenario at once
 //   heaplab-viz --tour OUTDIR           the scripted tour, a PNG per view into OUTDIR
+//   heaplab-viz --measure TRACE         load, replay and redraw times of TRACE
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
@@ -27,12 +28,26 @@ int main(int argc, char** argv) {
                                 "Run the scripted tour, saving a screenshot of each view into "
                                 "DIR, and exit (status 1 when a check fails).",
                                 "dir");
+  const QCommandLineOption measure(
+      "measure", "Open TRACE (or scenario:NAME), print load, replay and redraw times, and exit.",
+      "trace");
+  // Two collector flags of heaplab run that also start the app (the settings panel has all).
+  const QCommandLineOption semi("max-semi-space-size", "Largest semispace size, in MiB.", "mb");
+  const QCommandLineOption interval("gc-interval", "A collection every N allocations.", "n");
   parser.addOption(scenario);
   parser.addOption(tour);
+  parser.addOption(measure);
+  parser.addOption(semi);
+  parser.addOption(interval);
   parser.process(app);
 
   heaplab::viz::MainWindow window;
+  heaplab::GcFlags flags = window.settings()->flags();
+  if (parser.isSet(semi)) flags.max_semi_space_mb = parser.value(semi).toULongLong();
+  if (parser.isSet(interval)) flags.gc_interval = parser.value(interval).toLongLong();
+  window.settings()->flags_form()->SetFlags(flags);
   if (parser.isSet(tour)) return heaplab::viz::RunTour(window, parser.value(tour));
+  if (parser.isSet(measure)) return heaplab::viz::RunMeasure(window, parser.value(measure));
   window.show();
   if (!parser.positionalArguments().isEmpty()) {
     window.OpenFile(parser.positionalArguments().front());

@@ -64,7 +64,12 @@ void PausesView::SetRun(std::shared_ptr<const RunData> run) {
   x->append(categories);
   x->setTitleText(tr("pause (ms, bin centre)"));
   auto* y = new QValueAxis();
-  y->setRange(0, max_count);
+  // Whole numbers of collections: a tick every `step`, anchored at 0.
+  const int step = std::max(1, (max_count + 6) / 7);
+  y->setRange(0, ((max_count + step - 1) / step) * step);
+  y->setTickType(QValueAxis::TicksDynamic);
+  y->setTickAnchor(0);
+  y->setTickInterval(step);
   y->setLabelFormat("%d");
   y->setTitleText(tr("collections"));
   chart->addAxis(x, Qt::AlignBottom);

@@ -100,6 +100,19 @@ bool StepView::Start(std::shared_ptr<const Document> doc, const GcFlags& flags) 
   stepper_.reset();
   log_->clear();
   logged_gcs_ = 0;
+  explanation_->clear();
+  if (isVisible()) return EnsureStepper();
+  Refresh();
+  return true;
+}
+
+void StepView::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  EnsureStepper();
+}
+
+bool StepView::EnsureStepper() {
+  if (stepper_ || !doc_) return stepper_ != nullptr;
   try {
     stepper_ = std::make_unique<Stepper>(*doc_, flags_);
   } catch (const std::exception& e) {
@@ -113,7 +126,7 @@ bool StepView::Start(std::shared_ptr<const Document> doc, const GcFlags& flags) 
 }
 
 void StepView::Step(StepUntil until) {
-  if (!stepper_) return;
+  if (!EnsureStepper()) return;
   stepper_->Advance(until);
   Refresh();
   Q_EMIT stepped();
@@ -132,7 +145,7 @@ bool StepView::playing() const {
 }
 
 void StepView::SetPlaying(bool playing) {
-  if (playing && stepper_ && !stepper_->done()) {
+  if (playing && EnsureStepper() && !stepper_->done()) {
     timer_->start();
   } else {
     timer_->stop();
@@ -169,9 +182,10 @@ void StepView::Refresh() {
   const RunData& run = stepper_->data();
   for (; logged_gcs_ < run.gcs.size(); ++logged_gcs_)
     log_->appendPlainText(QString::fromStdString(run.TraceGcLine(logged_gcs_)));
-  position_->setText(tr("event %L1 of %L2 · %3 ms · %4 collections · last: %5")
+  const QString of = stepper_->size() > 0 ? tr(" of %L1").arg(stepper_->size()) : QString();
+  position_->setText(tr("event %L1%2 · %3 ms · %4 collections · last: %5")
                          .arg(stepper_->position())
-                         .arg(stepper_->size())
+                         .arg(of)
                          .arg(run.end_ms, 0, 'f', 1)
                          .arg(run.gcs.size())
                          .arg(QString::fromStdString(stepper_->LastEventText())));

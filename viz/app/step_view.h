@@ -31,13 +31,19 @@ class StepView : public QWidget {
   // Events per timer tick while playing (the speed slider).
   int speed() const;
   void SetSpeed(int events_per_tick);
+  // The live replay; made when first needed (the view is shown or a control used), so that
+  // opening a document never waits for it.
   Stepper* stepper() const { return stepper_.get(); }
   HeapMapView* heap_map() const { return map_; }
 
  Q_SIGNALS:
   void stepped();
 
+ protected:
+  void showEvent(QShowEvent* event) override;
+
  private:
+  bool EnsureStepper();
   void Refresh();
   void Tick();
   std::shared_ptr<const Document> doc_;

@@ -70,6 +70,54 @@ void Shoot(QWidget* widget, const QString& dir, const QString& name, QTextStream
 
 }  // namespace
 
+int RunMeasure(MainWindow& window, const QString& what) {
+  QTextStream log(stdout);
+  try {
+    window.resize(1280, 820);
+    window.show();
+    Settle();
+    // A 5 ms timer: the longest gap between its ticks is how long the GUI could not respond.
+    QElapsedTimer since_tick;
+    qint64 longest_gap = 0;
+    QTimer ticker;
+    ticker.setInterval(5);
+    QObject::connect(&ticker, &QTimer::timeout,
+                     [&] { longest_gap = std::max(longest_gap, since_tick.restart()); });
+    QElapsedTimer timer;
+    timer.start();
+    since_tick.start();
+    ticker.start();
+    if (what.startsWith("scenario:")) {
+      window.OpenScenario(what.mid(9), ScenarioOptions());
+    } else {
+      window.OpenFile(what);
+    }
+    Await(&window, &MainWindow::runShown, 3600 * 1000, "the replay");
+    const qint64 shown_ms = timer.elapsed();
+    ticker.stop();
+    const auto run = window.run();
+    Check(run != nullptr, "no run");
+    window.ShowTab(MainWindow::TimelineTab);
+    Settle();
+    double redraw = 0;
+    for (int i = 0; i < 5; ++i) {  // the median of five redraws at full zoom-out
+      window.timeline()->ResetZoom();
+      redraw += window.timeline()->last_redraw_ms();
+    }
+    log << "measure: " << what << ": " << run->trace_events << " events, " << run->gcs.size()
+        << " collections, " << run->end_ms << " ms of run" << Qt::endl;
+    log << "measure: load and replay " << run->load_seconds << " s (on the loader thread); "
+        << "shown after " << shown_ms << " ms; longest GUI stall meanwhile " << longest_gap << " ms"
+        << Qt::endl;
+    log << "measure: timeline redraw at full zoom-out " << redraw / 5 << " ms (mean of 5), "
+        << window.timeline()->drawn_points() << " points drawn" << Qt::endl;
+  } catch (const TourFailure& f) {
+    log << "measure: FAILED: " << f.what() << Qt::endl;
+    return 1;
+  }
+  return 0;
+}
+
 int RunTour(MainWindow& window, const QString& out_dir) {
   QTextStream log(stdout);
   QDir().mkpath(out_dir);

@@ -14,4 +14,10 @@ class MainWindow;
 // Runs the tour on `window` (shown); returns the process exit status.
 int RunTour(MainWindow& window, const QString& out_dir);
 
+// heaplab-viz --measure TRACE: opens TRACE (or, for "scenario:NAME", a built-in scenario) with
+// the default flags plus `args`-free settings, and prints the load and replay time, the longest
+// time the GUI's event loop went without running meanwhile, and the timeline's redraw time at
+// full zoom-out. Returns the exit status.
+int RunMeasure(MainWindow& window, const QString& what);
+
 }  // namespace heaplab::viz

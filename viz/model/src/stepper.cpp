@@ -22,11 +22,13 @@ std::string Kib(std::size_t bytes) {
 }  // namespace
 
 Stepper::Stepper(const Document& doc, const GcFlags& flags) : flags_(flags) {
-  static std::atomic<int> counter{0};
-  file_ = std::filesystem::temp_directory_path() /
-          ("heaplab-viz-step-" + std::to_string(::getpid()) + "-" +
-           std::to_string(counter.fetch_add(1)) + ".hlt");
-  {
+  file_ = doc.TraceFile();
+  if (file_.empty()) {
+    static std::atomic<int> counter{0};
+    file_ = std::filesystem::temp_directory_path() /
+            ("heaplab-viz-step-" + std::to_string(::getpid()) + "-" +
+             std::to_string(counter.fetch_add(1)) + ".hlt");
+    temporary_ = true;
     std::ofstream out(file_, std::ios::binary | std::ios::trunc);
     if (!out) throw std::runtime_error("cannot write " + file_.string());
     TraceWriter writer(out, {});
@@ -35,6 +37,7 @@ Stepper::Stepper(const Document& doc, const GcFlags& flags) : flags_(flags) {
     size_ = writer.events();
   }
   in_.open(file_, std::ios::binary);
+  if (!in_) throw std::runtime_error("cannot open trace '" + file_.string() + "'");
   reader_ = std::make_unique<TraceReader>(in_, doc.Title());
   data_.title = doc.Title();
   data_.args = flags.ToArgs();
@@ -43,14 +46,15 @@ Stepper::Stepper(const Document& doc, const GcFlags& flags) : flags_(flags) {
   session_->tracer().AddObserver(recorder_.get());
   data_.limits.push_back({0, session_->controller().growing().limit()});
   session_->replayer().set_file(doc.Title());
-  explanation_ = "Ready: " + std::to_string(size_) + " trace events to replay.";
+  explanation_ = size_ > 0 ? "Ready: " + std::to_string(size_) + " trace events to replay."
+                           : "Ready to replay " + doc.Title() + ".";
 }
 
 Stepper::~Stepper() {
   reader_.reset();
   in_.close();
   std::error_code ec;
-  std::filesystem::remove(file_, ec);
+  if (temporary_) std::filesystem::remove(file_, ec);
 }
 
 double Stepper::now_ms() {
@@ -66,7 +70,8 @@ std::size_t Stepper::Advance(StepUntil until, std::size_t max_events) {
     const std::size_t marks = data_.marking.size();
     try {
       if (!reader_->Next(last_)) {
-        size_ = position_;  // the file ended early: nothing more to step
+        size_ = position_;
+        at_end_ = true;
         break;
       }
       session_->replayer().Put(last_);
@@ -77,6 +82,7 @@ std::size_t Stepper::Advance(StepUntil until, std::size_t max_events) {
     }
     ++position_;
     ++n;
+    if (size_ > 0 && position_ >= size_) at_end_ = true;
     data_.trace_events = position_;
     data_.end_ms = now_ms();
     bool hit = until == StepUntil::Event;

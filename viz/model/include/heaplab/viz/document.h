@@ -43,6 +43,9 @@ class Document {
   // finished events (a log) overrides this instead. A run that ends early (out of memory, a
   // trace error) is returned with RunData::ending set; Cancelled is thrown.
   virtual RunData Load(const GcFlags& flags, LoadControl& control) const;
+  // A text trace file holding exactly Feed()'s events, if there is one (step-through reads it
+  // directly instead of writing the events out first); empty otherwise.
+  virtual std::string TraceFile() const { return {}; }
 };
 
 class TraceDocument : public Document {
@@ -50,6 +53,7 @@ class TraceDocument : public Document {
   explicit TraceDocument(std::string path) : path_(std::move(path)) {}
   std::string Title() const override;
   void Feed(TraceSink& sink, LoadControl& control) const override;
+  std::string TraceFile() const override { return path_; }
   const std::string& path() const { return path_; }
 
  private:

@@ -1,7 +1,8 @@
 // Step-through: a live replay advanced by the GUI, one trace event at a time or up to the next
-// collection, with the heap's picture available between any two events. The document's events
-// are written once to a temporary trace file and read back one at a time (a scenario of
-// millions of events would not fit in memory as TraceEvents); the replay has its own Session.
+// collection, with the heap's picture available between any two events. Events are read one
+// at a time from the document's trace file, or, for a document without one (a scenario), from
+// a temporary trace file its events are written to first (millions of events would not fit in
+// memory as TraceEvents). The replay has its own Session.
 #pragma once
 
 #include <filesystem>
@@ -35,8 +36,9 @@ class Stepper {
   std::size_t Advance(StepUntil until, std::size_t max_events = SIZE_MAX);
 
   std::size_t position() const { return position_; }  // events replayed
+  // Events in all; for a trace file read directly, unknown (0) until the end is reached.
   std::size_t size() const { return size_; }
-  bool done() const { return position_ >= size_ || !data_.ending.empty(); }
+  bool done() const { return at_end_ || !data_.ending.empty(); }
   double now_ms();
   const RunData& data() const { return data_; }  // what happened so far
   const std::string& ending() const { return data_.ending; }
@@ -51,10 +53,12 @@ class Stepper {
   void Explain(std::size_t gcs_before, std::size_t marking_before);
 
   std::filesystem::path file_;
+  bool temporary_ = false;  // file_ is ours to remove
   std::ifstream in_;
   std::unique_ptr<TraceReader> reader_;
   TraceEvent last_;
   std::size_t size_ = 0;
+  bool at_end_ = false;
   GcFlags flags_;
   RunData data_;
   std::unique_ptr<Session> session_;
