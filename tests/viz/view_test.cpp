@@ -129,8 +129,17 @@ class ViewTest : public QObject {
     QCOMPARE(step->stepper()->position(), std::size_t{1});
     QTest::mouseClick(step_event, Qt::LeftButton);
     QCOMPARE(step->stepper()->position(), std::size_t{2});
-    step->Step(StepUntil::Scavenge);
+    // "Next GC" steps in slices through the event loop, then stops on the collection.
+    QToolButton* next_gc = nullptr;
+    for (QToolButton* b : step->findChildren<QToolButton*>())
+      if (b->text() == "Next GC") next_gc = b;
+    QVERIFY(next_gc != nullptr);
+    const int signals_before = static_cast<int>(stepped.size());
+    QTest::mouseClick(next_gc, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!step->stepping(), 10000);
+    QCOMPARE(static_cast<int>(stepped.size()), signals_before + 1);
     QCOMPARE(step->stepper()->data().gcs.size(), std::size_t{1});
+    QVERIFY(step->stepper()->reached());
     QVERIFY(step->heap_map()->map()->snapshot().objects > 0);
     const std::size_t before = step->stepper()->position();
     step->SetSpeed(1000);

@@ -57,6 +57,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   layout->addWidget(split, 1);
 
   connect(run_, &QPushButton::clicked, this, &CompareView::Run);
+  connect(b_form_, &FlagsForm::changed, this, [this] { b_edited_ = true; });
   connect(loader_, &Loader::progress, this, [this](double f) {
     progress_->setRange(0, f < 0 ? 0 : 100);
     progress_->setValue(static_cast<int>(f * 100));
@@ -71,6 +72,14 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
 void CompareView::SetDocument(std::shared_ptr<const Document> doc, const GcFlags& a) {
   doc_ = std::move(doc);
   a_ = a;
+  if (!b_edited_) {
+    // Until B is edited, it is A with 1 MiB semispaces: one change, everything else equal.
+    GcFlags b = a;
+    b.max_semi_space_mb = 1;
+    b.min_semi_space_mb = 1;
+    const QSignalBlocker block(b_form_);
+    b_form_->SetFlags(b);
+  }
 }
 
 void CompareView::Run() {
@@ -114,11 +123,8 @@ void CompareView::Show(const Runs& runs) {
   double y_max = 1;
   for (std::size_t i = 0; i < 2; ++i) {
     const TimelineSeries s = BuildTimeline(*runs[i], 0, t1, pixels);
-    QStringList args;
-    for (const std::string& a : runs[i]->args)
-      args << QString::fromStdString(a);
-    const QString name =
-        (i == 0 ? "A " : "B ") + (args.isEmpty() ? tr("(defaults)") : args.join(' '));
+    // Short names: the table's headers (and their tooltips) spell out the flags.
+    const QString name = i == 0 ? QStringLiteral("A") : QStringLiteral("B");
     auto* used = new QLineSeries();
     used->setName(name + tr(" used"));
     used->replace(s.used[kLayerCount - 1]);

@@ -37,6 +37,7 @@ class CompareView : public QWidget {
   void Show(const Runs& runs);
   std::shared_ptr<const Document> doc_;
   GcFlags a_;
+  bool b_edited_ = false;
   FlagsForm* b_form_;
   QPushButton* run_;
   QProgressBar* progress_;

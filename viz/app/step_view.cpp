@@ -78,15 +78,18 @@ StepView::StepView(QWidget* parent) : QWidget(parent) {
   layout->addWidget(explanation_);
   layout->addWidget(split, 1);
 
+  slice_timer_ = new QTimer(this);
+  slice_timer_->setInterval(0);
+  connect(slice_timer_, &QTimer::timeout, this, &StepView::Slice);
   timer_ = new QTimer(this);
   timer_->setInterval(40);
   connect(timer_, &QTimer::timeout, this, &StepView::Tick);
   connect(play_, &QToolButton::toggled, this, &StepView::SetPlaying);
-  connect(step, &QToolButton::clicked, this, [this] { Step(StepUntil::Event); });
-  connect(gc, &QToolButton::clicked, this, [this] { Step(StepUntil::Gc); });
-  connect(scavenge, &QToolButton::clicked, this, [this] { Step(StepUntil::Scavenge); });
-  connect(mc, &QToolButton::clicked, this, [this] { Step(StepUntil::MarkCompact); });
-  connect(marking, &QToolButton::clicked, this, [this] { Step(StepUntil::MarkingStep); });
+  connect(step, &QToolButton::clicked, this, [this] { StepInSlices(StepUntil::Event); });
+  connect(gc, &QToolButton::clicked, this, [this] { StepInSlices(StepUntil::Gc); });
+  connect(scavenge, &QToolButton::clicked, this, [this] { StepInSlices(StepUntil::Scavenge); });
+  connect(mc, &QToolButton::clicked, this, [this] { StepInSlices(StepUntil::MarkCompact); });
+  connect(marking, &QToolButton::clicked, this, [this] { StepInSlices(StepUntil::MarkingStep); });
   connect(restart, &QToolButton::clicked, this, [this] {
     if (doc_) Start(doc_, flags_);
   });
@@ -95,6 +98,8 @@ StepView::StepView(QWidget* parent) : QWidget(parent) {
 
 bool StepView::Start(std::shared_ptr<const Document> doc, const GcFlags& flags) {
   SetPlaying(false);
+  slicing_ = false;
+  slice_timer_->stop();
   doc_ = std::move(doc);
   flags_ = flags;
   stepper_.reset();
@@ -130,6 +135,34 @@ void StepView::Step(StepUntil until) {
   stepper_->Advance(until);
   Refresh();
   Q_EMIT stepped();
+}
+
+void StepView::StepInSlices(StepUntil until) {
+  if (slicing_) {  // a second click stops the running step
+    slicing_ = false;
+    slice_timer_->stop();
+    Refresh();
+    return;
+  }
+  if (!EnsureStepper()) return;
+  SetPlaying(false);
+  slicing_ = true;
+  slice_target_ = until;
+  Slice();
+  if (slicing_) slice_timer_->start();
+}
+
+void StepView::Slice() {
+  constexpr std::size_t kSlice = 50000;  // a few tens of milliseconds of replay
+  stepper_->Advance(slice_target_, kSlice);
+  if (stepper_->reached() || stepper_->done() || slice_target_ == StepUntil::Event) {
+    slicing_ = false;
+    slice_timer_->stop();
+    Refresh();
+    Q_EMIT stepped();
+    return;
+  }
+  position_->setText(tr("stepping… event %L1 (click again to stop)").arg(stepper_->position()));
 }
 
 int StepView::speed() const {

@@ -25,7 +25,12 @@ class StepView : public QWidget {
   explicit StepView(QWidget* parent = nullptr);
   // Starts over on `doc` with `flags`. Returns false (and shows why) when it cannot be read.
   bool Start(std::shared_ptr<const Document> doc, const GcFlags& flags);
+  // Steps until `until` happens, at once (the tour and the tests use this).
   void Step(StepUntil until);
+  // The same from the controls: long steps run in slices of events between which the event
+  // loop runs, so the window keeps responding (and Esc or a second click stops the step).
+  void StepInSlices(StepUntil until);
+  bool stepping() const { return slicing_; }
   void SetPlaying(bool playing);
   bool playing() const;
   // Events per timer tick while playing (the speed slider).
@@ -46,6 +51,7 @@ class StepView : public QWidget {
   bool EnsureStepper();
   void Refresh();
   void Tick();
+  void Slice();
   std::shared_ptr<const Document> doc_;
   GcFlags flags_;
   std::unique_ptr<Stepper> stepper_;
@@ -57,6 +63,9 @@ class StepView : public QWidget {
   QTimer* timer_;
   QToolButton* play_;
   std::size_t logged_gcs_ = 0;
+  bool slicing_ = false;
+  StepUntil slice_target_ = StepUntil::Event;
+  QTimer* slice_timer_;
 };
 
 }  // namespace heaplab::viz

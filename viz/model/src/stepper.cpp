@@ -63,6 +63,7 @@ double Stepper::now_ms() {
 
 std::size_t Stepper::Advance(StepUntil until, std::size_t max_events) {
   std::size_t n = 0;
+  reached_ = false;
   const std::size_t gcs_before = data_.gcs.size();
   const std::size_t marking_before = data_.marking.size();
   while (!done() && n < max_events) {
@@ -92,7 +93,10 @@ std::size_t Stepper::Advance(StepUntil until, std::size_t max_events) {
             (until == StepUntil::MarkCompact && c == Collector::MarkCompact);
     }
     if (until == StepUntil::MarkingStep && data_.marking.size() > marks) hit = true;
-    if (hit) break;
+    if (hit) {
+      reached_ = true;
+      break;
+    }
   }
   Explain(gcs_before, marking_before);
   return n;

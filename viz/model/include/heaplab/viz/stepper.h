@@ -34,6 +34,8 @@ class Stepper {
   // Replays events until `until` happens, at most `max_events`; returns the number replayed.
   // Stops at the end of the trace, or early when the replay fails (see ending()).
   std::size_t Advance(StepUntil until, std::size_t max_events = SIZE_MAX);
+  // Whether the last Advance stopped because `until` happened (not at max_events or the end).
+  bool reached() const { return reached_; }
 
   std::size_t position() const { return position_; }  // events replayed
   // Events in all; for a trace file read directly, unknown (0) until the end is reached.
@@ -59,6 +61,7 @@ class Stepper {
   TraceEvent last_;
   std::size_t size_ = 0;
   bool at_end_ = false;
+  bool reached_ = false;
   GcFlags flags_;
   RunData data_;
   std::unique_ptr<Session> session_;
