@@ -1,6 +1,7 @@
 #include <heaplab/viz/stepper.h>
 
 #include <atomic>
+#include <iomanip>
 #include <sstream>
 
 #include <unistd.h>
@@ -12,10 +13,15 @@ namespace heaplab::viz {
 
 namespace {
 
-std::string Kib(std::size_t bytes) {
+std::string Kib(std::size_t bytes) {  // KiB, or MiB from 10 MiB on
   std::ostringstream s;
   s.precision(1);
-  s << std::fixed << static_cast<double>(bytes) / 1024.0 << " KiB";
+  const double kib = static_cast<double>(bytes) / 1024.0;
+  if (kib >= 10 * 1024.0) {
+    s << std::fixed << kib / 1024.0 << " MiB";
+  } else {
+    s << std::fixed << kib << " KiB";
+  }
   return s.str();
 }
 
@@ -104,6 +110,7 @@ std::size_t Stepper::Advance(StepUntil until, std::size_t max_events) {
 
 void Stepper::Explain(std::size_t gcs_before, std::size_t marking_before) {
   std::ostringstream s;
+  s << std::fixed << std::setprecision(2);  // milliseconds
   if (!data_.ending.empty()) {
     s << "The replay stopped: " << data_.ending;
   } else if (data_.gcs.size() > gcs_before) {
