@@ -73,10 +73,23 @@ BufferPool::~BufferPool() {
     if (b.store != nullptr) memory_.Free(b.store, b.size);
 }
 
+// fromStringFast (Node 20.20): before it knows the byte length, a string of `length` characters
+// may need up to 4 x length bytes; when that estimate is under the threshold it is what the
+// fit check uses (the offset then advances by the bytes really written). `from` in a trace is
+// Buffer.from of a string of one-byte characters, so `size` is both its length and its bytes.
+std::size_t BufferPool::FitBytes(std::size_t size, BufferApi api) const {
+  if (api == BufferApi::From && 4 * size < (pool_size_ >> 1)) return 4 * size;
+  return size;
+}
+
+bool BufferPool::Fits(std::size_t size, BufferApi api) const {
+  return current_ >= 0 && FitBytes(size, api) <= pool_size_ - slabs_[current_].offset;
+}
+
 std::size_t BufferPool::BackingBytesFor(std::size_t size, BufferApi api) const {
   if (size == 0) return 0;
   if (!WouldPool(size, api)) return size;
-  const bool fits = current_ >= 0 && size <= pool_size_ - slabs_[current_].offset;
+  const bool fits = Fits(size, api);
   return fits ? 0 : pool_size_;
 }
 
@@ -127,7 +140,7 @@ BufferHandle BufferPool::Allocate(std::size_t size, BufferApi api) {
   b.api = api;
   if (WouldPool(size, api)) {
     // lib/buffer.js allocate(): if (size > (poolSize - poolOffset)) createPool();
-    if (current_ < 0 || size > pool_size_ - slabs_[current_].offset) NewSlab();
+    if (!Fits(size, api)) NewSlab();
     Slab& s = slabs_[current_];
     b.pooled = true;
     b.slab = current_;

@@ -58,6 +58,8 @@ void AddGcFlags(CLI::App& app, GcFlags& f) {
   app.add_flag("--scavenge-task,!--no-scavenge-task", f.scavenge_task, Help("--scavenge-task"));
   app.add_flag("--memory-reducer,!--no-memory-reducer", f.memory_reducer, Help("--memory-reducer"));
   app.add_flag("--predictable", f.predictable, Help("--predictable"));
+  app.add_option("--buffer-pool-size", f.buffer_pool_size, Help("--buffer-pool-size"))
+      ->check(CLI::Range(8, 1 << 30));
   app.add_option("--clock", f.clock, Help("--clock"))->check(CLI::IsMember({"real", "model"}));
 }
 
@@ -69,6 +71,8 @@ void AddOutputFlags(CLI::App& app, OutputFlags& f) {
                "With --trace-gc, print the per-space block after each line");
   app.add_flag("--trace-gc-ignore-scavenger", f.trace_gc_ignore_scavenger,
                "With --trace-gc, leave out Scavenges");
+  app.add_flag("--trace-buffers", f.trace_buffers,
+               "Print a line per Buffer (pooled or not, slab, offset) and the slab events");
   app.add_flag("--trace-incremental-marking", f.trace_incremental_marking,
                "Print incremental marking's start, steps and finalization, as node does");
   app.add_flag("--summary,!--no-summary", f.summary,

@@ -18,6 +18,7 @@ struct OutputFlags {
   bool trace_gc_ignore_scavenger = false;
   bool trace_incremental_marking = false;
   bool summary = true;
+  bool trace_buffers = false;
 };
 
 // The collector flags live in traces/ (GcFlags, shared with the visualizer); this registers

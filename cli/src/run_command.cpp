@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include <heaplab/buffer/printers.h>
 #include <heaplab/gc/oom.h>
 #include <heaplab/gc/printers.h>
 #include <heaplab/gc/summary.h>
@@ -69,7 +70,7 @@ int Run(const RunArgs& args) {
   }
 
   // On the heap, as V8's isolate is: its address is what the log prefix shows.
-  const auto owned = std::make_unique<Session>(config);
+  const auto owned = std::make_unique<Session>(config, args.gc.buffer_pool_size);
   Session& session = *owned;
   const LogPrefix prefix =
       config.predictable ? LogPrefix::Predictable() : LogPrefix::ForThisProcess(&session.heap());
@@ -88,6 +89,11 @@ int Run(const RunArgs& args) {
   if (args.output.trace_gc_nvp) tracer.AddObserver(&nvp);
   if (args.output.trace_incremental_marking) tracer.AddObserver(&marking);
   tracer.AddObserver(&summary);
+  BufferTracePrinter trace_buffers(std::cout);
+  if (args.output.trace_buffers) {
+    session.buffers().AddObserver(&trace_buffers);
+    session.buffers().pool().AddObserver(&trace_buffers);
+  }
 
   try {
     if (args.replay) {
@@ -107,6 +113,8 @@ int Run(const RunArgs& args) {
     std::cout << summary.Format(session.controller().clock().NowMs(),
                                 session.heap().CommittedMemory(),
                                 session.replayer().allocated_bytes());
+    if (session.buffers().pool().buffer_count() > 0)
+      std::cout << FormatPoolSummary(session.buffers());
   }
   FlushStandardOutput();
   return kExitOk;

@@ -30,6 +30,14 @@ void MarkCompact::ClearDeadIds() {
                         [this](Address a) { return heap_.InYoung(a); });
 }
 
+// V8 (ArrayBufferSweeper::RequestSweep for a full GC): both lists, never old space; the
+// stores of unmarked wrappers are released. Survivors' addresses are updated with the ids.
+void MarkCompact::SweepArrayBuffers() {
+  Tracer::Scope scope(tracer_, Phase::CompleteSweepArrayBuffers);
+  heap_.external().SweepAll([this](Address a) { return IsMarked(a) ? a : Address{0}; },
+                            [this](Address a) { return heap_.InYoung(a); });
+}
+
 // Sweeps old pages: runs of dead objects and holes become free-list blocks (and their recorded
 // slots are forgotten); pages with nothing live are released. Each page's live bytes are
 // handed to old space, which keeps the counts. Evacuation candidates are left alone: their
@@ -164,6 +172,8 @@ void MarkCompact::UpdatePointers(bool candidates) {
   };
   heap_.IterateRoots([&](Address* slot) { *slot = Forward(*slot); });
   heap_.ids().UpdateAll([this](Address a) { return Forward(a); }, [](Address) { return false; });
+  heap_.external().SweepAll([this](Address a) { return Forward(a); },
+                            [](Address) { return false; });
   if (!slide_from_.empty()) {
     for (Address a : slide_from_)
       update(HeapObject(a));
@@ -273,6 +283,7 @@ void MarkCompact::Run(const EvacuationPolicy& policy) {
   heap_.old_space().FreeLab();
   Mark();
   ClearDeadIds();
+  SweepArrayBuffers();
   std::vector<Chunk*> candidates;
   if (compaction_ == Compaction::Evacuate) {
     candidates = SelectEvacuationCandidates(heap_.old_space().pages(), policy);
@@ -290,6 +301,7 @@ void MarkCompact::Run(const EvacuationPolicy& policy) {
     UpdatePointers(!candidates.empty());
   }
   Finish(candidates);
+  heap_.external().ResetAfterFullGc();
 }
 
 }  // namespace heaplab

@@ -141,10 +141,10 @@ double PhaseMs(const GcEvent& e, Phase p) {
 // Fields heaplab has no counterpart for print 0.
 std::string NvpPrinter::Scavenge(const GcEvent& e, double promotion_ratio, double copied_rate,
                                  double promotion_rate) {
-  const double scavenge_ms = PhaseMs(e, Phase::ScavengeRoots) +
-                             PhaseMs(e, Phase::ScavengeParallel) + PhaseMs(e, Phase::ScavengeWeak) +
-                             PhaseMs(e, Phase::ScavengeUpdateRefs) +
-                             PhaseMs(e, Phase::ScavengeSweepLarge);
+  const double scavenge_ms =
+      PhaseMs(e, Phase::ScavengeRoots) + PhaseMs(e, Phase::ScavengeParallel) +
+      PhaseMs(e, Phase::ScavengeWeak) + PhaseMs(e, Phase::ScavengeUpdateRefs) +
+      PhaseMs(e, Phase::ScavengeSweepLarge) + PhaseMs(e, Phase::ScavengeSweepArrayBuffers);
   scavenge_bytes_ += static_cast<double>(e.promoted + e.semi_space_copied);
   scavenge_ms_ += scavenge_ms;
   const double throughput = scavenge_ms_ > 0 ? scavenge_bytes_ / scavenge_ms_ : 0.0;
@@ -168,9 +168,10 @@ std::string NvpPrinter::Scavenge(const GcEvent& e, double promotion_ratio, doubl
       e.pause_ms, e.mutator_ms, e.reduce_memory ? 1 : 0, scavenge_ms,
       PhaseMs(e, Phase::ScavengeRoots), PhaseMs(e, Phase::ScavengeWeak),
       PhaseMs(e, Phase::ScavengeParallel), PhaseMs(e, Phase::ScavengeUpdateRefs),
-      PhaseMs(e, Phase::ScavengeSweepLarge), throughput, e.start_object_size, e.end_object_size,
-      e.holes_before, e.holes_after, e.allocated, e.promoted, e.semi_space_copied, promotion_ratio,
-      e.average_survival_ratio, promotion_rate, copied_rate, allocation_throughput);
+      PhaseMs(e, Phase::ScavengeSweepArrayBuffers), throughput, e.start_object_size,
+      e.end_object_size, e.holes_before, e.holes_after, e.allocated, e.promoted,
+      e.semi_space_copied, promotion_ratio, e.average_survival_ratio, promotion_rate, copied_rate,
+      allocation_throughput);
 }
 
 // V8 (GCTracer::PrintNVP, case MARK_COMPACTOR): the field names, order and formats of V8
@@ -192,7 +193,7 @@ std::string NvpPrinter::MarkCompact(const GcEvent& e, double promotion_ratio, do
       "clear.external_string_table=0.0 clear.string_forwarding_table=0.0 "
       "clear.weak_global_handles=0.0 clear.dependent_code=0.0 clear.maps=0.0 "
       "clear.slots_buffer=0.0 clear.weak_collections=0.0 clear.weak_lists=0.0 "
-      "clear.weak_references={:.1f} clear.join_job=0.0 complete.sweep_array_buffers=0.0 "
+      "clear.weak_references={:.1f} clear.join_job=0.0 complete.sweep_array_buffers={:.1f} "
       "complete.sweeping=0.0 epilogue=0.0 evacuate={:.1f} evacuate.candidates=0.0 "
       "evacuate.clean_up=0.0 evacuate.copy={:.1f} evacuate.prologue=0.0 evacuate.epilogue=0.0 "
       "evacuate.rebalance=0.0 evacuate.update_pointers={:.1f} "
@@ -217,9 +218,10 @@ std::string NvpPrinter::MarkCompact(const GcEvent& e, double promotion_ratio, do
       "average_survival_ratio={:.1f}% promotion_rate={:.1f}% new_space_survive_rate={:.1f}% "
       "new_space_allocation_throughput={:.1f} unmapper_chunks=0 compaction_speed={:.0f}",
       e.pause_ms, e.mutator_ms, e.reduce_memory ? 1 : 0, PhaseMs(e, Phase::Clear),
-      PhaseMs(e, Phase::Clear), evacuate, PhaseMs(e, Phase::Evacuate),
-      PhaseMs(e, Phase::UpdatePointers), PhaseMs(e, Phase::UpdatePointers), mark,
-      PhaseMs(e, Phase::MarkFinishIncremental), PhaseMs(e, Phase::MarkRoots),
+      PhaseMs(e, Phase::Clear), PhaseMs(e, Phase::CompleteSweepArrayBuffers), evacuate,
+      PhaseMs(e, Phase::Evacuate), PhaseMs(e, Phase::UpdatePointers),
+      PhaseMs(e, Phase::UpdatePointers), mark, PhaseMs(e, Phase::MarkFinishIncremental),
+      PhaseMs(e, Phase::MarkRoots),
       PhaseMs(e, Phase::MarkClosure), PhaseMs(e, Phase::Sweep), PhaseMs(e, Phase::Sweep),
       e.incremental_ms, e.incremental_biggest_step_ms, e.incremental_steps, incremental_speed,
       e.incremental_walltime_ms, e.start_object_size, e.end_object_size, e.holes_before,

@@ -100,6 +100,19 @@ void Scavenger::UpdateIds() {
       [this](Address a) { return StaysYoung(a); });
 }
 
+// V8 (ArrayBufferSweeper::RequestSweep for a young collection): only the young list is walked;
+// dead wrappers' stores are released, survivors move to the old list when promoted.
+void Scavenger::SweepArrayBuffers() {
+  heap_.external().SweepYoung(
+      [this](Address a) -> Address {
+        const Chunk* c = heap_.ChunkOf(a);
+        if (c->Is(kLarge)) return c->Is(kSurvived) ? a : 0;
+        HeapObject obj(a);
+        return obj.is_forwarded() ? obj.forwarding_address() : 0;
+      },
+      [this](Address a) { return StaysYoung(a); });
+}
+
 void Scavenger::FinishLargeObjects() {
   GcEvent& e = tracer_.current();
   LargeObjectSpace& young = heap_.new_lo_space();
@@ -165,6 +178,10 @@ void Scavenger::Run() {
     UpdateIds();
   }
   if (marking_ != nullptr) UpdateMarkingWorklist();
+  {
+    Tracer::Scope scope(tracer_, Phase::ScavengeSweepArrayBuffers);
+    SweepArrayBuffers();
+  }
   {
     Tracer::Scope scope(tracer_, Phase::ScavengeSweepLarge);
     FinishLargeObjects();

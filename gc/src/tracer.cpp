@@ -110,6 +110,7 @@ void Tracer::End() {
   current_.end_ms = clock_.NowMs();
   current_.pause_ms = current_.end_ms - current_.start_ms;
   current_.end_object_size = heap_.SizeOfObjects();
+  current_.external_memory = heap_.external().external_memory();
   current_.end_memory_size = heap_.CommittedMemory();
   current_.holes_after = heap_.old_space().Available() + heap_.old_space().Wasted();
   current_.new_space_capacity = heap_.new_space().Capacity();

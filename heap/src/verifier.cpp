@@ -1,6 +1,7 @@
 #include <heaplab/heap/verifier.h>
 
 #include <cstdio>
+#include <cstring>
 #include <unordered_map>
 
 namespace heaplab {
@@ -26,6 +27,7 @@ class Verifier {
     CheckRecordedSlots();
     CheckRoots();
     CheckIds();
+    CheckExternal();
     return std::move(result_);
   }
 
@@ -177,6 +179,37 @@ class Verifier {
       if (CheckTarget(a, [id] { return "id " + std::to_string(id); }) && heap_.InYoung(a))
         Fail("[id-table] id " + std::to_string(id) + " is listed old but is young");
     });
+  }
+
+  // [external-list]: each entry names a walked object that holds the entry's token, in the list
+  // of its generation; [external-store]: the owner's stores match the entries.
+  void CheckExternal() {
+    const ExternalObjectList& list = heap_.external();
+    auto check = [&](const ExternalObjectList::Entry& e, bool young) {
+      const std::string what = "external entry " + std::to_string(e.token);
+      if (!CheckTarget(e.object, [&] { return what; })) return;
+      const HeapObject obj(e.object);
+      std::uint64_t token = ~e.token;
+      if (obj.payload_size() >= sizeof token) std::memcpy(&token, obj.payload(), sizeof token);
+      if (token != e.token) {
+        Fail("[external-list] " + what + " names " + Hex(e.object) +
+             ", whose payload holds another token");
+      }
+      if (heap_.InYoung(e.object) != young) {
+        Fail("[external-list] " + what + " is listed " + (young ? "young" : "old") +
+             " but its object is " + (young ? "old" : "young"));
+      }
+    };
+    for (const auto& e : list.young())
+      check(e, true);
+    for (const auto& e : list.old())
+      check(e, false);
+    if (list.owner() != nullptr) {
+      std::vector<std::string> failures;
+      list.owner()->VerifyStores(list, failures);
+      for (const std::string& f : failures)
+        Fail(f);
+    }
   }
 
   Heap& heap_;

@@ -181,3 +181,30 @@ TEST(BufferPoolVerifier, DeadBufferKeepsItsStore) {
 
 }  // namespace
 }  // namespace heaplab
+
+namespace heaplab {
+namespace {
+
+// fromStringFast checks the fit with 4 bytes per character while that is under the threshold
+// (real Node: call 232 of the seed-1 placements starts a new slab at offset 5568 for 1007).
+TEST(BufferPool, FromChecksTheFitWithFourBytesPerCharacter) {
+  BufferPool pool;
+  pool.Allocate(4000, BufferApi::Unsafe);
+  pool.Allocate(1568, BufferApi::Unsafe);  // offset 5568: 2624 bytes left
+  const BufferRecord& unsafe_fit = pool.record(pool.Allocate(1007, BufferApi::Unsafe));
+  EXPECT_EQ(unsafe_fit.slab, 0);  // 1007 fits
+  BufferPool p2;
+  p2.Allocate(4000, BufferApi::Unsafe);
+  p2.Allocate(1568, BufferApi::Unsafe);
+  const BufferRecord& from = p2.record(p2.Allocate(1007, BufferApi::From));
+  EXPECT_EQ(from.slab, 1);                                              // 4 x 1007 = 4028 does not
+  EXPECT_EQ(p2.record(p2.Allocate(5, BufferApi::From)).offset, 1008u);  // advances by 1007
+  // From 1024 characters on, 4 x length reaches the threshold and the real length is used.
+  BufferPool p3;
+  p3.Allocate(4000, BufferApi::Unsafe);
+  p3.Allocate(1568, BufferApi::Unsafe);
+  EXPECT_EQ(p3.record(p3.Allocate(1100, BufferApi::From)).slab, 0);
+}
+
+}  // namespace
+}  // namespace heaplab

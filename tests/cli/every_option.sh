@@ -40,8 +40,11 @@ options_of() {
       line = substr($0, 3)
       # The first column ends at two spaces; or, when it fills its 28 characters, at the one
       # space before the description (which starts in column 31); or at the end of the line.
+      # A column that ends in a range ("UINT:INT in [8 - 1073741824]") is the whole line: its
+      # description is on the next line, whatever character falls in column 30.
       n = index(line, "  ")
       if (n > 0) col = substr(line, 1, n - 1)
+      else if (line ~ / in \[[^]]*\]$/) col = line
       else if (substr($0, 30, 1) == " " && substr($0, 31, 1) != " ") col = substr(line, 1, 27)
       else col = line
       sp = index(col, " ")

@@ -155,6 +155,67 @@ std::vector<OracleConfig> Configs() {
   return out;
 }
 
+// Buffers mixed with objects: every wrapper the collector keeps has its bytes, every one it
+// frees has released them (the oracle's check), and --verify-heap checks the external lists
+// and the pool's invariants after every collection, in every compaction mode.
+class BufferOracleTest : public ::testing::TestWithParam<OracleConfig> {};
+
+TEST_P(BufferOracleTest, BuffersLiveExactlyAsLongAsTheirWrappers) {
+  const OracleConfig& c = GetParam();
+  std::uint64_t collections = 0;
+  std::uint64_t released = 0;
+  FullGcCounter full;
+  const int seeds = std::max(4, kSeeds / 4);
+  for (int seed = 1; seed <= seeds; ++seed) {
+    GcConfig config = SmallConfig(c.min_semi_mb, c.max_semi_mb);
+    config.gc_interval = c.gc_interval;
+    config.compaction = c.compaction;
+    Session session(config);
+    Oracle oracle(session);
+    session.tracer().AddObserver(&full);
+    RandomMutatorOptions options;
+    options.major_gcs = true;
+    options.explicit_gc_chance = 0.02;
+    options.buffer_chance = 0.3;
+    options.events = 4000;
+    RandomMutator mutator(session, oracle, static_cast<std::uint64_t>(seed) * 104729, options);
+    try {
+      mutator.Run();
+    } catch (const std::exception& e) {
+      const std::string path =
+          SaveTrace(mutator.TraceText(), "oracle-buffers-" + Name(c) + "-" + std::to_string(seed));
+      FAIL() << "seed " << seed << ": " << e.what() << "\n  trace: " << path;
+    }
+    if (oracle.failed()) {
+      const std::string path =
+          SaveTrace(mutator.TraceText(), "oracle-buffers-" + Name(c) + "-" + std::to_string(seed));
+      FAIL() << "seed " << seed << ": " << oracle.failure() << "\n  trace: " << path;
+    }
+    collections += oracle.stats().collections;
+    const BufferPool& pool = session.buffers().pool();
+    for (BufferHandle h = 0; h < pool.buffer_count(); ++h)
+      released += pool.record(h).live ? 0 : 1;
+  }
+  EXPECT_GT(collections, static_cast<std::uint64_t>(seeds));
+  EXPECT_GT(full.full_gcs, 0u);
+  EXPECT_GT(released, 0u) << "no Buffer was ever released";
+}
+
+std::vector<OracleConfig> BufferConfigs() {
+  std::vector<OracleConfig> out;
+  for (Compaction compaction : {Compaction::Evacuate, Compaction::Slide, Compaction::None}) {
+    for (std::int64_t interval : {std::int64_t{-1}, std::int64_t{13}}) {
+      out.push_back({1, 1, PromotionRule::V8, interval, true, compaction});
+    }
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Buffers, BufferOracleTest, ::testing::ValuesIn(BufferConfigs()),
+                         [](const ::testing::TestParamInfo<OracleConfig>& p) {
+                           return Name(p.param);
+                         });
+
 INSTANTIATE_TEST_SUITE_P(Configs, OracleTest, ::testing::ValuesIn(Configs()),
                          [](const ::testing::TestParamInfo<OracleConfig>& p) {
                            return Name(p.param);

@@ -54,6 +54,16 @@ void Oracle::Apply(const TraceEvent& e) {
       scopes_.back().push_back(e.id);
       break;
     }
+    case Op::Buffer: {
+      ShadowObject o;
+      o.size = kBufferWrapperSize;
+      const Address a = session_->heap().ids().Get(e.id);
+      o.address = a;
+      o.old = !session_->heap().InYoung(a);
+      objects_.emplace(e.id, std::move(o));
+      scopes_.back().push_back(e.id);
+      break;
+    }
     case Op::Write:
       objects_.at(e.id).slots[e.size] = e.null_target ? 0 : e.target;
       break;
@@ -175,6 +185,24 @@ void Oracle::Check(const GcEvent& e) {
     o.address = a;
     o.old = old_now;
   }
+  // Buffers: a wrapper the collector still holds keeps its bytes; one it freed has released
+  // them, at this very collection.
+  const BufferPool& pool = session_->buffers().pool();
+  for (BufferHandle h = 0; h < pool.buffer_count(); ++h) {
+    const Id id = session_->buffers().IdOf(h);
+    const bool wrapper_live = ids.StateOf(id) == IdTable::State::Live;
+    if (wrapper_live != pool.record(h).live) {
+      Fail(when + ": Buffer " + std::to_string(id) +
+           (wrapper_live ? " is live but its bytes were released"
+                         : " was freed but its bytes were not released"));
+      return;
+    }
+    if (wrapper_live && pool.record(h).size > 0 &&
+        const_cast<BufferPool&>(pool).data(h) == nullptr) {
+      Fail(when + ": live Buffer " + std::to_string(id) + " has no memory");
+      return;
+    }
+  }
   for (auto it = objects_.begin(); it != objects_.end();) {
     const IdTable::State state = ids.StateOf(it->first);
     const bool live = state == IdTable::State::Live;
@@ -271,6 +299,21 @@ void RandomMutator::Step() {
     e.op = Op::Allocate;
     e.id = next_id_++;
     const double u = static_cast<double>(rng_() % 1000000) / 1e6;
+    if (static_cast<double>(rng_() % 1000000) / 1e6 < options_.buffer_chance) {
+      // A Buffer: any of the five APIs, mostly pool-sized, some at the threshold, a few
+      // large enough to press external memory.
+      static constexpr BufferApi kApis[] = {BufferApi::Unsafe, BufferApi::Alloc, BufferApi::Slow,
+                                            BufferApi::From, BufferApi::Concat};
+      e.op = Op::Buffer;
+      e.api = kApis[rng_() % 5];
+      const std::uint64_t k = rng_() % 100;
+      e.size = k < 70   ? rng_() % 600
+               : k < 90 ? 4090 + rng_() % 12
+               : k < 98 ? 8 * KB + rng_() % (64 * KB)
+                        : 1 * MB + rng_() % MB;
+      Emit(e);
+      return;
+    }
     if (u < options_.large_chance) {
       e.slots = rng_() % 4;
       e.size = kMaxRegularObjectSize + 8 + rng_() % (64 * KB);

@@ -87,6 +87,7 @@ struct RandomMutatorOptions {
   double medium_chance = 0.02;        // chance of a payload-only object of 4..64 KiB
   double explicit_gc_chance = 0.002;  // chance of `g minor` (or `g major`) per event
   bool major_gcs = false;             // whether explicit GCs may be major
+  double buffer_chance = 0;           // chance that an allocation is a Buffer (`b`, any API)
   bool incremental = false;           // start and step incremental marking at random; `i` events
 };
 

@@ -55,8 +55,10 @@ TEST(GcFlagsTest, ArgumentsNameOnlyWhatDiffersFromTheDefaults) {
   flags.max_semi_space_mb = 1;
   flags.incremental_marking = false;
   flags.promotion = "book";
+  flags.buffer_pool_size = 65536;
   const std::vector<std::string> expected = {"--max-semi-space-size=1", "--promotion=book",
-                                             "--no-incremental-marking"};
+                                             "--no-incremental-marking",
+                                             "--buffer-pool-size=65536"};
   EXPECT_EQ(flags.ToArgs(), expected);
 }
 

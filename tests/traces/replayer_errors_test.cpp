@@ -227,11 +227,13 @@ TEST(ReplayerErrors, ObjectReachableOnlyFromADeadObjectIsFreedToo) {
                       "id 2 names an object the collector has already freed"));
 }
 
-// --- Events that are parsed but not replayed yet ------------------------------------------------
+// --- Buffers, and events that are parsed but not replayed yet
+// ------------------------------------------------
 
-TEST(ReplayerErrors, BufferEventsAreNotSupportedYet) {
-  EXPECT_TRUE(
-      FailsAt("a 1 8 0\nb 2 100 unsafe\n", 3, 1, "Buffer events ('b') are not supported yet"));
+TEST(ReplayerErrors, BufferWithAUsedIdOrTooLarge) {
+  EXPECT_TRUE(FailsAt("a 1 8 0\nb 1 100 unsafe\n", 3, 3, "id 1 is already used"));
+  EXPECT_TRUE(FailsAt("b 1 4294967297 slow\n", 2, 5, "of at most 4294967296"));  // the reader
+  EXPECT_TRUE(FailsAt("b 1 16 unsafe\nb 2 16 alloc\nl 3\n", 4, 3, "unknown id 3"));
 }
 
 TEST(ReplayerErrors, ManualModeEventsAreNotSupportedYet) {

@@ -211,6 +211,34 @@ class ModelTest : public QObject {
     QVERIFY(stepper.done());
   }
 
+  void snapshotShowsSlabsWithTheirLiveViews() {
+    // 1 and 3 are global roots; 2 dies when the scope closes. 1 and 2 are pooled views of slab
+    // 0 (2 at offset 104: 100 rounded up to 8); 3 (alloc) has a store of its own.
+    const QString path = WriteTrace("buffers.hlt",
+                                    "heaplab-trace 1\n{\nb 1 100 unsafe\nr 1\nb 2 200 unsafe\n"
+                                    "b 3 5000 alloc\nr 3\n}\ng minor\n");
+    Stepper stepper(TraceDocument(path.toStdString()), GcFlags());
+    for (int i = 0; i < 6; ++i)
+      stepper.Advance(StepUntil::Event);
+    const HeapSnapshot before = stepper.Snapshot();
+    QCOMPARE(before.slabs.size(), std::size_t{1});
+    QCOMPARE(before.slabs[0].views.size(), std::size_t{2});
+    QCOMPARE(before.slabs[0].views[1], (std::pair<std::uint32_t, std::uint32_t>{104, 200}));
+    QCOMPARE(before.slabs[0].carved, std::size_t{304});
+    QVERIFY(before.slabs[0].state == SlabState::Partial);
+    QCOMPARE(before.store_bytes, std::size_t{5000});
+    std::size_t wrappers = 0;
+    for (const Span& s : before.chunks.front().spans)
+      wrappers += s.buffer;
+    QCOMPARE(wrappers, std::size_t{3});
+    stepper.Advance(StepUntil::Scavenge);
+    const HeapSnapshot after = stepper.Snapshot();
+    QCOMPARE(after.slabs.size(), std::size_t{1});
+    QCOMPARE(after.slabs[0].views.size(), std::size_t{1});  // 2's view ended with its wrapper
+    QCOMPARE(after.slabs[0].live_view_bytes, std::size_t{100});
+    QCOMPARE(after.store_bytes, std::size_t{5000});
+  }
+
   void decimationNeverExceedsThePixelsAndKeepsPeaks() {
     QVector<QPointF> points;
     for (int i = 0; i < 10000; ++i)

@@ -28,6 +28,9 @@ const std::vector<GcFlagInfo>& GcFlagInfos() {
       {"--memory-reducer",
        "On `i` events of 8 s or more, a memory-reducing full GC (on by default)", 0, 0},
       {"--predictable", "Identical output on every run: model clock, fixed pid and isolate", 0, 0},
+      {"--buffer-pool-size",
+       "Bytes per Buffer pool slab, Node's Buffer.poolSize (Node 20: 8192; Node 26: 65536)", 8,
+       1 << 30},
       {"--clock", "real (measured) or model (charged per unit of work, see docs/clock-model.md)", 0,
        0},
   };
@@ -90,6 +93,7 @@ std::vector<std::string> GcFlags::ToArgs() const {
   flag("scavenge-task", scavenge_task, true);
   flag("memory-reducer", memory_reducer, true);
   if (predictable) out.push_back("--predictable");
+  if (buffer_pool_size != d.buffer_pool_size) value("--buffer-pool-size", buffer_pool_size);
   if (clock != d.clock) value("--clock", clock);
   return out;
 }

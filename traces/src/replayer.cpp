@@ -104,8 +104,21 @@ void Replayer::Put(const TraceEvent& e) {
     case Op::Gc:
       mutator_.RequestGc(e.major ? Generation::Old : Generation::Young);
       break;
-    case Op::Buffer:
-      Fail(e, 0, "Buffer events ('b') are not supported yet: they come with the Buffer pool");
+    case Op::Buffer: {
+      if (buffers_ == nullptr) Fail(e, 0, "Buffer events ('b') need a Buffer pool");
+      if (heap.ids().StateOf(e.id) != IdTable::State::Unknown) {
+        Fail(e, 1, "id " + std::to_string(e.id) + " is already used: ids are unique in a trace");
+      }
+      if (e.size > kMaxBufferSize) {
+        Fail(e, 2,
+             "size " + std::to_string(e.size) + " is too large: a Buffer holds at most " +
+                 std::to_string(kMaxBufferSize) + " bytes");
+      }
+      buffers_->Allocate(e.id, e.size, e.api);
+      allocated_bytes_ += kBufferWrapperSize;
+      ++objects_;
+      break;
+    }
     case Op::Malloc:
     case Op::Free:
     case Op::Realloc:

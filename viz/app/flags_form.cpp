@@ -62,6 +62,9 @@ FlagsForm::FlagsForm(QWidget* parent) : QWidget(parent) {
   verify_ = CheckBox("--verify-heap", "Verify heap", this);
   predictable_ = CheckBox("--predictable", "Predictable", this);
   clock_ = Choice("--clock", {"real", "model"}, this);
+  pool_size_ = SpinBox("--buffer-pool-size", this);
+  pool_size_->setSuffix(" B");
+  pool_size_->setSingleStep(1024);
   args_ = new QLabel(this);
   args_->setWordWrap(true);
   args_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -75,6 +78,7 @@ FlagsForm::FlagsForm(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Compaction"), compaction_);
   form->addRow(tr("GC interval"), gc_interval_);
   form->addRow(tr("Clock"), clock_);
+  form->addRow(tr("Buffer pool"), pool_size_);
   form->addRow(incremental_);
   form->addRow(scavenge_task_);
   form->addRow(memory_reducer_);
@@ -83,7 +87,7 @@ FlagsForm::FlagsForm(QWidget* parent) : QWidget(parent) {
   form->addRow(args_);
   SetFlags(GcFlags());
 
-  for (QSpinBox* box : {min_semi_, max_semi_, max_old_, gc_interval_})
+  for (QSpinBox* box : {min_semi_, max_semi_, max_old_, gc_interval_, pool_size_})
     connect(box, &QSpinBox::valueChanged, this, &FlagsForm::UpdateArgs);
   connect(growth_, &QDoubleSpinBox::valueChanged, this, &FlagsForm::UpdateArgs);
   for (QComboBox* box : {promotion_, compaction_, clock_})
@@ -107,6 +111,7 @@ GcFlags FlagsForm::flags() const {
   f.verify_heap = verify_->isChecked();
   f.predictable = predictable_->isChecked();
   f.clock = clock_->currentText().toStdString();
+  f.buffer_pool_size = static_cast<std::uint64_t>(pool_size_->value());
   return f;
 }
 
@@ -125,6 +130,7 @@ void FlagsForm::SetFlags(const GcFlags& f) {
   verify_->setChecked(f.verify_heap);
   predictable_->setChecked(f.predictable);
   clock_->setCurrentText(QString::fromStdString(f.clock));
+  pool_size_->setValue(static_cast<int>(f.buffer_pool_size));
   UpdateArgs();
 }
 

@@ -39,6 +39,7 @@ class FlagsForm : public QWidget {
   QCheckBox* verify_;
   QCheckBox* predictable_;
   QComboBox* clock_;
+  QSpinBox* pool_size_;
   QLabel* args_;
 };
 

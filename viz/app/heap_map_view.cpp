@@ -30,6 +30,7 @@ HeapMapView::HeapMapView(QWidget* parent) : QWidget(parent) {
   caption_ = new QLabel(this);
   legend_ = new QLabel(this);
   legend_->setTextFormat(Qt::RichText);
+  legend_->setWordWrap(true);  // a long legend wraps rather than widening the window
   auto* bar = new QHBoxLayout();
   bar->addWidget(color_by_);
   bar->addWidget(zoom_out);
@@ -68,7 +69,7 @@ void HeapMapView::UpdateLegend() {
   switch (static_cast<ColorBy>(color_by_->currentIndex())) {
     case ColorBy::Kind:
       html = swatch("#6ab04c", tr("young object")) + swatch("#4a7dc8", tr("old object")) +
-             swatch("#b07cd0", tr("large object"));
+             swatch("#b07cd0", tr("large object")) + swatch("#e67e22", tr("Buffer wrapper"));
       break;
     case ColorBy::Age:
       html = swatch("#9cd67c", tr("young, new")) +
@@ -79,6 +80,8 @@ void HeapMapView::UpdateLegend() {
       break;
   }
   html += swatch("#e4e4e4", tr("free / filler")) + swatch("#fafafa", tr("unused")) +
+          swatch("#fdf1b8", tr("slab partial")) + swatch("#f8c49c", tr("slab full")) +
+          swatch("#b34d0f", tr("live view")) +
           tr("<span style='color:#d62728'>red outline</span>: evacuation candidate; "
              "<span style='color:#d62728'>red line</span>: allocation top; dashed: age mark");
   legend_->setText(html);

@@ -66,6 +66,7 @@ void HeapMapWidget::resizeEvent(QResizeEvent* event) {
 
 void HeapMapWidget::Layout(int width) {
   tiles_.clear();
+  slab_tiles_.clear();
   labels_.clear();
   width = std::max(width, 200);
   const int inner = width - 2 * kMargin;
@@ -125,6 +126,34 @@ void HeapMapWidget::Layout(int width) {
            .arg(candidates ? QString(", %1 evacuation candidates").arg(candidates) : QString()),
        pages);
   grid(false, QString("large objects: %1").arg(large), large);
+  if (!snapshot_.slabs.empty()) {
+    std::size_t full = 0;
+    std::size_t pinned_views = 0;
+    for (const SlabPicture& slab : snapshot_.slabs) {
+      full += slab.state == SlabState::Full;
+      if (slab.state == SlabState::Full) pinned_views += slab.live_view_bytes;
+    }
+    labels_.emplace_back(
+        QRect(kMargin, y, inner, kLabel),
+        QString("Buffer pool: %1 slabs of %2 (%3 full, pinned by %4 of live views); own "
+                "backing stores %5")
+            .arg(snapshot_.slabs.size())
+            .arg(Bytes(snapshot_.slabs.front().size))
+            .arg(full)
+            .arg(Bytes(pinned_views))
+            .arg(Bytes(snapshot_.store_bytes)));
+    y += kLabel;
+    const int slab_w = static_cast<int>(64 * zoom_);
+    const int columns = std::max(1, (inner + kGap) / (slab_w + kGap));
+    for (std::size_t i = 0; i < snapshot_.slabs.size(); ++i) {
+      const int col = static_cast<int>(i) % columns;
+      const int row = static_cast<int>(i) / columns;
+      slab_tiles_.push_back(
+          {QRect(kMargin + col * (slab_w + kGap), y + row * (tile_h + kGap), slab_w, tile_h), i});
+    }
+    const int rows = (static_cast<int>(snapshot_.slabs.size()) + columns - 1) / columns;
+    y += rows * (tile_h + kGap) + kGap;
+  }
   height_ = y + kMargin;
 }
 
@@ -134,6 +163,7 @@ QColor HeapMapWidget::SpanColor(const ChunkPicture& chunk, const Span& span) con
                      chunk.role == ChunkRole::NewLargeObject;
   switch (color_by_) {
     case ColorBy::Kind:
+      if (span.buffer) return QColor(0xe6, 0x7e, 0x22);
       if (chunk.role == ChunkRole::LargeObject || chunk.role == ChunkRole::NewLargeObject)
         return QColor(0xb0, 0x7c, 0xd0);
       return young ? QColor(0x6a, 0xb0, 0x4c) : QColor(0x4a, 0x7d, 0xc8);
@@ -189,9 +219,39 @@ void HeapMapWidget::paintEvent(QPaintEvent*) {
       p.drawText(r, Qt::AlignCenter, Bytes(c.object_bytes));
     }
   }
+  // Slabs: the background says the state, dark bars are live views, the hatched rest is
+  // carved but dead, the clear tail not carved yet.
+  for (const Tile& t : slab_tiles_) {
+    const SlabPicture& slab = snapshot_.slabs[t.chunk];
+    const QRect& r = t.rect;
+    const QColor state = slab.state == SlabState::Partial ? QColor(0xfd, 0xf1, 0xb8)
+                         : slab.state == SlabState::Full  ? QColor(0xf8, 0xc4, 0x9c)
+                                                          : QColor(0xe0, 0xe0, 0xe0);
+    p.fillRect(r, state);
+    const double scale = slab.size > 0 ? r.width() / static_cast<double>(slab.size) : 0;
+    p.fillRect(QRectF(r.left(), r.top(), static_cast<double>(slab.carved) * scale, r.height()),
+               QBrush(state.darker(115), Qt::BDiagPattern));
+    for (const auto& [offset, length] : slab.views) {
+      p.fillRect(QRectF(r.left() + offset * scale, r.top() + 3, std::max(1.0, length * scale),
+                        r.height() - 6),
+                 QColor(0xb3, 0x4d, 0x0f));
+    }
+    p.setPen(QColor(0x80, 0x80, 0x80));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(r.adjusted(0, 0, -1, -1));
+  }
 }
 
 QString HeapMapWidget::Describe(const QPoint& pos) const {
+  for (const Tile& t : slab_tiles_) {
+    if (!t.rect.contains(pos)) continue;
+    const SlabPicture& slab = snapshot_.slabs[t.chunk];
+    return QString("Buffer pool slab #%1 (%2): %3 live views, %4 of %5 viewed, %6 carved")
+        .arg(slab.number)
+        .arg(SlabStateName(slab.state))
+        .arg(slab.live_views)
+        .arg(Bytes(slab.live_view_bytes), Bytes(slab.size), Bytes(slab.carved));
+  }
   for (const Tile& t : tiles_) {
     if (!t.rect.contains(pos)) continue;
     const ChunkPicture& c = snapshot_.chunks[t.chunk];
@@ -210,6 +270,7 @@ QString HeapMapWidget::Describe(const QPoint& pos) const {
     QString what = s.merged > 1 ? QString("%1 objects, %2").arg(s.merged).arg(Bytes(s.size))
                                 : QString("object of %1, %2 slots").arg(Bytes(s.size)).arg(s.slots);
     what += QString(" at offset %1").arg(s.offset);
+    if (s.buffer) what += tr(", a Buffer's wrapper");
     if (c.role == ChunkRole::ToSpace)
       what += s.aged ? tr(", survived one Scavenge (below the age mark)") : tr(", new");
     if (snapshot_.marking) what += s.marked ? tr(", marked") : tr(", not marked yet");

@@ -1,6 +1,7 @@
 // The heap map: both semispaces as wide bars (objects, the age mark, the allocation top), then
 // every old-space page as a tile (objects, free space, evacuation candidates outlined), then
-// the large objects. Colour by kind, by age or by mark bit; zoom scales the tiles; hovering
+// the large objects, then the Buffer pool's slabs (coloured partial / full / empty, with their
+// live views). Colour by kind, by age or by mark bit; zoom scales the tiles; hovering
 // names the object under the mouse.
 #pragma once
 
@@ -42,6 +43,7 @@ class HeapMapWidget : public QWidget {
 
   HeapSnapshot snapshot_;
   std::vector<Tile> tiles_;
+  std::vector<Tile> slab_tiles_;  // chunk: index into snapshot_.slabs
   std::vector<std::pair<QRect, QString>> labels_;
   ColorBy color_by_ = ColorBy::Kind;
   double zoom_ = 1.0;

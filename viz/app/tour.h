@@ -1,6 +1,7 @@
 // The scripted tour (heaplab-viz --tour OUTDIR): opens the leak-cache scenario, shows each view,
 // steps through one Scavenge and one incrementally marked Mark-Compact, runs the compare view,
-// and saves a PNG of each into OUTDIR. It checks what it shows as it goes (a Scavenge really
+// opens a Buffer server trace it writes (buffer-server.hlt) and shows its slabs, and saves a
+// PNG of each into OUTDIR. It checks what it shows as it goes (a Scavenge really
 // was the step's last collection, marking really was incremental, every image is non-empty)
 // and returns non-zero, naming the failed check, when one does not hold.
 #pragma once

@@ -22,7 +22,7 @@ RunData ReplayDocument(const Document& doc, const GcFlags& flags, LoadControl& c
   RunData data;
   data.title = doc.Title();
   data.args = flags.ToArgs();
-  auto session = std::make_unique<Session>(flags.ToConfig());
+  auto session = std::make_unique<Session>(flags.ToConfig(), flags.buffer_pool_size);
   Recorder recorder(data);
   session->tracer().AddObserver(&recorder);
   data.limits.push_back({0, session->controller().growing().limit()});
@@ -44,7 +44,8 @@ RunData ReplayDocument(const Document& doc, const GcFlags& flags, LoadControl& c
   data.end_ms = session->controller().clock().NowMs();
   if (heap_parses) {
     data.final_heap =
-        TakeHeapSnapshot(session->heap(), session->controller().incremental_marking().IsMarking());
+        TakeHeapSnapshot(session->heap(), session->controller().incremental_marking().IsMarking(),
+                         &session->buffers().pool());
   }
   data.load_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

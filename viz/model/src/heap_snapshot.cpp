@@ -13,7 +13,8 @@ void MergeSpans(std::vector<Span>& spans) {
   for (const Span& s : spans) {
     if (!out.empty()) {
       Span& last = out.back();
-      const bool same = last.kind == s.kind && last.marked == s.marked && last.aged == s.aged;
+      const bool same = last.kind == s.kind && last.marked == s.marked && last.aged == s.aged &&
+                        last.buffer == s.buffer;
       if (same && last.merged < group) {
         last.size += s.size;
         last.slots += s.slots;
@@ -37,6 +38,7 @@ void Walk(const Chunk& chunk, Address from, Address to, Address age_mark, ChunkP
       s.slots = static_cast<std::uint32_t>(obj.slot_count());
       s.marked = chunk.marks().allocated() && chunk.marks().Get(chunk.WordIndex(obj.address()));
       s.aged = obj.address() < age_mark;
+      s.buffer = obj.kind() == Kind::BufferWrapper;
       pic.object_bytes += obj.size();
       ++pic.objects;
     }
@@ -63,7 +65,47 @@ const char* ChunkRoleName(ChunkRole role) {
   return "?";
 }
 
-HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking) {
+namespace {
+
+void TakeSlabs(const BufferPool& pool, HeapSnapshot& snap) {
+  std::vector<std::int64_t> index(pool.slab_count(), -1);  // slab number -> snap.slabs
+  for (std::size_t n = 0; n < pool.slab_count(); ++n) {
+    const Slab& slab = pool.slab(n);
+    if (slab.released) continue;
+    SlabPicture pic;
+    pic.number = slab.number;
+    pic.state = slab.state;
+    pic.size = pool.pool_size();
+    pic.carved = slab.offset;
+    pic.live_views = slab.live_views;
+    pic.live_view_bytes = slab.live_view_bytes;
+    index[n] = static_cast<std::int64_t>(snap.slabs.size());
+    snap.slabs.push_back(std::move(pic));
+  }
+  if (snap.slabs.size() > kMaxSlabs) {
+    snap.slabs.erase(snap.slabs.begin(), snap.slabs.end() - static_cast<std::ptrdiff_t>(kMaxSlabs));
+    std::fill(index.begin(), index.end(), -1);
+    for (std::size_t i = 0; i < snap.slabs.size(); ++i)
+      index[snap.slabs[i].number] = static_cast<std::int64_t>(i);
+  }
+  for (BufferHandle h = 0; h < pool.buffer_count(); ++h) {
+    const BufferRecord& r = pool.record(h);
+    if (!r.live) continue;
+    if (!r.pooled) {
+      snap.store_bytes += r.size;
+      continue;
+    }
+    const auto slab = static_cast<std::size_t>(r.slab);
+    if (slab < index.size() && index[slab] >= 0) {
+      snap.slabs[static_cast<std::size_t>(index[slab])].views.emplace_back(
+          static_cast<std::uint32_t>(r.offset), static_cast<std::uint32_t>(r.size));
+    }
+  }
+}
+
+}  // namespace
+
+HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking, const BufferPool* pool) {
   HeapSnapshot snap;
   snap.marking = marking;
   NewSpace& ns = heap.new_space();
@@ -104,6 +146,7 @@ HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking) {
     snap.objects += c.objects;
     snap.object_bytes += c.object_bytes;
   }
+  if (pool != nullptr) TakeSlabs(*pool, snap);
   return snap;
 }
 

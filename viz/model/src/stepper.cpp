@@ -47,7 +47,7 @@ Stepper::Stepper(const Document& doc, const GcFlags& flags) : flags_(flags) {
   reader_ = std::make_unique<TraceReader>(in_, doc.Title());
   data_.title = doc.Title();
   data_.args = flags.ToArgs();
-  session_ = std::make_unique<Session>(flags.ToConfig());
+  session_ = std::make_unique<Session>(flags.ToConfig(), flags.buffer_pool_size);
   recorder_ = std::make_unique<Recorder>(data_);
   session_->tracer().AddObserver(recorder_.get());
   data_.limits.push_back({0, session_->controller().growing().limit()});
@@ -165,7 +165,8 @@ void Stepper::Explain(std::size_t gcs_before, std::size_t marking_before) {
 
 HeapSnapshot Stepper::Snapshot() {
   return TakeHeapSnapshot(session_->heap(),
-                          session_->controller().incremental_marking().IsMarking());
+                          session_->controller().incremental_marking().IsMarking(),
+                          &session_->buffers().pool());
 }
 
 std::string Stepper::LastEventText() const {

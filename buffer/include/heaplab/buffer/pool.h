@@ -8,7 +8,9 @@
 //     size 0 is an empty Buffer with no memory at all
 //   - a pooled request that does not fit in the rest of the current slab
 //     (size > pool_size - offset) starts a new slab (createPool); the view goes at the slab's
-//     offset, and the offset then advances by the size rounded up to 8 (alignPool)
+//     offset, and the offset then advances by the size rounded up to 8 (alignPool). For
+//     `from` (a string), the fit check uses fromStringFast's worst case of 4 bytes per
+//     character while that is under the threshold
 //   - alloc, slow and large requests get a backing store of their own
 //
 // Slabs: the current slab is Partial (the pool still carves from it). When a new slab replaces
@@ -136,6 +138,8 @@ class BufferPool {
   void CorruptForTesting(BufferHandle h, int how);
 
  private:
+  std::size_t FitBytes(std::size_t size, BufferApi api) const;
+  bool Fits(std::size_t size, BufferApi api) const;
   void NewSlab();
   void Retire(Slab& s);
   void ReleaseSlab(Slab& s);

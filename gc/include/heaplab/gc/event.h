@@ -57,7 +57,8 @@ enum class Phase : std::uint8_t {
   ScavengeParallel,       // scavenge.parallel: the Cheney scan (copy and promote)
   ScavengeWeak,           // scavenge.weak: the weak id table
   ScavengeUpdateRefs,     // scavenge.update_refs
-  ScavengeSweepLarge,     // scavenge.sweep_array_buffers: young large objects
+  ScavengeSweepLarge,     // young large objects: promoted whole or freed (part of scavenge=)
+  ScavengeSweepArrayBuffers,  // scavenge.sweep_array_buffers: the young external list
   MarkFinishIncremental,  // mark.finish_incremental: roots re-scanned, worklist drained
   MarkRoots,              // mark.roots
   MarkClosure,            // mark.full_closure
@@ -65,6 +66,7 @@ enum class Phase : std::uint8_t {
   Sweep,                  // sweep.old
   Evacuate,               // evacuate.copy
   UpdatePointers,         // evacuate.update_pointers
+  CompleteSweepArrayBuffers,  // complete.sweep_array_buffers: both external lists (full GC)
   Count,
 };
 inline constexpr std::size_t kPhaseCount = static_cast<std::size_t>(Phase::Count);
@@ -113,7 +115,7 @@ struct GcEvent {
   double average_survival_ratio = 0;  // V8's mean of the last ten survival ratios
   double total_gc_ms = 0;             // pauses of the run so far, this one included
 
-  std::size_t external_memory = 0;  // bytes of off-heap backing stores
+  std::size_t external_memory = 0;  // bytes of off-heap backing stores, after the collection
   double average_mu = 1.0;          // mutator utilization, as V8 computes it
   double current_mu = 1.0;
 };

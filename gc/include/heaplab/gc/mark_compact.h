@@ -53,6 +53,7 @@ class MarkCompact {
  private:
   void Mark();
   void ClearDeadIds();
+  void SweepArrayBuffers();
   void SweepOldSpace();
   void SweepLargeObjects();
   Address MoveToOldSpace(HeapObject obj);  // copy, forward, mark black

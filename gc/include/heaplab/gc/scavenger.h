@@ -7,6 +7,8 @@
 //             objects wait on a worklist and are scanned the same way, recording the slots
 //             that still point into new space in the remembered set
 //   weak      update or free the young entries of the id table
+//   buffers   walk the young list of objects with external backing stores: release the dead
+//             ones' stores, move promoted ones to the old list
 //   finish    promote surviving young large objects whole, free the dead ones, set the
 //             age mark to the new top
 //
@@ -50,6 +52,7 @@ class Scavenger {
   void ScanUntilDone();
   bool StaysYoung(Address a) const;  // in to-space after the Scavenge
   void UpdateIds();
+  void SweepArrayBuffers();
   void FinishLargeObjects();
   void UpdateMarkingWorklist();
 

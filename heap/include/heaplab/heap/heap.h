@@ -12,11 +12,13 @@
 //   [id-table]     every live id maps to the start of a live object, listed by generation
 //   [accounting]   each space's byte counts equal the sum of its objects
 //   [marks]        outside a full GC every mark bit is clear (every object white)
+//   [external-list], [external-store]  see external.h
 #pragma once
 
 #include <memory>
 
 #include <heaplab/heap/cage.h>
+#include <heaplab/heap/external.h>
 #include <heaplab/heap/id_table.h>
 #include <heaplab/heap/large_object_space.h>
 #include <heaplab/heap/new_space.h>
@@ -62,6 +64,10 @@ class Heap {
   IdTable& ids() { return ids_; }
   const IdTable& ids() const { return ids_; }
   RememberedSet& remembered_set() { return remembered_set_; }
+  // Objects with external backing stores (Buffer wrappers), by generation, and the external
+  // memory they account for.
+  ExternalObjectList& external() { return external_; }
+  const ExternalObjectList& external() const { return external_; }
 
   // Allocates and initializes an object, without collecting. Objects over
   // kMaxRegularObjectSize go to a large-object space. Returns 0 when the space is full.
@@ -127,6 +133,7 @@ class Heap {
   HandleScopes scopes_;
   IdTable ids_;
   RememberedSet remembered_set_;
+  ExternalObjectList external_;
 };
 
 }  // namespace heaplab

@@ -1,7 +1,7 @@
-// The collector flags of `heaplab run` as plain values (V8's names and units: MiB for sizes),
-// shared by every front end: the command line registers them on its parser, the visualizer's
-// settings panel edits them field by field, and both turn them into a GcConfig through
-// ToConfig(), so the two agree on defaults, ranges, help texts and how values combine.
+// The collector flags of `heaplab run` (and the Buffer pool's size) as plain values (V8's names and
+// units: MiB for sizes), shared by every front end: the command line registers them on its parser,
+// the visualizer's settings panel edits them field by field, and both turn them into a GcConfig
+// through ToConfig(), so the two agree on defaults, ranges, help texts and how values combine.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include <heaplab/buffer/pool.h>
 #include <heaplab/gc/config.h>
 
 namespace heaplab {
@@ -35,7 +36,8 @@ struct GcFlags {
   bool incremental_marking = true;
   bool scavenge_task = true;
   bool memory_reducer = true;
-  std::string clock = "real";  // real | model
+  std::string clock = "real";                               // real | model
+  std::uint64_t buffer_pool_size = kDefaultBufferPoolSize;  // bytes, Node's Buffer.poolSize
 
   // Throws GcFlagError naming the flag when the values do not fit together.
   GcConfig ToConfig() const;

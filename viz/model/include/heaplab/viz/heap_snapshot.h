@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <heaplab/buffer/pool.h>
 #include <heaplab/heap/heap.h>
 
 namespace heaplab::viz {
@@ -24,6 +25,7 @@ struct Span {
   SpanKind kind = SpanKind::Object;
   bool marked = false;       // its mark bit is set (during incremental marking: grey or black)
   bool aged = false;         // young and below the age mark: survived one Scavenge
+  bool buffer = false;       // a Buffer's on-heap wrapper
   std::uint32_t merged = 1;  // objects this span stands for (more than 1 when merged)
 };
 
@@ -41,8 +43,21 @@ struct ChunkPicture {
   std::vector<Span> spans;  // in address order
 };
 
+// A Buffer pool slab that still holds memory, with its live views.
+struct SlabPicture {
+  std::uint32_t number = 0;
+  SlabState state = SlabState::Partial;
+  std::size_t size = 0;    // the pool size
+  std::size_t carved = 0;  // bytes handed out so far (the pool's offset in it)
+  std::uint32_t live_views = 0;
+  std::size_t live_view_bytes = 0;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> views;  // live: offset, length
+};
+
 struct HeapSnapshot {
   std::vector<ChunkPicture> chunks;  // to-space, from-space, old pages, large, new large
+  std::vector<SlabPicture> slabs;    // unreleased slabs, in creation order
+  std::size_t store_bytes = 0;       // live Buffers' own (not pooled) backing stores
   bool marking = false;              // incremental marking was on
   std::size_t objects = 0;
   std::size_t object_bytes = 0;
@@ -53,8 +68,11 @@ struct HeapSnapshot {
 // are merged so that a snapshot of a large heap stays small.
 inline constexpr std::size_t kMaxSpansPerChunk = 4096;
 
-// Copies the heap's layout. Call between trace events (never inside a collection): every
-// space parses end to end then.
-HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking);
+// At most this many slabs are pictured (the most recent ones).
+inline constexpr std::size_t kMaxSlabs = 512;
+
+// Copies the heap's layout, and the Buffer pool's slabs when `pool` is given. Call between
+// trace events (never inside a collection): every space parses end to end then.
+HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking, const BufferPool* pool = nullptr);
 
 }  // namespace heaplab::viz
