@@ -88,6 +88,9 @@ void GcController::StartIncrementalMarkingIfAllocationLimitIsReached() {
 }
 
 void GcController::StartIncrementalMarking(Reason reason) {
+  // V8 (Heap::StartIncrementalMarking): sweeping completes first; marking needs every mark bit
+  // of the last cycle cleared.
+  CompleteSweeping();
   marking_task_pending_ = false;
   allocated_since_step_ = 0;
   completion_deadline_ms_ = -1;
@@ -151,9 +154,56 @@ bool GcController::ShouldWaitForTask() {
   return now < completion_deadline_ms_;
 }
 
+// Every 64 KiB of allocation while pages wait to be swept: a step of at most 1 ms (heaplab's
+// stand-in for V8's concurrent sweeper tasks, which sweep while the program runs).
+void GcController::SweepOnAllocation(std::size_t bytes) {
+  allocated_since_sweep_ += bytes;
+  if (allocated_since_sweep_ < IncrementalMarking::kAllocatedThreshold) return;
+  allocated_since_sweep_ = 0;
+  SweepingStep(false, kSweepingStepMs);
+}
+
+void GcController::SweepingStep(bool by_task, double budget_ms) {
+  Sweeper& sweeper = heap_.sweeper();
+  if (!sweeper.sweeping()) return;
+  SweepingEvent e;
+  e.by_task = by_task;
+  e.time_ms = clock_->NowMs();
+  do {
+    sweeper.SweepNext();
+    const Sweeper::Work work = sweeper.TakeWork();
+    clock_->Charge(Work::SweptPage, static_cast<double>(work.pages));
+    clock_->Charge(Work::SweptObject, static_cast<double>(work.objects));
+    e.pages += work.pages;
+    e.freed += work.freed;
+  } while (sweeper.sweeping() && clock_->NowMs() - e.time_ms < budget_ms);
+  e.ms = clock_->NowMs() - e.time_ms;
+  e.pages_left = sweeper.pending_pages();
+  tracer_.Publish(e);
+}
+
+void GcController::CompleteSweeping() {
+  Sweeper& sweeper = heap_.sweeper();
+  if (!sweeper.sweeping()) return;
+  SweepingEvent e;
+  e.kind = SweepingEventKind::Complete;
+  e.time_ms = clock_->NowMs();
+  sweeper.EnsureCompleted();
+  const Sweeper::Work work = sweeper.TakeWork();
+  clock_->Charge(Work::SweptPage, static_cast<double>(work.pages));
+  clock_->Charge(Work::SweptObject, static_cast<double>(work.objects));
+  e.pages = work.pages;
+  e.freed = work.freed;
+  e.ms = clock_->NowMs() - e.time_ms;
+  tracer_.Publish(e);
+}
+
 // A `i` event: the program waits on its event loop, and the tasks V8 posted run first.
 void GcController::OnIdle(double ms) {
   const double now = clock_->NowMs();
+  // Sweeping tasks use the wait first (V8's sweeper runs concurrently with everything).
+  while (heap_.sweeper().sweeping() && clock_->NowMs() - now < ms)
+    SweepingStep(true, std::min(kSweepingStepMs, ms - (clock_->NowMs() - now)));
   if (last_task_ms_ >= 0) {
     const double gap = now - last_task_ms_;
     average_time_to_task_ms_ =
@@ -250,6 +300,10 @@ void GcController::Scavenge() {
   Scavenger scavenger(heap_, *clock_, tracer_, promotion_, config_.verify_heap,
                       marking_.IsMarking() ? &marking_.marker() : nullptr);
   scavenger.Run();
+  // Pages the promotions swept on demand, in this pause.
+  const Sweeper::Work work = heap_.sweeper().TakeWork();
+  clock_->Charge(Work::SweptPage, static_cast<double>(work.pages));
+  clock_->Charge(Work::SweptObject, static_cast<double>(work.objects));
   GcEvent& e = tracer_.current();
   survived_since_last_expansion_ += e.promoted + e.semi_space_copied;
   old_allocation_.Push(static_cast<double>(e.promoted), e.mutator_ms);
@@ -284,7 +338,7 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
     tracer_.SetIncrementalMarkingStart(marking_.start_ms());
   }
   MarkCompact collector(heap_, *clock_, tracer_, config_.compaction, config_.verify_heap,
-                        incremental ? &marking_.marker() : nullptr);
+                        incremental ? &marking_.marker() : nullptr, config_.lazy_sweeping);
   collector.Run(EvacuationPolicy::For(reduce, compaction_speed_.Average()));
   e.compacted = collector.moved_bytes();
   e.evacuated_pages = collector.evacuated_pages();

@@ -10,6 +10,8 @@ Address Mutator::Allocate(Id id, std::size_t size, std::uint64_t slots, Kind kin
   // allocation, so that a finishing pause never moves the object being returned.
   if (marking_.IsMarking()) [[unlikely]]
     controller_.AdvanceOnAllocation(size);
+  if (heap_.sweeper().sweeping()) [[unlikely]]
+    controller_.SweepOnAllocation(size);
   // An object the old generation could never hold is refused, so that the collections below
   // run and the heap then runs out of memory, as V8 does.
   const bool can_fit = size <= heap_.config().max_old_space_size;

@@ -221,13 +221,12 @@ std::string NvpPrinter::MarkCompact(const GcEvent& e, double promotion_ratio, do
       PhaseMs(e, Phase::Clear), PhaseMs(e, Phase::CompleteSweepArrayBuffers), evacuate,
       PhaseMs(e, Phase::Evacuate), PhaseMs(e, Phase::UpdatePointers),
       PhaseMs(e, Phase::UpdatePointers), mark, PhaseMs(e, Phase::MarkFinishIncremental),
-      PhaseMs(e, Phase::MarkRoots),
-      PhaseMs(e, Phase::MarkClosure), PhaseMs(e, Phase::Sweep), PhaseMs(e, Phase::Sweep),
-      e.incremental_ms, e.incremental_biggest_step_ms, e.incremental_steps, incremental_speed,
-      e.incremental_walltime_ms, e.start_object_size, e.end_object_size, e.holes_before,
-      e.holes_after, e.allocated, e.promoted, e.semi_space_copied, promotion_ratio,
-      e.average_survival_ratio, promotion_rate, copied_rate, allocation_throughput,
-      compaction_speed);
+      PhaseMs(e, Phase::MarkRoots), PhaseMs(e, Phase::MarkClosure), PhaseMs(e, Phase::Sweep),
+      PhaseMs(e, Phase::Sweep), e.incremental_ms, e.incremental_biggest_step_ms,
+      e.incremental_steps, incremental_speed, e.incremental_walltime_ms, e.start_object_size,
+      e.end_object_size, e.holes_before, e.holes_after, e.allocated, e.promoted,
+      e.semi_space_copied, promotion_ratio, e.average_survival_ratio, promotion_rate, copied_rate,
+      allocation_throughput, compaction_speed);
 }
 
 // V8 (IncrementalMarking::Start, Step, ScheduleBytesToMarkBasedOn*, ShouldWaitForTask, Stop

@@ -143,6 +143,11 @@ void Tracer::Publish(const MarkingEvent& event) {
     o->OnMarking(event);
 }
 
+void Tracer::Publish(const SweepingEvent& event) {
+  for (GcObserver* o : observers_)
+    o->OnSweeping(event);
+}
+
 // V8 (GCTracer::RecordMutatorUtilization): the first full GC only sets the start; later ones
 // average mutator and collector durations with weight 1/2 and compute the current ratio.
 void Tracer::RecordMutatorUtilization(double end_ms, double mark_compact_ms) {

@@ -22,7 +22,9 @@ class Verifier {
 
   VerifyResult Run() {
     if (!marking_) CheckMarks();
+    CheckSweeping();
     WalkSpaces();
+    CheckFreeList();
     CheckSlots();
     CheckRecordedSlots();
     CheckRoots();
@@ -40,6 +42,8 @@ class Verifier {
   // at its end, and the byte counts add up.
   void WalkChunk(SpaceId space, const Chunk* chunk, Address from, Address to) {
     chunk_for_starts_ = chunk != nullptr ? chunk : heap_.ChunkOf(from);
+    const bool unswept =
+        chunk != nullptr && chunk->Is(kSweepingPending) && chunk->marks().allocated();
     std::size_t bytes = 0;
     Address a = from;
     while (a < to) {
@@ -57,7 +61,9 @@ class Verifier {
              ": size " + std::to_string(size) + ", " + std::to_string(h.slots()) + " slots");
         return;
       }
-      if (h.kind() != Kind::Filler) {
+      // On a page the lazy sweeper has yet to reach, unmarked objects are dead garbage.
+      const bool dead = unswept && !chunk->marks().Get(chunk->WordIndex(a));
+      if (h.kind() != Kind::Filler && !dead) {
         MarkStart(chunk_for_starts_, a);
         order_.push_back(a);
         bytes += size;
@@ -101,7 +107,68 @@ class Verifier {
       Fail("[marks] " + std::string(what) + " " + Hex(c.start()) + " has mark bits set");
   }
   void CheckMarks() {
-    heap_.ForEachChunk([this](const Chunk& c) { CheckMark(c, SpaceName(c.owner())); });
+    heap_.ForEachChunk([this](const Chunk& c) {
+      if (!c.Is(kSweepingPending)) CheckMark(c, SpaceName(c.owner()));
+    });
+  }
+
+  // [sweeping]: only old pages wait for the lazy sweeper, they hold the LAB of no allocation,
+  // they keep the mark bits of their live objects, and the sweeper counts exactly them;
+  // marking never runs while a page waits (it would find last cycle's marks).
+  void CheckSweeping() {
+    std::size_t pending = 0;
+    heap_.ForEachChunk([&](const Chunk& c) {
+      if (!c.Is(kSweepingPending)) return;
+      ++pending;
+      if (c.owner() != SpaceId::OldSpace)
+        Fail("[sweeping] " + std::string(SpaceName(c.owner())) + " chunk " + Hex(c.start()) +
+             " waits for the sweeper");
+      if (heap_.old_space().OwnsLab(&c))
+        Fail("[sweeping] page " + Hex(c.start()) + " waits for the sweeper but holds the LAB");
+      if (c.allocated_bytes() != 0 && (!c.marks().allocated() || c.marks().Empty()))
+        Fail("[sweeping] page " + Hex(c.start()) + " waits for the sweeper without mark bits");
+    });
+    if (pending != heap_.sweeper().pending_pages())
+      Fail("[sweeping] " + std::to_string(pending) + " pages are flagged, the sweeper lists " +
+           std::to_string(heap_.sweeper().pending_pages()));
+    if (pending != 0 && marking_)
+      Fail("[sweeping] incremental marking runs while pages wait for the sweeper");
+  }
+
+  // [free-list]: every listed block is a filler of its class's size range inside a swept old
+  // page, the walk ends, and the blocks add up to what the free list reports.
+  void CheckFreeList() {
+    const FreeList& list = heap_.old_space().free_list();
+    std::size_t total = 0;
+    std::size_t blocks = 0;
+    const std::size_t most = heap_.old_space().Committed() / kMinFreeBlock + 1;
+    list.ForEach([&](Address block, int k) {
+      if (++blocks > most) {
+        Fail("[free-list] more blocks than old space could hold: the list loops");
+        return false;
+      }
+      const Chunk* c = heap_.ChunkOf(block);
+      if (c == nullptr || c->owner() != SpaceId::OldSpace || block % kWordSize != 0) {
+        Fail("[free-list] block " + Hex(block) + " is not in an old page");
+        return false;
+      }
+      if (c->Is(kSweepingPending))
+        Fail("[free-list] block " + Hex(block) + " lies on a page the sweeper has yet to sweep");
+      const Header h = HeapObject(block).header();
+      if (!h.is_header() || h.kind() != Kind::Filler) {
+        Fail("[free-list] block " + Hex(block) + " is not a filler (word " +
+             Hex(HeapObject(block).header_word()) + ")");
+        return false;
+      }
+      if (FreeList::ClassOf(h.size()) != k || block + h.size() > c->end())
+        Fail("[free-list] block " + Hex(block) + " of " + std::to_string(h.size()) +
+             " bytes is listed in class " + std::to_string(k));
+      total += h.size();
+      return true;
+    });
+    if (total != list.available())
+      Fail("[free-list] blocks add up to " + std::to_string(total) + " bytes, the list reports " +
+           std::to_string(list.available()));
   }
 
   void CheckSpaceTotal(SpaceId id) {

@@ -81,6 +81,7 @@ std::unique_ptr<Session> Fragmented(Compaction c) {
   ScenarioOptions o;
   o.params = {{"nodes", 60000}, {"keep_every", 10}};
   s->ReplayScenario(*FindScenario("fragmentation"), o);
+  s->heap().sweeper().EnsureCompleted();  // free memory as fillers on every page
   return s;
 }
 

@@ -66,13 +66,26 @@ TEST(Golden, SurvivorsUnderTheV8RuleDifferFromTheBookRule) {
 
 // Two rounds of the fragmentation scenario (defaults otherwise): Mark-Compact lines for the
 // explicit full GCs, and one for the allocation limit in the second round. The file was reviewed
-// line by line on the stop-the-world path, so the run pins --no-incremental-marking.
+// line by line on the stop-the-world path (marking and sweeping in the pause), so the run pins
+// --no-incremental-marking --no-lazy-sweeping: that path prints what it printed before either
+// existed.
 TEST(Golden, FragmentationWithMarkCompacts) {
   GcConfig config;
   config.incremental_marking = false;
+  config.lazy_sweeping = false;
   const std::string out = RunScenario("fragmentation", {{"nodes", 60000}, {"rounds", 2}}, config);
   EXPECT_NE(out.find("Mark-Compact"), std::string::npos);
   EXPECT_EQ(out, Golden("fragmentation_trace_gc.txt"));
+}
+
+// Control: lazy sweeping takes the sweep out of the full GCs' pauses, so the same run prints
+// shorter Mark-Compact pauses and the golden file no longer matches.
+TEST(Golden, LazySweepingShortensTheFragmentationPauses) {
+  GcConfig config;
+  config.incremental_marking = false;
+  config.lazy_sweeping = true;
+  EXPECT_NE(RunScenario("fragmentation", {{"nodes", 60000}, {"rounds", 2}}, config),
+            Golden("fragmentation_trace_gc.txt"));
 }
 
 TEST(Golden, SameRunTwiceIsIdentical) {

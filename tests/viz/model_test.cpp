@@ -239,6 +239,36 @@ class ModelTest : public QObject {
     QCOMPARE(after.store_bytes, std::size_t{5000});
   }
 
+  void lazySweepingLeavesDeadObjectsUntilSwept() {
+    // 1 and 2 are promoted by two Scavenges; then 2's root is dropped. The full GC marks 1;
+    // with lazy sweeping the page waits for the sweeper, so 2 is still there, dead.
+    // (Run with --compaction=none.)
+    const QString path = WriteTrace("lazy.hlt",
+                                    "heaplab-trace 1\n{\na 1 64 0\nr 1\na 2 64 0\nr 2\n}\n"
+                                    "g minor\ng minor\nd 2\ng major\n");
+    auto dead_spans = [](const HeapSnapshot& snap) {
+      std::size_t n = 0;
+      for (const ChunkPicture& c : snap.chunks)
+        for (const Span& s : c.spans)
+          n += s.kind == SpanKind::Dead;
+      return n;
+    };
+    GcFlags flags;
+    flags.compaction = "none";  // the page is nearly empty: evacuation would release it
+    Stepper lazy(TraceDocument(path.toStdString()), flags);
+    lazy.Advance(StepUntil::MarkCompact);
+    const HeapSnapshot after = lazy.Snapshot();
+    QCOMPARE(dead_spans(after), std::size_t{1});
+    QCOMPARE(Objects(after, ChunkRole::OldPage), std::size_t{1});
+    QVERIFY(after.chunks[2].sweeping_pending);
+    GcFlags eager = flags;  // control: sweeping in the pause leaves no dead object behind
+    eager.lazy_sweeping = false;
+    Stepper swept(TraceDocument(path.toStdString()), eager);
+    swept.Advance(StepUntil::MarkCompact);
+    QCOMPARE(dead_spans(swept.Snapshot()), std::size_t{0});
+    QCOMPARE(Objects(swept.Snapshot(), ChunkRole::OldPage), std::size_t{1});
+  }
+
   void decimationNeverExceedsThePixelsAndKeepsPeaks() {
     QVector<QPointF> points;
     for (int i = 0; i < 10000; ++i)

@@ -23,6 +23,8 @@ const std::vector<GcFlagInfo>& GcFlagInfos() {
       {"--verify-heap", "Verify the heap after every collection", 0, 0},
       {"--incremental-marking", "Full GCs mark in steps while the program runs (on by default)", 0,
        0},
+      {"--lazy-sweeping", "Full GCs leave old pages to be swept after the pause (on by default)", 0,
+       0},
       {"--scavenge-task",
        "On `i` events, a Scavenge by task when new space is 80% full (on by default)", 0, 0},
       {"--memory-reducer",
@@ -61,6 +63,7 @@ GcConfig GcFlags::ToConfig() const {
   c.gc_interval = gc_interval;
   c.verify_heap = verify_heap;
   c.incremental_marking = incremental_marking;
+  c.lazy_sweeping = lazy_sweeping;
   c.scavenge_task = scavenge_task;
   c.memory_reducer = memory_reducer;
   c.predictable = predictable;
@@ -90,6 +93,7 @@ std::vector<std::string> GcFlags::ToArgs() const {
   if (gc_interval != d.gc_interval) value("--gc-interval", gc_interval);
   if (verify_heap) out.push_back("--verify-heap");
   flag("incremental-marking", incremental_marking, true);
+  flag("lazy-sweeping", lazy_sweeping, true);
   flag("scavenge-task", scavenge_task, true);
   flag("memory-reducer", memory_reducer, true);
   if (predictable) out.push_back("--predictable");

@@ -57,6 +57,7 @@ FlagsForm::FlagsForm(QWidget* parent) : QWidget(parent) {
   gc_interval_->setSpecialValueText("off");
   gc_interval_->setMinimum(-1);
   incremental_ = CheckBox("--incremental-marking", "Incremental marking", this);
+  lazy_sweeping_ = CheckBox("--lazy-sweeping", "Lazy sweeping", this);
   scavenge_task_ = CheckBox("--scavenge-task", "Scavenge task", this);
   memory_reducer_ = CheckBox("--memory-reducer", "Memory reducer", this);
   verify_ = CheckBox("--verify-heap", "Verify heap", this);
@@ -80,6 +81,7 @@ FlagsForm::FlagsForm(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Clock"), clock_);
   form->addRow(tr("Buffer pool"), pool_size_);
   form->addRow(incremental_);
+  form->addRow(lazy_sweeping_);
   form->addRow(scavenge_task_);
   form->addRow(memory_reducer_);
   form->addRow(verify_);
@@ -92,7 +94,8 @@ FlagsForm::FlagsForm(QWidget* parent) : QWidget(parent) {
   connect(growth_, &QDoubleSpinBox::valueChanged, this, &FlagsForm::UpdateArgs);
   for (QComboBox* box : {promotion_, compaction_, clock_})
     connect(box, &QComboBox::currentIndexChanged, this, &FlagsForm::UpdateArgs);
-  for (QCheckBox* box : {incremental_, scavenge_task_, memory_reducer_, verify_, predictable_})
+  for (QCheckBox* box :
+       {incremental_, lazy_sweeping_, scavenge_task_, memory_reducer_, verify_, predictable_})
     connect(box, &QCheckBox::toggled, this, &FlagsForm::UpdateArgs);
 }
 
@@ -106,6 +109,7 @@ GcFlags FlagsForm::flags() const {
   f.compaction = compaction_->currentText().toStdString();
   f.gc_interval = gc_interval_->value() == 0 ? -1 : gc_interval_->value();
   f.incremental_marking = incremental_->isChecked();
+  f.lazy_sweeping = lazy_sweeping_->isChecked();
   f.scavenge_task = scavenge_task_->isChecked();
   f.memory_reducer = memory_reducer_->isChecked();
   f.verify_heap = verify_->isChecked();
@@ -125,6 +129,7 @@ void FlagsForm::SetFlags(const GcFlags& f) {
   compaction_->setCurrentText(QString::fromStdString(f.compaction));
   gc_interval_->setValue(static_cast<int>(std::min<std::int64_t>(f.gc_interval, 1000000000)));
   incremental_->setChecked(f.incremental_marking);
+  lazy_sweeping_->setChecked(f.lazy_sweeping);
   scavenge_task_->setChecked(f.scavenge_task);
   memory_reducer_->setChecked(f.memory_reducer);
   verify_->setChecked(f.verify_heap);

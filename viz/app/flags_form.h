@@ -34,6 +34,7 @@ class FlagsForm : public QWidget {
   QComboBox* compaction_;
   QSpinBox* gc_interval_;
   QCheckBox* incremental_;
+  QCheckBox* lazy_sweeping_;
   QCheckBox* scavenge_task_;
   QCheckBox* memory_reducer_;
   QCheckBox* verify_;

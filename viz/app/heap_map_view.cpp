@@ -79,9 +79,9 @@ void HeapMapView::UpdateLegend() {
       html = swatch("#303030", tr("marked")) + swatch("#c8c8c8", tr("not marked"));
       break;
   }
-  html += swatch("#e4e4e4", tr("free / filler")) + swatch("#fafafa", tr("unused")) +
-          swatch("#fdf1b8", tr("slab partial")) + swatch("#f8c49c", tr("slab full")) +
-          swatch("#b34d0f", tr("live view")) +
+  html += swatch("#e4e4e4", tr("free / filler")) + swatch("#d9a3a3", tr("dead, not swept yet")) +
+          swatch("#fafafa", tr("unused")) + swatch("#fdf1b8", tr("slab partial")) +
+          swatch("#f8c49c", tr("slab full")) + swatch("#b34d0f", tr("live view")) +
           tr("<span style='color:#d62728'>red outline</span>: evacuation candidate; "
              "<span style='color:#d62728'>red line</span>: allocation top; dashed: age mark");
   legend_->setText(html);

@@ -159,6 +159,7 @@ void HeapMapWidget::Layout(int width) {
 
 QColor HeapMapWidget::SpanColor(const ChunkPicture& chunk, const Span& span) const {
   if (span.kind == SpanKind::Free) return kFree;
+  if (span.kind == SpanKind::Dead) return QColor(0xd9, 0xa3, 0xa3);  // garbage awaiting the sweeper
   const bool young = chunk.role == ChunkRole::ToSpace || chunk.role == ChunkRole::FromSpace ||
                      chunk.role == ChunkRole::NewLargeObject;
   switch (color_by_) {
@@ -257,9 +258,10 @@ QString HeapMapWidget::Describe(const QPoint& pos) const {
     const ChunkPicture& c = snapshot_.chunks[t.chunk];
     const double scale = static_cast<double>(c.size) / static_cast<double>(t.rect.width());
     const auto offset = static_cast<std::uint32_t>((pos.x() - t.rect.left()) * scale);
-    QString where = QString("%1 (%2 of objects in %3)")
+    QString where = QString("%1 (%2 of objects in %3)%4")
                         .arg(ChunkRoleName(c.role))
-                        .arg(Bytes(c.object_bytes), Bytes(c.size));
+                        .arg(Bytes(c.object_bytes), Bytes(c.size))
+                        .arg(c.sweeping_pending ? tr(", waiting for the sweeper") : QString());
     auto it = std::upper_bound(c.spans.begin(), c.spans.end(), offset,
                                [](std::uint32_t o, const Span& s) { return o < s.offset; });
     if (it == c.spans.begin()) return where + "\nunused";
@@ -267,6 +269,9 @@ QString HeapMapWidget::Describe(const QPoint& pos) const {
     if (offset >= s.offset + s.size) return where + "\nunused (beyond the allocation top)";
     if (s.kind == SpanKind::Free)
       return where + QString("\nfree: %1 at offset %2").arg(Bytes(s.size)).arg(s.offset);
+    if (s.kind == SpanKind::Dead)
+      return where +
+             QString("\ndead: %1 at offset %2, not swept yet").arg(Bytes(s.size)).arg(s.offset);
     QString what = s.merged > 1 ? QString("%1 objects, %2").arg(s.merged).arg(Bytes(s.size))
                                 : QString("object of %1, %2 slots").arg(Bytes(s.size)).arg(s.slots);
     what += QString(" at offset %1").arg(s.offset);

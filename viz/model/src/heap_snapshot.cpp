@@ -37,6 +37,11 @@ void Walk(const Chunk& chunk, Address from, Address to, Address age_mark, ChunkP
     } else {
       s.slots = static_cast<std::uint32_t>(obj.slot_count());
       s.marked = chunk.marks().allocated() && chunk.marks().Get(chunk.WordIndex(obj.address()));
+      if (pic.sweeping_pending && !s.marked) {  // dead: its bytes are free once swept
+        s.kind = SpanKind::Dead;
+        pic.spans.push_back(s);
+        return;
+      }
       s.aged = obj.address() < age_mark;
       s.buffer = obj.kind() == Kind::BufferWrapper;
       pic.object_bytes += obj.size();
@@ -128,6 +133,7 @@ HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking, const BufferPool* pool) 
     pic.role = ChunkRole::OldPage;
     pic.size = p->size();
     pic.evacuation_candidate = p->Is(kEvacuationCandidate);
+    pic.sweeping_pending = p->Is(kSweepingPending);
     Walk(*p, p->start(), p->end(), 0, pic);
     snap.chunks.push_back(std::move(pic));
   }

@@ -73,8 +73,15 @@ class GcController {
   // memory reducer), then the wait is accounted on the clock.
   void OnIdle(double ms);
 
+  // Lazy sweeping (--lazy-sweeping): the mutator is about to allocate `bytes` while pages wait
+  // to be swept: a sweeping step every 64 KiB.
+  void SweepOnAllocation(std::size_t bytes);
+  static constexpr double kSweepingStepMs = 1.0;  // the longest sweeping step
+
  private:
   void Scavenge();
+  void SweepingStep(bool by_task, double budget_ms);
+  void CompleteSweeping();
   void FullGc(Reason reason, const char* collector_reason);
   bool ShouldWaitForTask();
   bool NearOom() const;
@@ -92,16 +99,17 @@ class GcController {
   PromotionPolicy promotion_;
   HeapGrowing growing_;
   IncrementalMarking marking_;
-  std::size_t global_limit_ = 0;          // bytes, V8's global limit after the last full GC
-  bool marking_task_pending_ = false;     // a marking task waits for the next `i` event
-  std::size_t allocated_since_step_ = 0;  // bytes
-  double completion_deadline_ms_ = -1;    // marking complete, waiting for a task until then
-  double last_task_ms_ = -1;              // when tasks last ran (an `i` event)
-  double average_time_to_task_ms_ = -1;   // between `i` events; -1: unknown
-  SpeedSamples mark_compact_speed_;       // (live bytes after, pause)
-  SpeedSamples compaction_speed_;         // (bytes moved, ms)
-  SpeedSamples old_allocation_;           // (bytes added to the old generation, mutator ms)
-  std::array<double, 10> survival_{};     // last survival ratios, percent
+  std::size_t global_limit_ = 0;           // bytes, V8's global limit after the last full GC
+  bool marking_task_pending_ = false;      // a marking task waits for the next `i` event
+  std::size_t allocated_since_step_ = 0;   // bytes
+  std::size_t allocated_since_sweep_ = 0;  // bytes
+  double completion_deadline_ms_ = -1;     // marking complete, waiting for a task until then
+  double last_task_ms_ = -1;               // when tasks last ran (an `i` event)
+  double average_time_to_task_ms_ = -1;    // between `i` events; -1: unknown
+  SpeedSamples mark_compact_speed_;        // (live bytes after, pause)
+  SpeedSamples compaction_speed_;          // (bytes moved, ms)
+  SpeedSamples old_allocation_;            // (bytes added to the old generation, mutator ms)
+  std::array<double, 10> survival_{};      // last survival ratios, percent
   std::size_t survival_count_ = 0;
   std::size_t survived_since_last_expansion_ = 0;  // bytes (V8's counter of the same name)
   std::int64_t allocations_since_interval_gc_ = 0;

@@ -53,19 +53,19 @@ bool ParseReason(std::string_view text, Reason& out);
 
 // Phases, with the names V8's --trace-gc-nvp prints for them.
 enum class Phase : std::uint8_t {
-  ScavengeRoots,          // scavenge.roots: roots and remembered slots
-  ScavengeParallel,       // scavenge.parallel: the Cheney scan (copy and promote)
-  ScavengeWeak,           // scavenge.weak: the weak id table
-  ScavengeUpdateRefs,     // scavenge.update_refs
-  ScavengeSweepLarge,     // young large objects: promoted whole or freed (part of scavenge=)
+  ScavengeRoots,              // scavenge.roots: roots and remembered slots
+  ScavengeParallel,           // scavenge.parallel: the Cheney scan (copy and promote)
+  ScavengeWeak,               // scavenge.weak: the weak id table
+  ScavengeUpdateRefs,         // scavenge.update_refs
+  ScavengeSweepLarge,         // young large objects: promoted whole or freed (part of scavenge=)
   ScavengeSweepArrayBuffers,  // scavenge.sweep_array_buffers: the young external list
-  MarkFinishIncremental,  // mark.finish_incremental: roots re-scanned, worklist drained
-  MarkRoots,              // mark.roots
-  MarkClosure,            // mark.full_closure
-  Clear,                  // clear: the weak id table
-  Sweep,                  // sweep.old
-  Evacuate,               // evacuate.copy
-  UpdatePointers,         // evacuate.update_pointers
+  MarkFinishIncremental,      // mark.finish_incremental: roots re-scanned, worklist drained
+  MarkRoots,                  // mark.roots
+  MarkClosure,                // mark.full_closure
+  Clear,                      // clear: the weak id table
+  Sweep,                      // sweep.old
+  Evacuate,                   // evacuate.copy
+  UpdatePointers,             // evacuate.update_pointers
   CompleteSweepArrayBuffers,  // complete.sweep_array_buffers: both external lists (full GC)
   Count,
 };
@@ -171,12 +171,31 @@ struct MarkingEvent {
   std::size_t global_limit = 0;             // Start: the global limit
 };
 
+// Lazy sweeping between collections: a step sweeps old pages a full GC left unswept (paid by
+// allocation, run by a task while the program waits, or the rest of them at once before the
+// next marking or full GC starts).
+enum class SweepingEventKind {
+  Step,      // a step paid by allocation (every 64 KiB) or run by a task (`t`)
+  Complete,  // every page left, swept at once: marking or a full GC is about to start
+};
+
+struct SweepingEvent {
+  SweepingEventKind kind = SweepingEventKind::Step;
+  double time_ms = 0;  // when the step started
+  double ms = 0;       // its duration
+  bool by_task = false;
+  std::size_t pages = 0;       // pages swept by this step
+  std::size_t freed = 0;       // bytes that became free blocks or holes
+  std::size_t pages_left = 0;  // pages still waiting after the step
+};
+
 class GcObserver {
  public:
   virtual ~GcObserver() = default;
   virtual void OnGc(const GcEvent&) {}
   virtual void OnHeapEvent(const HeapEvent&) {}
   virtual void OnMarking(const MarkingEvent&) {}
+  virtual void OnSweeping(const SweepingEvent&) {}
 };
 
 }  // namespace heaplab

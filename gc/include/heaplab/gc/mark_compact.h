@@ -5,7 +5,10 @@
 //             incremental marking, only re-grey the roots and drain the worklist
 //   clear     free the ids of dead objects
 //   sweep     old pages: dead objects and holes become free-list blocks, empty pages are
-//             released, dead large objects freed (not in slide mode, which rebuilds instead)
+//             released, dead large objects freed (not in slide mode, which rebuilds instead);
+//             with lazy sweeping the pages are only accounted at their live bytes and the
+//             sweeper (heap/include/heaplab/heap/sweeper.h) makes their free blocks after the
+//             pause. A full GC starts by completing the sweeping the last one left.
 //   evacuate  promote every live young object (new space ends empty); with
 //             --compaction=evacuate, move the live objects of the candidate pages too
 //   update    forward every slot, root and id that points at a moved object
@@ -33,7 +36,7 @@ class MarkCompact {
   // `incremental`: the marker of an incremental marking under way, whose marks this full GC
   // finishes (the atomic finishing pause); null for a stop-the-world full GC.
   MarkCompact(Heap& heap, Clock& clock, Tracer& tracer, Compaction compaction, bool zap,
-              Marker* incremental = nullptr)
+              Marker* incremental = nullptr, bool lazy_sweeping = false)
       : heap_(heap),
         clock_(clock),
         tracer_(tracer),
@@ -41,7 +44,8 @@ class MarkCompact {
         zap_(zap),
         own_marker_(heap, clock),
         marker_(incremental != nullptr ? *incremental : own_marker_),
-        incremental_(incremental != nullptr) {}
+        incremental_(incremental != nullptr),
+        lazy_sweeping_(lazy_sweeping && compaction != Compaction::Slide) {}
 
   // One full GC. `policy` chooses evacuation candidates (ignored unless compaction is
   // Evacuate).
@@ -55,6 +59,8 @@ class MarkCompact {
   void ClearDeadIds();
   void SweepArrayBuffers();
   void SweepOldSpace();
+  void CompleteSweeping();
+  void ChargeSweeping();  // the sweeper's work since the last charge, on the clock
   void SweepLargeObjects();
   Address MoveToOldSpace(HeapObject obj);  // copy, forward, mark black
   void EvacuateYoung();
@@ -74,6 +80,7 @@ class MarkCompact {
   Marker own_marker_;
   Marker& marker_;
   bool incremental_;
+  bool lazy_sweeping_;
   std::size_t evacuated_pages_ = 0;
   std::size_t moved_bytes_ = 0;
   std::vector<Address> moved_;  // objects moved to old space this GC, at their new addresses

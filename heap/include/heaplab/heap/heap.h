@@ -11,7 +11,11 @@
 //                  (see remembered_set.h)
 //   [id-table]     every live id maps to the start of a live object, listed by generation
 //   [accounting]   each space's byte counts equal the sum of its objects
-//   [marks]        outside a full GC every mark bit is clear (every object white)
+//   [marks]        outside a full GC every mark bit is clear (every object white), but on the
+//                  pages the lazy sweeper has yet to sweep
+//   [sweeping]     see sweeper.h
+//   [free-list]    every free-list block is a filler in a swept old page, in its size class,
+//                  and the blocks add up to the list's count
 //   [external-list], [external-store]  see external.h
 #pragma once
 
@@ -26,6 +30,7 @@
 #include <heaplab/heap/old_space.h>
 #include <heaplab/heap/remembered_set.h>
 #include <heaplab/heap/roots.h>
+#include <heaplab/heap/sweeper.h>
 
 namespace heaplab {
 
@@ -64,6 +69,9 @@ class Heap {
   IdTable& ids() { return ids_; }
   const IdTable& ids() const { return ids_; }
   RememberedSet& remembered_set() { return remembered_set_; }
+  // Old pages a full GC left to sweep lazily (sweeper.h).
+  Sweeper& sweeper() { return sweeper_; }
+  const Sweeper& sweeper() const { return sweeper_; }
   // Objects with external backing stores (Buffer wrappers), by generation, and the external
   // memory they account for.
   ExternalObjectList& external() { return external_; }
@@ -134,6 +142,7 @@ class Heap {
   IdTable ids_;
   RememberedSet remembered_set_;
   ExternalObjectList external_;
+  Sweeper sweeper_;
 };
 
 }  // namespace heaplab

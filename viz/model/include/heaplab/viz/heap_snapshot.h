@@ -16,6 +16,7 @@ namespace heaplab::viz {
 enum class SpanKind : std::uint8_t {
   Object,  // a live (or not yet collected) object
   Free,    // a filler: a hole, a free-list entry or the rest of a linear allocation area
+  Dead,    // an unmarked object on a page the lazy sweeper has not swept yet: garbage
 };
 
 struct Span {
@@ -38,7 +39,8 @@ struct ChunkPicture {
   std::size_t top = 0;       // semispaces: allocation top, bytes from the start
   std::size_t age_mark = 0;  // to-space: the age mark, bytes from the start
   bool evacuation_candidate = false;
-  std::size_t object_bytes = 0;  // bytes of objects
+  bool sweeping_pending = false;  // an old page that lazy sweeping has yet to sweep
+  std::size_t object_bytes = 0;   // bytes of objects
   std::size_t objects = 0;
   std::vector<Span> spans;  // in address order
 };
