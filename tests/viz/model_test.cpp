@@ -199,6 +199,11 @@ class ModelTest : public QObject {
     // 1 (a root) and 3 (held by 1) were copied; 2 and 4 were not.
     QCOMPARE(Objects(first, ChunkRole::ToSpace), std::size_t{2});
     QCOMPARE(first.chunks.front().object_bytes, std::size_t{64 + 48});
+    std::vector<Id> ids;  // by trace id: exactly 1 and 3, in to-space
+    for (const Span& s : first.chunks.front().spans)
+      if (s.kind == SpanKind::Object) ids.push_back(s.id);
+    std::sort(ids.begin(), ids.end());
+    QCOMPARE(ids, (std::vector<Id>{1, 3}));
     QCOMPARE(Objects(first, ChunkRole::OldPage), std::size_t{0});
     // Both are below the age mark now: the next Scavenge promotes them.
     for (const Span& s : first.chunks.front().spans)

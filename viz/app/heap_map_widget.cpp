@@ -273,7 +273,10 @@ QString HeapMapWidget::Describe(const QPoint& pos) const {
       return where +
              QString("\ndead: %1 at offset %2, not swept yet").arg(Bytes(s.size)).arg(s.offset);
     QString what = s.merged > 1 ? QString("%1 objects, %2").arg(s.merged).arg(Bytes(s.size))
-                                : QString("object of %1, %2 slots").arg(Bytes(s.size)).arg(s.slots);
+                                : QString("object %1of %2, %3 slots")
+                                      .arg(s.id != 0 ? QString("#%1 ").arg(s.id) : QString())
+                                      .arg(Bytes(s.size))
+                                      .arg(s.slots);
     what += QString(" at offset %1").arg(s.offset);
     if (s.buffer) what += tr(", a Buffer's wrapper");
     if (c.role == ChunkRole::ToSpace)

@@ -1,5 +1,7 @@
 #include <heaplab/viz/heap_snapshot.h>
 
+#include <algorithm>
+
 namespace heaplab::viz {
 
 namespace {
@@ -27,7 +29,28 @@ void MergeSpans(std::vector<Span>& spans) {
   spans = std::move(out);
 }
 
-void Walk(const Chunk& chunk, Address from, Address to, Address age_mark, ChunkPicture& pic) {
+// Live trace ids sorted by address, for Walk; empty when there are too many.
+using IdsByAddress = std::vector<std::pair<Address, Id>>;
+
+IdsByAddress SortIds(const Heap& heap) {
+  IdsByAddress ids;
+  bool too_many = false;
+  heap.ids().ForEachLive([&](Id id, Address a) {
+    if (ids.size() >= kMaxIdObjects) too_many = true;
+    if (!too_many) ids.emplace_back(a, id);
+  });
+  if (too_many) return {};
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+Id IdAt(const IdsByAddress& ids, Address a) {
+  auto it = std::lower_bound(ids.begin(), ids.end(), std::make_pair(a, Id{0}));
+  return it != ids.end() && it->first == a ? it->second : 0;
+}
+
+void Walk(const Chunk& chunk, Address from, Address to, Address age_mark, const IdsByAddress& ids,
+          ChunkPicture& pic) {
   ForEachObject(from, to, [&](HeapObject obj) {
     Span s;
     s.offset = static_cast<std::uint32_t>(obj.address() - chunk.start());
@@ -43,6 +66,7 @@ void Walk(const Chunk& chunk, Address from, Address to, Address age_mark, ChunkP
         return;
       }
       s.aged = obj.address() < age_mark;
+      if (!ids.empty()) s.id = IdAt(ids, obj.address());
       s.buffer = obj.kind() == Kind::BufferWrapper;
       pic.object_bytes += obj.size();
       ++pic.objects;
@@ -113,6 +137,7 @@ void TakeSlabs(const BufferPool& pool, HeapSnapshot& snap) {
 HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking, const BufferPool* pool) {
   HeapSnapshot snap;
   snap.marking = marking;
+  const IdsByAddress ids = SortIds(heap);
   NewSpace& ns = heap.new_space();
   {
     ChunkPicture to;
@@ -121,7 +146,7 @@ HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking, const BufferPool* pool) 
     to.size = ns.Capacity();
     to.top = ns.top() - c.start();
     to.age_mark = ns.age_mark() - c.start();
-    Walk(c, c.start(), ns.top(), ns.age_mark(), to);
+    Walk(c, c.start(), ns.top(), ns.age_mark(), ids, to);
     snap.chunks.push_back(std::move(to));
     ChunkPicture from;  // empty outside a Scavenge: its objects were copied or died
     from.role = ChunkRole::FromSpace;
@@ -134,7 +159,7 @@ HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking, const BufferPool* pool) 
     pic.size = p->size();
     pic.evacuation_candidate = p->Is(kEvacuationCandidate);
     pic.sweeping_pending = p->Is(kSweepingPending);
-    Walk(*p, p->start(), p->end(), 0, pic);
+    Walk(*p, p->start(), p->end(), 0, ids, pic);
     snap.chunks.push_back(std::move(pic));
   }
   auto large = [&](const LargeObjectSpace& space, ChunkRole role) {
@@ -142,7 +167,7 @@ HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking, const BufferPool* pool) 
       ChunkPicture pic;
       pic.role = role;
       pic.size = c->size();
-      Walk(*c, c->start(), c->start() + HeapObject(c->start()).size(), 0, pic);
+      Walk(*c, c->start(), c->start() + HeapObject(c->start()).size(), 0, ids, pic);
       snap.chunks.push_back(std::move(pic));
     }
   };

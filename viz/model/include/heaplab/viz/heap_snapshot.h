@@ -28,6 +28,7 @@ struct Span {
   bool aged = false;         // young and below the age mark: survived one Scavenge
   bool buffer = false;       // a Buffer's on-heap wrapper
   std::uint32_t merged = 1;  // objects this span stands for (more than 1 when merged)
+  Id id = 0;                 // the object's trace id (0: unknown, or more than kMaxIdObjects)
 };
 
 enum class ChunkRole : std::uint8_t { ToSpace, FromSpace, OldPage, LargeObject, NewLargeObject };
@@ -69,6 +70,10 @@ struct HeapSnapshot {
 // At most this many spans per chunk: beyond it, neighbours of the same kind, colour and age
 // are merged so that a snapshot of a large heap stays small.
 inline constexpr std::size_t kMaxSpansPerChunk = 4096;
+
+// Trace ids are looked up only when the heap holds at most this many live ids (the lookup
+// sorts them all by address).
+inline constexpr std::size_t kMaxIdObjects = 200000;
 
 // At most this many slabs are pictured (the most recent ones).
 inline constexpr std::size_t kMaxSlabs = 512;
