@@ -48,7 +48,8 @@ HeapMapView::HeapMapView(QWidget* parent) : QWidget(parent) {
   UpdateLegend();
 }
 
-void HeapMapView::SetSnapshot(HeapSnapshot snapshot, const QString& caption) {
+void HeapMapView::SetSnapshot(std::shared_ptr<const HeapSnapshot> snapshot,
+                              const QString& caption) {
   map_->SetSnapshot(std::move(snapshot));
   caption_->setText(caption);
 }

@@ -15,7 +15,7 @@ class HeapMapView : public QWidget {
   Q_OBJECT
  public:
   explicit HeapMapView(QWidget* parent = nullptr);
-  void SetSnapshot(HeapSnapshot snapshot, const QString& caption);
+  void SetSnapshot(std::shared_ptr<const HeapSnapshot> snapshot, const QString& caption);
   HeapMapWidget* map() const { return map_; }
   void SetColorBy(ColorBy mode);
 

@@ -30,8 +30,8 @@ HeapMapWidget::HeapMapWidget(QWidget* parent) : QWidget(parent) {
   setSizePolicy(policy);
 }
 
-void HeapMapWidget::SetSnapshot(HeapSnapshot snapshot) {
-  snapshot_ = std::move(snapshot);
+void HeapMapWidget::SetSnapshot(std::shared_ptr<const HeapSnapshot> snapshot) {
+  snapshot_ = snapshot ? std::move(snapshot) : std::make_shared<const HeapSnapshot>();
   Layout(width());
   updateGeometry();
   update();
@@ -76,13 +76,13 @@ void HeapMapWidget::Layout(int width) {
   int y = kMargin;
   std::size_t pages = 0;
   std::size_t large = 0;
-  for (const ChunkPicture& c : snapshot_.chunks) {
+  for (const ChunkPicture& c : snapshot_->chunks) {
     pages += c.role == ChunkRole::OldPage;
     large += c.role == ChunkRole::LargeObject || c.role == ChunkRole::NewLargeObject;
   }
   // Semispaces: full width each.
-  for (std::size_t i = 0; i < snapshot_.chunks.size(); ++i) {
-    const ChunkPicture& c = snapshot_.chunks[i];
+  for (std::size_t i = 0; i < snapshot_->chunks.size(); ++i) {
+    const ChunkPicture& c = snapshot_->chunks[i];
     if (c.role != ChunkRole::ToSpace && c.role != ChunkRole::FromSpace) continue;
     labels_.emplace_back(QRect(kMargin, y, inner, kLabel),
                          QString("%1: %2 of %3, %4 objects")
@@ -99,8 +99,8 @@ void HeapMapWidget::Layout(int width) {
     y += kLabel;
     const int columns = std::max(1, (inner + kGap) / (tile_w + kGap));
     int n = 0;
-    for (std::size_t i = 0; i < snapshot_.chunks.size(); ++i) {
-      const ChunkPicture& c = snapshot_.chunks[i];
+    for (std::size_t i = 0; i < snapshot_->chunks.size(); ++i) {
+      const ChunkPicture& c = snapshot_->chunks[i];
       const bool is_page = c.role == ChunkRole::OldPage;
       const bool is_large = c.role == ChunkRole::LargeObject || c.role == ChunkRole::NewLargeObject;
       if ((want_pages && !is_page) || (!want_pages && !is_large)) continue;
@@ -114,7 +114,7 @@ void HeapMapWidget::Layout(int width) {
   };
   std::size_t old_bytes = 0;
   std::size_t candidates = 0;
-  for (const ChunkPicture& c : snapshot_.chunks) {
+  for (const ChunkPicture& c : snapshot_->chunks) {
     if (c.role != ChunkRole::OldPage) continue;
     old_bytes += c.object_bytes;
     candidates += c.evacuation_candidate;
@@ -126,10 +126,10 @@ void HeapMapWidget::Layout(int width) {
            .arg(candidates ? QString(", %1 evacuation candidates").arg(candidates) : QString()),
        pages);
   grid(false, QString("large objects: %1").arg(large), large);
-  if (!snapshot_.slabs.empty()) {
+  if (!snapshot_->slabs.empty()) {
     std::size_t full = 0;
     std::size_t pinned_views = 0;
-    for (const SlabPicture& slab : snapshot_.slabs) {
+    for (const SlabPicture& slab : snapshot_->slabs) {
       full += slab.state == SlabState::Full;
       if (slab.state == SlabState::Full) pinned_views += slab.live_view_bytes;
     }
@@ -137,21 +137,21 @@ void HeapMapWidget::Layout(int width) {
         QRect(kMargin, y, inner, kLabel),
         QString("Buffer pool: %1 slabs of %2 (%3 full, pinned by %4 of live views); own "
                 "backing stores %5")
-            .arg(snapshot_.slabs.size())
-            .arg(Bytes(snapshot_.slabs.front().size))
+            .arg(snapshot_->slabs.size())
+            .arg(Bytes(snapshot_->slabs.front().size))
             .arg(full)
             .arg(Bytes(pinned_views))
-            .arg(Bytes(snapshot_.store_bytes)));
+            .arg(Bytes(snapshot_->store_bytes)));
     y += kLabel;
     const int slab_w = static_cast<int>(64 * zoom_);
     const int columns = std::max(1, (inner + kGap) / (slab_w + kGap));
-    for (std::size_t i = 0; i < snapshot_.slabs.size(); ++i) {
+    for (std::size_t i = 0; i < snapshot_->slabs.size(); ++i) {
       const int col = static_cast<int>(i) % columns;
       const int row = static_cast<int>(i) / columns;
       slab_tiles_.push_back(
           {QRect(kMargin + col * (slab_w + kGap), y + row * (tile_h + kGap), slab_w, tile_h), i});
     }
-    const int rows = (static_cast<int>(snapshot_.slabs.size()) + columns - 1) / columns;
+    const int rows = (static_cast<int>(snapshot_->slabs.size()) + columns - 1) / columns;
     y += rows * (tile_h + kGap) + kGap;
   }
   height_ = y + kMargin;
@@ -179,7 +179,7 @@ QColor HeapMapWidget::SpanColor(const ChunkPicture& chunk, const Span& span) con
 
 void HeapMapWidget::paintEvent(QPaintEvent*) {
   QPainter p(this);
-  if (snapshot_.empty()) {
+  if (snapshot_->empty()) {
     p.drawText(rect(), Qt::AlignCenter, tr("No heap to show yet: open a trace or a scenario."));
     return;
   }
@@ -187,7 +187,7 @@ void HeapMapWidget::paintEvent(QPaintEvent*) {
   for (const auto& [r, text] : labels_)
     p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, text);
   for (const Tile& t : tiles_) {
-    const ChunkPicture& c = snapshot_.chunks[t.chunk];
+    const ChunkPicture& c = snapshot_->chunks[t.chunk];
     const QRect& r = t.rect;
     p.fillRect(r, kUnused);
     const double scale = c.size > 0 ? r.width() / static_cast<double>(c.size) : 0;
@@ -223,7 +223,7 @@ void HeapMapWidget::paintEvent(QPaintEvent*) {
   // Slabs: the background says the state, dark bars are live views, the hatched rest is
   // carved but dead, the clear tail not carved yet.
   for (const Tile& t : slab_tiles_) {
-    const SlabPicture& slab = snapshot_.slabs[t.chunk];
+    const SlabPicture& slab = snapshot_->slabs[t.chunk];
     const QRect& r = t.rect;
     const QColor state = slab.state == SlabState::Partial ? QColor(0xfd, 0xf1, 0xb8)
                          : slab.state == SlabState::Full  ? QColor(0xf8, 0xc4, 0x9c)
@@ -246,7 +246,7 @@ void HeapMapWidget::paintEvent(QPaintEvent*) {
 QString HeapMapWidget::Describe(const QPoint& pos) const {
   for (const Tile& t : slab_tiles_) {
     if (!t.rect.contains(pos)) continue;
-    const SlabPicture& slab = snapshot_.slabs[t.chunk];
+    const SlabPicture& slab = snapshot_->slabs[t.chunk];
     return QString("Buffer pool slab #%1 (%2): %3 live views, %4 of %5 viewed, %6 carved")
         .arg(slab.number)
         .arg(SlabStateName(slab.state))
@@ -255,7 +255,7 @@ QString HeapMapWidget::Describe(const QPoint& pos) const {
   }
   for (const Tile& t : tiles_) {
     if (!t.rect.contains(pos)) continue;
-    const ChunkPicture& c = snapshot_.chunks[t.chunk];
+    const ChunkPicture& c = snapshot_->chunks[t.chunk];
     const double scale = static_cast<double>(c.size) / static_cast<double>(t.rect.width());
     const auto offset = static_cast<std::uint32_t>((pos.x() - t.rect.left()) * scale);
     QString where = QString("%1 (%2 of objects in %3)%4")
@@ -281,7 +281,7 @@ QString HeapMapWidget::Describe(const QPoint& pos) const {
     if (s.buffer) what += tr(", a Buffer's wrapper");
     if (c.role == ChunkRole::ToSpace)
       what += s.aged ? tr(", survived one Scavenge (below the age mark)") : tr(", new");
-    if (snapshot_.marking) what += s.marked ? tr(", marked") : tr(", not marked yet");
+    if (snapshot_->marking) what += s.marked ? tr(", marked") : tr(", not marked yet");
     return where + "\n" + what;
   }
   return {};

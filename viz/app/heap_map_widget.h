@@ -5,6 +5,8 @@
 // names the object under the mouse.
 #pragma once
 
+#include <memory>
+
 #include <QWidget>
 
 #include <heaplab/viz/heap_snapshot.h>
@@ -17,8 +19,9 @@ class HeapMapWidget : public QWidget {
   Q_OBJECT
  public:
   explicit HeapMapWidget(QWidget* parent = nullptr);
-  void SetSnapshot(HeapSnapshot snapshot);
-  const HeapSnapshot& snapshot() const { return snapshot_; }
+  // Shared, not copied: a large heap's snapshot holds hundreds of thousands of spans.
+  void SetSnapshot(std::shared_ptr<const HeapSnapshot> snapshot);
+  const HeapSnapshot& snapshot() const { return *snapshot_; }
   void SetColorBy(ColorBy mode);
   void SetZoom(double zoom);
   double zoom() const { return zoom_; }
@@ -41,7 +44,7 @@ class HeapMapWidget : public QWidget {
   void Layout(int width);
   QColor SpanColor(const ChunkPicture& chunk, const Span& span) const;
 
-  HeapSnapshot snapshot_;
+  std::shared_ptr<const HeapSnapshot> snapshot_ = std::make_shared<const HeapSnapshot>();
   std::vector<Tile> tiles_;
   std::vector<Tile> slab_tiles_;  // chunk: index into snapshot_.slabs
   std::vector<std::pair<QRect, QString>> labels_;

@@ -228,7 +228,9 @@ void MainWindow::ShowRun(const Runs& runs) {
   timeline_->SetRun(run_);
   pauses_->SetRun(run_);
   events_->SetRun(run_);
-  heap_map_->SetSnapshot(run_->final_heap, tr("the heap at the end of the run"));
+  // Aliasing: the map shares the run's snapshot instead of copying it.
+  heap_map_->SetSnapshot(std::shared_ptr<const HeapSnapshot>(run_, &run_->final_heap),
+                         tr("the heap at the end of the run"));
   QString text = tr("%1: %L2 events, %L3 collections, %4 ms of run, replayed in %5 s")
                      .arg(QString::fromStdString(run_->title))
                      .arg(run_->trace_events)

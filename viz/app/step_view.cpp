@@ -225,7 +225,7 @@ void StepView::Refresh() {
   explanation_->setText(QString::fromStdString(stepper_->explanation()));
   HeapSnapshot snap = stepper_->Snapshot();
   const QString caption = snap.marking ? tr("incremental marking in progress") : QString();
-  map_->SetSnapshot(std::move(snap), caption);
+  map_->SetSnapshot(std::make_shared<const HeapSnapshot>(std::move(snap)), caption);
 }
 
 }  // namespace heaplab::viz
