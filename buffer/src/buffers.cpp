@@ -71,6 +71,10 @@ void Buffers::VerifyStores(const ExternalObjectList& list,
   for (std::string& f : pool_.Verify())
     fail(std::move(f));
   std::vector<bool> listed(pool_.buffer_count(), false);
+  // The trace id of a Buffer; a store no `b` event made (the pool used directly) has none.
+  auto name = [this](std::size_t h) {
+    return h < ids_.size() ? std::to_string(ids_[h]) : "#" + std::to_string(h) + " (no id)";
+  };
   auto check = [&](const ExternalObjectList::Entry& e) {
     if (e.token >= listed.size()) {
       fail("[external-store] a wrapper holds token " + std::to_string(e.token) +
@@ -79,7 +83,7 @@ void Buffers::VerifyStores(const ExternalObjectList& list,
     }
     listed[e.token] = true;
     if (!pool_.record(static_cast<BufferHandle>(e.token)).live) {
-      fail("[external-store] the wrapper of Buffer " + std::to_string(ids_[e.token]) +
+      fail("[external-store] the wrapper of Buffer " + name(e.token) +
            " is listed alive but its store was released");
     }
   };
@@ -89,7 +93,7 @@ void Buffers::VerifyStores(const ExternalObjectList& list,
     check(e);
   for (std::size_t h = 0; h < listed.size(); ++h) {
     if (!listed[h] && pool_.record(static_cast<BufferHandle>(h)).live) {
-      fail("[external-store] Buffer " + std::to_string(ids_[h]) +
+      fail("[external-store] Buffer " + name(h) +
            " is held in the pool but its wrapper is dead or unlisted (not released)");
     }
   }

@@ -175,7 +175,14 @@ void MarkCompact::UpdatePointers(bool candidates) {
     slots += obj.slot_count();
   };
   heap_.IterateRoots([&](Address* slot) { *slot = Forward(*slot); });
-  heap_.ids().UpdateAll([this](Address a) { return Forward(a); }, [](Address) { return false; });
+  // Ids follow their objects. When only young objects moved, only young ids can have (the
+  // dead were freed by ClearDeadIds), so the old part of the table is not walked again.
+  if (candidates || !slide_from_.empty()) {
+    heap_.ids().UpdateAll([this](Address a) { return Forward(a); }, [](Address) { return false; });
+  } else {
+    heap_.ids().UpdateYoung([this](Address a) { return Forward(a); },
+                            [](Address) { return false; });
+  }
   heap_.external().SweepAll([this](Address a) { return Forward(a); },
                             [](Address) { return false; });
   if (!slide_from_.empty()) {
@@ -291,6 +298,7 @@ void MarkCompact::Run(const EvacuationPolicy& policy) {
   moved_bytes_ = 0;
   moved_.clear();
   CompleteSweeping();
+  heap_.sweeper().set_in_full_gc(true);  // until Finish clears the mark bits
   heap_.old_space().FreeLab();
   Mark();
   ClearDeadIds();
@@ -313,6 +321,7 @@ void MarkCompact::Run(const EvacuationPolicy& policy) {
     UpdatePointers(!candidates.empty());
   }
   ChargeSweeping();  // pages swept on demand by the promotions above
+  heap_.sweeper().set_in_full_gc(false);
   Finish(candidates);
   heap_.external().ResetAfterFullGc();
 }

@@ -22,6 +22,24 @@ void RunSummary::OnHeapEvent(const HeapEvent& e) {
     ++semispace_changes_;
 }
 
+void RunSummary::Steps::Add(double ms) {
+  ++count;
+  total_ms += ms;
+  longest_ms = std::max(longest_ms, ms);
+}
+
+void RunSummary::OnMarking(const MarkingEvent& e) {
+  if (e.kind == MarkingEventKind::Step) marking_steps_.Add(e.ms);
+}
+
+void RunSummary::OnSweeping(const SweepingEvent& e) {
+  sweeping_steps_.Add(e.ms);
+}
+
+double RunSummary::longest_pause_ms() const {
+  return std::max({max_pause_ms(), marking_steps_.longest_ms, sweeping_steps_.longest_ms});
+}
+
 // Nearest-rank percentile.
 double RunSummary::PausePercentile(double p) const {
   if (pauses_.empty()) return 0;
@@ -48,6 +66,15 @@ std::string RunSummary::Format(double end_ms, std::size_t final_committed,
       "  pauses: total {:.2f} ms, p50 {:.2f} ms, p95 {:.2f} ms, p99 {:.2f} ms, max {:.2f} ms\n",
       total_pause_ms_, PausePercentile(50), PausePercentile(95), PausePercentile(99),
       max_pause_ms());
+  if (marking_steps_.count + sweeping_steps_.count > 0) {
+    s += fmt::format(
+        "  steps between pauses: {} marking (total {:.2f} ms, longest {:.2f} ms), {} sweeping "
+        "(total {:.2f} ms, longest {:.2f} ms); longest pause of any kind {:.2f} ms, GC time "
+        "{:.2f} ms\n",
+        marking_steps_.count, marking_steps_.total_ms, marking_steps_.longest_ms,
+        sweeping_steps_.count, sweeping_steps_.total_ms, sweeping_steps_.longest_ms,
+        longest_pause_ms(), total_pause_ms_ + marking_steps_.total_ms + sweeping_steps_.total_ms);
+  }
   s += fmt::format("  mutator utilization: {:.3f} overall, {:.3f} average mu (V8)\n", mu,
                    last_average_mu_);
   s += fmt::format(

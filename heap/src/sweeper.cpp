@@ -30,8 +30,10 @@ void Sweeper::SweepPage(Page& page) {
   });
   if (free_start != 0) free(free_start, page.end());
   space_.AccountSweptPage(page, live);
-  if (page.marks().allocated()) page.marks().ClearAll();
-  page.ResetLiveBytes();
+  if (!in_full_gc_) {
+    if (page.marks().allocated()) page.marks().ClearAll();
+    page.ResetLiveBytes();
+  }
   page.Clear(kSweepingPending);
   ++work_.pages;
   work_.objects += objects;
@@ -52,12 +54,11 @@ bool Sweeper::SweepNext() {
   return true;
 }
 
+// V8 (PagedSpace::RawRefillLabMain, kMaxPagesToSweep): one page at most, then old space grows
+// rather than sweeping a dense heap page by page inside a pause.
 bool Sweeper::SweepForAllocation(std::size_t size) {
-  while (!space_.CanServeFromFreeList(size)) {
-    if (!SweepNext()) return false;
-    ++pages_swept_on_demand_;
-  }
-  return true;
+  if (!space_.CanServeFromFreeList(size) && SweepNext()) ++pages_swept_on_demand_;
+  return space_.CanServeFromFreeList(size);
 }
 
 void Sweeper::EnsureCompleted() {

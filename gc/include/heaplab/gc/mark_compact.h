@@ -11,7 +11,8 @@
 //             pause. A full GC starts by completing the sweeping the last one left.
 //   evacuate  promote every live young object (new space ends empty); with
 //             --compaction=evacuate, move the live objects of the candidate pages too
-//   update    forward every slot, root and id that points at a moved object
+//   update    forward every slot, root and id that points at a moved object (only the young
+//             part of the id table when only young objects moved)
 //   slide     with --compaction=slide, Lisp-2 instead: compute forwarding addresses in address
 //             order, update every reference, move every object down (Knuth; Jones, Hosking,
 //             Moss, The Garbage Collection Handbook, 3.2)

@@ -13,6 +13,21 @@ class RunSummary : public GcObserver {
  public:
   void OnGc(const GcEvent& e) override;
   void OnHeapEvent(const HeapEvent& e) override;
+  void OnMarking(const MarkingEvent& e) override;
+  void OnSweeping(const SweepingEvent& e) override;
+
+  // Pauses between collections: incremental marking steps and lazy sweeping steps (a
+  // completion of sweeping counts as a sweeping step).
+  struct Steps {
+    int count = 0;
+    double total_ms = 0;
+    double longest_ms = 0;
+    void Add(double ms);
+  };
+  const Steps& marking_steps() const { return marking_steps_; }
+  const Steps& sweeping_steps() const { return sweeping_steps_; }
+  // The longest pause of any kind: a collection, a marking step or a sweeping step.
+  double longest_pause_ms() const;
 
   int scavenges() const { return scavenges_; }
   int mark_compacts() const { return mark_compacts_; }
@@ -36,6 +51,8 @@ class RunSummary : public GcObserver {
   std::size_t copied_ = 0;
   int semispace_changes_ = 0;
   double last_average_mu_ = 1.0;
+  Steps marking_steps_;
+  Steps sweeping_steps_;
 };
 
 }  // namespace heaplab

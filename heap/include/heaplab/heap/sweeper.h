@@ -3,8 +3,8 @@
 // schedules the pages (lazy sweeping, V8's Sweeper with its concurrent tasks): it accounts
 // each page at its marked live bytes at once, so heap sizes stay exact, and the page's free
 // blocks appear later, when
-//   - an old-space allocation finds no free block (sweeping on demand, V8's
-//     PagedSpace::RefillLabMain contributing to sweeping), or
+//   - an old-space allocation finds no free block (sweeping on demand, one page at a time,
+//     V8's PagedSpace::RefillLabMain contributing to sweeping), or
 //   - the collector's sweeping steps, paid by allocation and by idle time, reach the page, or
 //   - the next full GC or the next incremental marking starts (V8's
 //     Heap::CompleteSweepingFull): marking needs every mark bit cleared.
@@ -32,8 +32,12 @@ class Sweeper {
 
   // Sweeps `page` now: every run of unmarked objects and fillers becomes one free block (and
   // the old-to-new slots recorded in it are forgotten); the page is accounted at the bytes of
-  // its marked objects; its mark bits are cleared.
+  // its marked objects; its mark bits are cleared (unless a full GC is under way, which still
+  // reads them and clears them at its end).
   void SweepPage(Page& page);
+  // A full GC is under way: pages swept now (in its sweep phase, or on demand by its
+  // promotions) keep their mark bits for the rest of the collection.
+  void set_in_full_gc(bool on) { in_full_gc_ = on; }
 
   // Lazy sweeping: `page` (which holds marked objects) is accounted at its live bytes now and
   // swept later.
@@ -44,8 +48,8 @@ class Sweeper {
 
   // Sweeps the oldest pending page; false when none is left.
   bool SweepNext();
-  // On demand: sweeps pending pages until the free list holds a block of `size` bytes or no
-  // page is left; true if such a block now exists.
+  // On demand: when the free list holds no block of `size` bytes, sweeps one pending page;
+  // true if such a block now exists (else old space grows).
   bool SweepForAllocation(std::size_t size);
   // Sweeps every pending page.
   void EnsureCompleted();
@@ -69,6 +73,7 @@ class Sweeper {
  private:
   OldSpace& space_;
   RememberedSet& remembered_set_;
+  bool in_full_gc_ = false;
   std::deque<Page*> pending_;  // in the order the full GC scheduled them
   Work work_;
   std::size_t pages_swept_ = 0;
