@@ -1,6 +1,7 @@
 # heaplab's two set-up commands on a fresh Debian 12 machine:
 #   make run    install missing packages, configure, build, replay the default scenario
 #   make test   the same set-up, then the whole test suite through ctest
+#   make viz    the same set-up, then builds and starts the desktop visualizer heaplab-viz
 # Other targets: build, test-slow (the tests labelled slow: the oracle soak), bench, asan (the
 # sanitizer build and its tests), fuzz and fuzz-test (libFuzzer, below), format, clean.
 
@@ -9,7 +10,7 @@ PRESET  ?= release
 JOBS    ?= $(shell nproc)
 HEAPLAB := $(BUILD)/cli/heaplab
 
-.PHONY: all deps configure build run test test-slow bench asan fuzz fuzz-build fuzz-test \
+.PHONY: all deps configure build run viz test test-slow bench asan fuzz fuzz-build fuzz-test \
         fuzz-corpus format clean
 
 all: build
@@ -25,6 +26,10 @@ build: configure
 
 run: build
 	$(HEAPLAB) run --trace-gc
+
+viz: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target heaplab-viz
+	$(BUILD)/viz/heaplab-viz
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -LE slow

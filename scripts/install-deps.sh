@@ -12,6 +12,9 @@ packages=(
   libfmt-dev libcli11-dev                # fmt in gc/, buffer/ and traces/, CLI11 in cli/
   libmimalloc-dev                        # the Buffer pool's backing memory (buffer/)
   libgc-dev                              # Boehm GC, the peer of bench/boehm_bench.cpp
+  qt6-base-dev libqt6opengl6-dev         # viz/: Qt 6 Widgets (Qt Charts needs Qt OpenGL)
+  qt6-charts-dev qt6-svg-dev             # viz/: charts, and SVG export
+  xvfb xauth imagemagick                 # the viz tour test runs the app under xvfb-run
 )
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang libclang-rt-14-dev llvm-14)

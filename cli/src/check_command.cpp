@@ -25,7 +25,7 @@ Action AddCheckCommand(CLI::App& app) {
   check->add_option("TRACE", args->trace, "Trace file ('-' for standard input)")->required();
   AddGcFlags(*check, args->gc);
   return [args] {
-    Session session(args->gc.ToConfig(), args->gc.buffer_pool_size);
+    Session session(ToConfig(args->gc), args->gc.buffer_pool_size);
     try {
       session.ReplayFile(args->trace);
     } catch (const OutOfMemory& oom) {

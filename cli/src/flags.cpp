@@ -5,15 +5,19 @@
 
 namespace heaplab::cli {
 
+namespace {
+std::string Help(const char* flag) {
+  return GcFlagInfoOf(flag).help;
+}
+}  // namespace
+
 void AddGcFlags(CLI::App& app, GcFlags& f) {
-  app.add_option("--min-semi-space-size", f.min_semi_space_mb,
-                 "Semispace size at start, in MiB (V8 default 1)")
+  app.add_option("--min-semi-space-size", f.min_semi_space_mb, Help("--min-semi-space-size"))
       ->check(CLI::Range(1, 1024));
-  app.add_option("--max-semi-space-size", f.max_semi_space_mb,
-                 "Largest semispace size, in MiB (V8 default 16)")
+  app.add_option("--max-semi-space-size", f.max_semi_space_mb, Help("--max-semi-space-size"))
       ->check(CLI::Range(1, 1024));
   app.add_option("--semi-space-growth-factor", f.semi_space_growth_factor,
-                 "Factor by which new space grows when survivors demand it (V8 default 2)")
+                 Help("--semi-space-growth-factor"))
       ->check(CLI::Validator(
           [](std::string& value) -> std::string {
             // CLI::Range lets NaN through (every comparison with it is false).
@@ -28,19 +32,13 @@ void AddGcFlags(CLI::App& app, GcFlags& f) {
                        : "expected a number from 1 to 16, found '" + value + "'";
           },
           "FLOAT in [1 - 16]"));
-  app.add_option("--max-old-space-size", f.max_old_space_mb,
-                 "Old generation limit, in MiB (Node 20 default here: 4096)")
+  app.add_option("--max-old-space-size", f.max_old_space_mb, Help("--max-old-space-size"))
       ->check(CLI::Range(1, 1 << 17));
-  app.add_option("--promotion", f.promotion,
-                 "Promotion rule: v8 (survived one Scavenge) or book (also when To-space is "
-                 "25% full)")
+  app.add_option("--promotion", f.promotion, Help("--promotion"))
       ->check(CLI::IsMember({"v8", "book"}));
-  app.add_option("--compaction", f.compaction,
-                 "Full-GC compaction: evacuate (V8's candidate pages), slide (textbook "
-                 "Lisp-2 Mark-Compact) or none (sweep only)")
+  app.add_option("--compaction", f.compaction, Help("--compaction"))
       ->check(CLI::IsMember({"evacuate", "slide", "none"}));
-  app.add_option("--gc-interval", f.gc_interval,
-                 "Force a collection every N allocations (stress; -1, the default, is off)")
+  app.add_option("--gc-interval", f.gc_interval, Help("--gc-interval"))
       ->check(CLI::Validator(
           [](std::string& value) -> std::string {
             long long v = 0;
@@ -54,24 +52,16 @@ void AddGcFlags(CLI::App& app, GcFlags& f) {
                        : "expected -1 or a count from 1, found '" + value + "'";
           },
           "-1 or INT >= 1"));
-  app.add_flag("--verify-heap", f.verify_heap, "Verify the heap after every collection");
+  app.add_flag("--verify-heap", f.verify_heap, Help("--verify-heap"));
   app.add_flag("--incremental-marking,!--no-incremental-marking", f.incremental_marking,
-               "Full GCs mark in steps while the program runs (on by default)");
-  app.add_flag("--lazy-sweeping,!--no-lazy-sweeping", f.lazy_sweeping,
-               "Full GCs leave old pages to be swept after the pause (on by default)");
-  app.add_flag("--scavenge-task,!--no-scavenge-task", f.scavenge_task,
-               "On `i` events, a Scavenge by task when new space is 80% full (on by default)");
-  app.add_flag("--memory-reducer,!--no-memory-reducer", f.memory_reducer,
-               "On `i` events of 8 s or more, a memory-reducing full GC (on by default)");
-  app.add_flag("--predictable", f.predictable,
-               "Identical output on every run: model clock, fixed pid and isolate");
-  app.add_option("--buffer-pool-size", f.buffer_pool_size,
-                 "Bytes per Buffer pool slab, Node's Buffer.poolSize (Node 20: 8192; Node 26: "
-                 "65536)")
+               Help("--incremental-marking"));
+  app.add_flag("--lazy-sweeping,!--no-lazy-sweeping", f.lazy_sweeping, Help("--lazy-sweeping"));
+  app.add_flag("--scavenge-task,!--no-scavenge-task", f.scavenge_task, Help("--scavenge-task"));
+  app.add_flag("--memory-reducer,!--no-memory-reducer", f.memory_reducer, Help("--memory-reducer"));
+  app.add_flag("--predictable", f.predictable, Help("--predictable"));
+  app.add_option("--buffer-pool-size", f.buffer_pool_size, Help("--buffer-pool-size"))
       ->check(CLI::Range(8, 1 << 30));
-  app.add_option("--clock", f.clock,
-                 "real (measured) or model (charged per unit of work, see docs/clock-model.md)")
-      ->check(CLI::IsMember({"real", "model"}));
+  app.add_option("--clock", f.clock, Help("--clock"))->check(CLI::IsMember({"real", "model"}));
 }
 
 void AddOutputFlags(CLI::App& app, OutputFlags& f) {
@@ -144,31 +134,12 @@ std::string CheckCommandNames(const CLI::App& app, const std::vector<std::string
   return std::string();
 }
 
-GcConfig GcFlags::ToConfig() const {
-  if (min_semi_space_mb > max_semi_space_mb) {
-    throw CLI::ValidationError("--min-semi-space-size",
-                               "must not exceed --max-semi-space-size (" +
-                                   std::to_string(min_semi_space_mb) + " > " +
-                                   std::to_string(max_semi_space_mb) + ")");
+GcConfig ToConfig(const GcFlags& flags) {
+  try {
+    return flags.ToConfig();
+  } catch (const GcFlagError& e) {
+    throw CLI::ValidationError(e.flag, e.message);
   }
-  GcConfig c;
-  c.heap.min_semi_space_size = min_semi_space_mb * MB;
-  c.heap.max_semi_space_size = max_semi_space_mb * MB;
-  c.heap.max_old_space_size = max_old_space_mb * MB;
-  c.semi_space_growth_factor = semi_space_growth_factor;
-  c.promotion = promotion == "book" ? PromotionRule::Book : PromotionRule::V8;
-  c.compaction = compaction == "slide"  ? Compaction::Slide
-                 : compaction == "none" ? Compaction::None
-                                        : Compaction::Evacuate;
-  c.gc_interval = gc_interval;
-  c.verify_heap = verify_heap;
-  c.incremental_marking = incremental_marking;
-  c.lazy_sweeping = lazy_sweeping;
-  c.scavenge_task = scavenge_task;
-  c.memory_reducer = memory_reducer;
-  c.predictable = predictable;
-  c.clock = (predictable || clock == "model") ? ClockKind::Model : ClockKind::Real;
-  return c;
 }
 
 std::vector<std::string> NormalizeFlagNames(int argc, char** argv) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <heaplab/gc/config.h>
+#include <heaplab/traces/gc_flags.h>
 
 namespace heaplab::cli {
 
@@ -20,27 +21,12 @@ struct OutputFlags {
   bool trace_buffers = false;
 };
 
-// Values as given on the command line (MiB for sizes), turned into a GcConfig by ToConfig().
-struct GcFlags {
-  std::uint64_t min_semi_space_mb = kDefaultMinSemiSpaceSize / MB;
-  std::uint64_t max_semi_space_mb = kDefaultMaxSemiSpaceSize / MB;
-  std::uint64_t max_old_space_mb = kDefaultMaxOldSpaceSize / MB;
-  double semi_space_growth_factor = 2.0;
-  std::string promotion = "v8";
-  std::string compaction = "evacuate";
-  std::int64_t gc_interval = -1;
-  bool verify_heap = false;
-  bool predictable = false;
-  bool incremental_marking = true;
-  bool lazy_sweeping = true;
-  bool scavenge_task = true;
-  bool memory_reducer = true;
-  std::string clock = "real";
-  std::uint64_t buffer_pool_size = 8192;  // bytes, Node's Buffer.poolSize
+// The collector flags live in traces/ (GcFlags, shared with the visualizer); this registers
+// them on a CLI11 command with their help texts and ranges from GcFlagInfos().
+using heaplab::GcFlags;
 
-  // Throws CLI::ValidationError naming the flag when the values do not fit together.
-  GcConfig ToConfig() const;
-};
+// GcFlags::ToConfig(), with a GcFlagError turned into CLI11's error naming the flag.
+GcConfig ToConfig(const GcFlags& flags);
 
 void AddGcFlags(CLI::App& app, GcFlags& flags);
 void AddOutputFlags(CLI::App& app, OutputFlags& flags);

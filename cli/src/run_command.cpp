@@ -45,7 +45,7 @@ std::map<std::string, std::uint64_t> ParseParams(const Scenario& scenario,
 }
 
 int Run(const RunArgs& args) {
-  const GcConfig config = args.gc.ToConfig();
+  const GcConfig config = ToConfig(args.gc);
   ScenarioOptions scenario_options;
   scenario_options.seed = args.seed;
   const Scenario* scenario = nullptr;

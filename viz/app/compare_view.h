@@ -1,0 +1,50 @@
+// Compare: the open document replayed under two configurations (A: the settings panel's
+// flags, B: this view's), their heaps overlaid on one timeline and a table of differences.
+#pragma once
+
+#include <memory>
+
+#include <QWidget>
+
+#include <heaplab/viz/loader.h>
+#include <heaplab/viz/stats_models.h>
+
+#include "flags_form.h"
+
+class QChartView;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+
+namespace heaplab::viz {
+
+class CompareView : public QWidget {
+  Q_OBJECT
+ public:
+  explicit CompareView(QWidget* parent = nullptr);
+  void SetDocument(std::shared_ptr<const Document> doc, const GcFlags& a);
+  void SetFlagsA(const GcFlags& a) { a_ = a; }
+  FlagsForm* flags_b() const { return b_form_; }
+  void Run();
+  const CompareModel& model() const { return *model_; }
+  QChartView* chart_view() const { return chart_; }
+  Loader* loader() const { return loader_; }
+
+ Q_SIGNALS:
+  void compared();
+
+ private:
+  void Show(const Runs& runs);
+  std::shared_ptr<const Document> doc_;
+  GcFlags a_;
+  bool b_edited_ = false;
+  FlagsForm* b_form_;
+  QPushButton* run_;
+  QProgressBar* progress_;
+  QLabel* status_;
+  QChartView* chart_;
+  CompareModel* model_;
+  Loader* loader_;
+};
+
+}  // namespace heaplab::viz

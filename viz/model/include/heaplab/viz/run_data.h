@@ -1,0 +1,57 @@
+// What one run leaves for the views: every event of the stream, in order, and the heap as it
+// was at the end. A document kind produces a RunData (by replaying, or by reading a log); the
+// views only read it, so they never care where it came from.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <heaplab/gc/event.h>
+#include <heaplab/traces/gc_flags.h>
+#include <heaplab/viz/heap_snapshot.h>
+
+namespace heaplab::viz {
+
+// One old-generation limit, from `time_ms` on.
+struct LimitPoint {
+  double time_ms = 0;
+  std::size_t limit = 0;
+};
+
+struct RunData {
+  std::string title;              // "scenario leak-cache", "app.hlt"
+  std::vector<std::string> args;  // the flags of the run, as on the command line
+  std::vector<GcEvent> gcs;
+  std::vector<HeapEvent> heap_events;
+  std::vector<MarkingEvent> marking;
+  std::vector<LimitPoint> limits;  // the first at time 0
+  double end_ms = 0;               // the run's length
+  std::uint64_t trace_events = 0;  // trace events replayed
+  double load_seconds = 0;         // wall time of the load and replay
+  std::string ending;              // empty, or why the run stopped early (OOM, trace error)
+  HeapSnapshot final_heap;
+
+  // The --trace-gc line of gcs[i], without its newline (predictable prefix).
+  std::string TraceGcLine(std::size_t i) const;
+  // Index of the first GC that starts at or after `time_ms` (gcs.size() if none).
+  std::size_t FirstGcAtOrAfter(double time_ms) const;
+  // The limit in force at `time_ms`.
+  std::size_t LimitAt(double time_ms) const;
+};
+
+// Collects the stream into a RunData.
+class Recorder : public GcObserver {
+ public:
+  explicit Recorder(RunData& data) : data_(data) {}
+  void OnGc(const GcEvent& e) override { data_.gcs.push_back(e); }
+  void OnHeapEvent(const HeapEvent& e) override;
+  void OnMarking(const MarkingEvent& e) override { data_.marking.push_back(e); }
+
+ private:
+  RunData& data_;
+};
+
+const char* CollectorName(Collector c);  // "Scavenge", "Mark-Compact"
+
+}  // namespace heaplab::viz
