@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <stdexcept>
 
 #include <heaplab/buffer/printers.h>
 #include <heaplab/gc/oom.h>
@@ -39,7 +40,12 @@ std::map<std::string, std::uint64_t> ParseParams(const Scenario& scenario,
     // keep-every and keep_every alike, as on the command line of gen.
     std::string name = p.substr(0, eq);
     std::replace(name.begin(), name.end(), '-', '_');
-    out[name] = ParseScenarioParam(scenario, name, p.substr(eq + 1));
+    try {
+      out[name] = ParseScenarioParam(scenario, name, p.substr(eq + 1));
+    } catch (const std::invalid_argument& e) {
+      // A wrong flag value is a usage error of --param, as every other flag's is.
+      throw CLI::ValidationError("--param", e.what());
+    }
   }
   return out;
 }
