@@ -89,28 +89,23 @@ void Scavenger::ScanUntilDone() {
   }
 }
 
+Address Scavenger::AfterScavenge(Address a) const {
+  const Chunk* c = heap_.ChunkOf(a);
+  if (c->Is(kLarge)) return c->Is(kSurvived) ? a : 0;
+  const HeapObject obj(a);
+  return obj.is_forwarded() ? obj.forwarding_address() : 0;
+}
+
 void Scavenger::UpdateIds() {
-  heap_.ids().UpdateYoung(
-      [this](Address a) -> Address {
-        const Chunk* c = heap_.ChunkOf(a);
-        if (c->Is(kLarge)) return c->Is(kSurvived) ? a : 0;
-        HeapObject obj(a);
-        return obj.is_forwarded() ? obj.forwarding_address() : 0;
-      },
-      [this](Address a) { return StaysYoung(a); });
+  heap_.ids().UpdateYoung([this](Address a) { return AfterScavenge(a); },
+                          [this](Address a) { return StaysYoung(a); });
 }
 
 // V8 (ArrayBufferSweeper::RequestSweep for a young collection): only the young list is walked;
 // dead wrappers' stores are released, survivors move to the old list when promoted.
 void Scavenger::SweepArrayBuffers() {
-  heap_.external().SweepYoung(
-      [this](Address a) -> Address {
-        const Chunk* c = heap_.ChunkOf(a);
-        if (c->Is(kLarge)) return c->Is(kSurvived) ? a : 0;
-        HeapObject obj(a);
-        return obj.is_forwarded() ? obj.forwarding_address() : 0;
-      },
-      [this](Address a) { return StaysYoung(a); });
+  heap_.external().SweepYoung([this](Address a) { return AfterScavenge(a); },
+                              [this](Address a) { return StaysYoung(a); });
 }
 
 void Scavenger::FinishLargeObjects() {

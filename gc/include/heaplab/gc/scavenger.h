@@ -51,6 +51,9 @@ class Scavenger {
   void ScanSlots(HeapObject host, bool host_becomes_old);
   void ScanUntilDone();
   bool StaysYoung(Address a) const;  // in to-space after the Scavenge
+  // Where a young object is after the Scavenge: its copy, itself (a surviving young large
+  // object), or 0 (dead).
+  Address AfterScavenge(Address a) const;
   void UpdateIds();
   void SweepArrayBuffers();
   void FinishLargeObjects();
