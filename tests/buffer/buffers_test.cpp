@@ -118,14 +118,25 @@ TEST(Buffers, AWrapperHeldThroughASlotSurvivesFullGcsThatMoveIt) {
   }
 }
 
+// A session whose collections are counted, without the verifier (these runs allocate tens of
+// MiB of Buffers, and the verifier would walk them after every collection).
+struct CountedSession {
+  ReasonCounter count;  // declared first: it outlives the session that reports to it
+  Session session;
+  CountedSession() : session(WithoutVerifier()) { session.tracer().AddObserver(&count); }
+  static GcConfig WithoutVerifier() {
+    GcConfig c = Config();
+    c.verify_heap = false;
+    return c;
+  }
+};
+
 // V8 (Heap::AllocateExternalBackingStore): young wrappers holding 32 MiB of stores make the
 // next store allocation run a Scavenge with reason "external memory pressure".
 TEST(Buffers, YoungStoresOf32MiBTriggerAScavenge) {
-  GcConfig c = Config();
-  c.verify_heap = false;
-  Session s(c);
-  ReasonCounter count;
-  s.tracer().AddObserver(&count);
+  CountedSession run;
+  Session& s = run.session;
+  const ReasonCounter& count = run.count;
   std::string t;
   for (int i = 0; i < 32; ++i)
     t += "{\nb " + std::to_string(i) + " 1048576 slow\n}\n";
@@ -142,11 +153,9 @@ TEST(Buffers, YoungStoresOf32MiBTriggerAScavenge) {
 // V8 (Heap::ReportExternalMemoryPressure): retained external memory growing 64 MiB past the
 // last full GC's level runs a full GC.
 TEST(Buffers, RetainedExternalGrowthOf64MiBTriggersAFullGc) {
-  GcConfig c = Config();
-  c.verify_heap = false;
-  Session s(c);
-  ReasonCounter count;
-  s.tracer().AddObserver(&count);
+  CountedSession run;
+  Session& s = run.session;
+  const ReasonCounter& count = run.count;
   std::string t;
   for (int i = 0; i < 64; ++i)
     t += "b " + std::to_string(i) + " 1048576 alloc\n";  // top-level locals: retained
