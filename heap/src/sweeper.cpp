@@ -37,7 +37,6 @@ void Sweeper::SweepPage(Page& page) {
   page.Clear(kSweepingPending);
   ++work_.pages;
   work_.objects += objects;
-  ++pages_swept_;
 }
 
 void Sweeper::Schedule(Page& page) {

@@ -66,8 +66,7 @@ class Sweeper {
     return w;
   }
 
-  // Pages swept since the heap was set up: all of them, and those swept on demand.
-  std::size_t pages_swept() const { return pages_swept_; }
+  // Pages swept on demand since the heap was set up.
   std::size_t pages_swept_on_demand() const { return pages_swept_on_demand_; }
 
  private:
@@ -76,7 +75,6 @@ class Sweeper {
   bool in_full_gc_ = false;
   std::deque<Page*> pending_;  // in the order the full GC scheduled them
   Work work_;
-  std::size_t pages_swept_ = 0;
   std::size_t pages_swept_on_demand_ = 0;
 };
 
