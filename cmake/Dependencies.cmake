@@ -2,6 +2,9 @@
 # target links is looked for.
 find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)
+# JSON views of a run (nlohmann-json3-dev, header-only): the --json summary, --events-out, the
+# Chrome trace, sweep tables.
+find_package(nlohmann_json 3 REQUIRED)
 # The Buffer pool's backing memory (libmimalloc-dev); sanitizer builds use malloc instead.
 if(NOT HEAPLAB_SANITIZE)
   find_package(mimalloc REQUIRED)
