@@ -22,6 +22,7 @@ Action AddRunCommand(CLI::App& app, Replay replay);
 Action AddGenCommand(CLI::App& app);
 Action AddCheckCommand(CLI::App& app);
 Action AddEventsCommand(CLI::App& app);
+Action AddV8LogCommand(CLI::App& app);
 
 // Exit statuses.
 inline constexpr int kExitOk = 0;

@@ -99,6 +99,7 @@ base_args() {
     heaplab | gen) ;;  # only --help and --version are valid alone
     check) echo "$TINY" ;;
     events) echo "$EVENTS" ;;
+    v8log) echo tests/data/node20/short_lived.log ;;
     run)
       case "$name" in
         --scenario) printf '%s\n' --param requests=10 ;;
