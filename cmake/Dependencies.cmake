@@ -5,6 +5,8 @@ find_package(CLI11 REQUIRED)
 # JSON (nlohmann-json3-dev, header-only): heaplab v8log --json, run --json, --events-out, the
 # Chrome trace, sweep tables.
 find_package(nlohmann_json 3 REQUIRED)
+# heaplab sweep runs configurations on worker threads.
+find_package(Threads REQUIRED)
 # The Buffer pool's backing memory (libmimalloc-dev); sanitizer builds use malloc instead.
 if(NOT HEAPLAB_SANITIZE)
   find_package(mimalloc REQUIRED)

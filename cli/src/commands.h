@@ -3,8 +3,13 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
+#include <vector>
+
+#include <heaplab/traces/scenarios.h>
 
 namespace heaplab {
 class Session;
@@ -22,7 +27,14 @@ Action AddRunCommand(CLI::App& app, Replay replay);
 Action AddGenCommand(CLI::App& app);
 Action AddCheckCommand(CLI::App& app);
 Action AddEventsCommand(CLI::App& app);
+Action AddStatsCommand(CLI::App& app);
+Action AddSweepCommand(CLI::App& app);
 Action AddV8LogCommand(CLI::App& app);
+
+// --param NAME=VALUE pairs of `scenario` (run, sweep): a count, or one of an enumerated
+// parameter's choices. Throws CLI::ValidationError naming --param.
+std::map<std::string, std::uint64_t> ParseScenarioParams(const Scenario& scenario,
+                                                         const std::vector<std::string>& params);
 
 // Exit statuses.
 inline constexpr int kExitOk = 0;

@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   const Action gen = AddGenCommand(app);
   const Action check = AddCheckCommand(app);
   const Action events = AddEventsCommand(app);
+  const Action stats = AddStatsCommand(app);
+  const Action sweep = AddSweepCommand(app);
   const Action v8log = AddV8LogCommand(app);
 
   std::vector<std::string> args = NormalizeFlagNames(argc, argv);
@@ -46,6 +48,8 @@ int main(int argc, char** argv) {
                                     {"gen", gen},
                                     {"check", check},
                                     {"events", events},
+                                    {"stats", stats},
+                                    {"sweep", sweep},
                                     {"v8log", v8log}}) {
     if (app.got_subcommand(sub)) return Guard(action);
   }

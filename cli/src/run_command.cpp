@@ -16,22 +16,9 @@
 
 namespace heaplab::cli {
 
-namespace {
-
-struct RunArgs {
-  std::string trace;
-  std::string scenario;
-  std::vector<std::string> params;
-  std::uint64_t seed = 1;
-  bool seed_given = false;
-  GcFlags gc;
-  OutputFlags output;
-  Replay replay;  // when set, replaces the replay of the trace or scenario
-};
-
 // NAME=VALUE pairs for `scenario`: a count, or one of an enumerated parameter's choices.
-std::map<std::string, std::uint64_t> ParseParams(const Scenario& scenario,
-                                                 const std::vector<std::string>& params) {
+std::map<std::string, std::uint64_t> ParseScenarioParams(const Scenario& scenario,
+                                                         const std::vector<std::string>& params) {
   std::map<std::string, std::uint64_t> out;
   for (const std::string& p : params) {
     const std::size_t eq = p.find('=');
@@ -50,6 +37,19 @@ std::map<std::string, std::uint64_t> ParseParams(const Scenario& scenario,
   return out;
 }
 
+namespace {
+
+struct RunArgs {
+  std::string trace;
+  std::string scenario;
+  std::vector<std::string> params;
+  std::uint64_t seed = 1;
+  bool seed_given = false;
+  GcFlags gc;
+  OutputFlags output;
+  Replay replay;  // when set, replaces the replay of the trace or scenario
+};
+
 int Run(const RunArgs& args) {
   const GcConfig config = ToConfig(args.gc);
   ScenarioOptions scenario_options;
@@ -60,7 +60,7 @@ int Run(const RunArgs& args) {
     scenario = FindScenario(name);
     if (scenario == nullptr)
       throw CLI::ValidationError("--scenario", "unknown scenario '" + name + "'");
-    scenario_options.params = ParseParams(*scenario, args.params);
+    scenario_options.params = ParseScenarioParams(*scenario, args.params);
   } else if (!args.scenario.empty() || !args.params.empty() || args.seed_given) {
     throw CLI::ValidationError("--scenario",
                                "--scenario, --param and --seed make a trace; give them or a "

@@ -30,6 +30,11 @@ printf 'heaplab-trace 1\n{\na 1 24 2\na 2 16 0\nw 1 0 2\n}\ng minor\n' >"$TINY"
 # Its events, for `heaplab events`.
 EVENTS="$TMP/tiny.jsonl"
 "$HEAPLAB" run "$TINY" --events-out "$EVENTS" >/dev/null
+# A gathered sweep, for `heaplab sweep --merge`.
+MERGE="$TMP/merge"
+"$HEAPLAB" sweep --scenario churn --param requests=10 --set max-semi-space-size=1 \
+  --jobs-out "$TMP/merge-jobs.txt" --jobs-dir "$MERGE" >/dev/null
+bash "$TMP/merge-jobs.txt"
 
 # help_of CMD...: the --help text of a command.
 help_of() { "$HEAPLAB" "$@" --help 2>&1; }
@@ -74,6 +79,14 @@ value_for() {
     "run --param") echo requests=10; return 0 ;;
     "gen "*" --output") echo "$TMP/gen.hlt"; return 0 ;;
     *" --events-out" | *" --csv" | *" --chrome-trace") echo "$TMP/export.out"; return 0 ;;
+    "sweep --scenario") echo churn; return 0 ;;
+    "sweep --param") echo requests=10; return 0 ;;
+    "sweep --set") echo max-semi-space-size=1,2; return 0 ;;
+    "sweep --json") echo "$TMP/sweep.json"; return 0 ;;
+    "sweep --jobs-out") echo "$TMP/jobs.txt"; return 0 ;;
+    "sweep --jobs-dir") echo "$TMP/jobs"; return 0 ;;
+    "sweep --heaplab") echo heaplab; return 0 ;;
+    "sweep --merge") echo "$MERGE"; return 0 ;;
   esac
   if [[ -z $type ]]; then
     return 0  # a flag
@@ -99,6 +112,19 @@ base_args() {
     heaplab | gen) ;;  # only --help and --version are valid alone
     check) echo "$TINY" ;;
     events) echo "$EVENTS" ;;
+    stats) echo "$TINY" ;;
+    sweep)
+      case "$name" in
+        --merge) ;;
+        --scenario) printf '%s\n' --param requests=10 --set max-semi-space-size=1 ;;
+        --param) printf '%s\n' --scenario churn --set max-semi-space-size=1 ;;
+        --set) printf '%s\n' --scenario churn --param requests=10 ;;
+        --jobs-dir) printf '%s\n' --scenario churn --param requests=10 --set max-semi-space-size=1 ;;
+        # --jobs-out writes into --jobs-dir (default sweep-jobs): keep it in $TMP.
+        *) printf '%s\n' --scenario churn --param requests=10 --set max-semi-space-size=1 \
+             --jobs-dir "$TMP/jobs" ;;
+      esac
+      ;;
     v8log) echo tests/data/node20/short_lived.log ;;
     run)
       case "$name" in
@@ -185,7 +211,7 @@ test_command
 
 # The parser above must see what matters: scenarios with parameters spelled with '_' in V8's
 # style, and the commands run, check and gen.
-for must in run check gen events "gen fragmentation"; do
+for must in run check gen events stats sweep "gen fragmentation"; do
   # shellcheck disable=SC2086
   [[ -n $(options_of "$(help_of $must)") ]] || fail "no options found for '$must'"
 done
