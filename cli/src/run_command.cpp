@@ -77,15 +77,24 @@ int Run(const RunArgs& args) {
   print.verbose = args.output.trace_gc_verbose;
   print.ignore_scavenger = args.output.trace_gc_ignore_scavenger;
   print.max_heap_size = config.heap.max_old_space_size + 3 * config.heap.max_semi_space_size;
+  // V8 (GCTracer::Print): --trace-gc-nvp replaces the one-line format, and only the one-line
+  // format feeds the ring buffer the out-of-memory report shows (so it stays empty).
+  print.line = !args.output.trace_gc_nvp;
+  print.startup_heap = args.output.startup_heap;
   TraceGcPrinter trace_gc(std::cout, prefix, print);
   NvpPrinter nvp(std::cout, prefix);
   IncrementalMarkingPrinter marking(std::cout, prefix);
+  PretenuringPrinter pretenuring(std::cout, prefix, args.output.trace_pretenuring,
+                                 args.output.trace_pretenuring_statistics);
   RunSummary summary;
   Tracer& tracer = session.tracer();
-  tracer.AddObserver(&ring);
-  if (args.output.trace_gc || args.output.trace_gc_verbose) tracer.AddObserver(&trace_gc);
+  if (!args.output.trace_gc_nvp) tracer.AddObserver(&ring);
+  if ((args.output.trace_gc && !args.output.trace_gc_nvp) || args.output.trace_gc_verbose)
+    tracer.AddObserver(&trace_gc);
   if (args.output.trace_gc_nvp) tracer.AddObserver(&nvp);
   if (args.output.trace_incremental_marking) tracer.AddObserver(&marking);
+  if (args.output.trace_pretenuring || args.output.trace_pretenuring_statistics)
+    tracer.AddObserver(&pretenuring);
   tracer.AddObserver(&summary);
   BufferTracePrinter trace_buffers(std::cout);
   if (args.output.trace_buffers) {
