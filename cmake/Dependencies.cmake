@@ -2,6 +2,8 @@
 # target links is looked for.
 find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)
+# JSON output of the command (heaplab v8log --json): nlohmann-json3-dev, header-only.
+find_package(nlohmann_json 3 REQUIRED)
 # The Buffer pool's backing memory (libmimalloc-dev); sanitizer builds use malloc instead.
 if(NOT HEAPLAB_SANITIZE)
   find_package(mimalloc REQUIRED)

@@ -9,7 +9,12 @@ namespace heaplab {
 
 void RunSummary::OnGc(const GcEvent& e) {
   (e.collector == Collector::Scavenge ? scavenges_ : mark_compacts_)++;
-  pauses_.push_back(e.pause_ms);
+  if (bounded_) {
+    histogram_.Add(e.pause_ms);
+  } else {
+    pauses_.push_back(e.pause_ms);
+  }
+  max_pause_ms_ = std::max(max_pause_ms_, e.pause_ms);
   total_pause_ms_ += e.pause_ms;
   peak_committed_ = std::max({peak_committed_, e.start_memory_size, e.end_memory_size});
   promoted_ += e.promoted;
@@ -42,16 +47,13 @@ double RunSummary::longest_pause_ms() const {
 
 // Nearest-rank percentile.
 double RunSummary::PausePercentile(double p) const {
+  if (bounded_) return histogram_.Percentile(p);
   if (pauses_.empty()) return 0;
   std::vector<double> sorted = pauses_;
   std::sort(sorted.begin(), sorted.end());
   const auto rank =
       static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
   return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
-}
-
-double RunSummary::max_pause_ms() const {
-  return pauses_.empty() ? 0 : *std::max_element(pauses_.begin(), pauses_.end());
 }
 
 std::string RunSummary::Format(double end_ms, std::size_t final_committed,

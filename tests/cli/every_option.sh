@@ -94,6 +94,7 @@ base_args() {
   case "$command" in
     heaplab | gen) ;;  # only --help and --version are valid alone
     check) echo "$TINY" ;;
+    v8log) echo tests/data/node20/short_lived.log ;;
     run)
       case "$name" in
         --scenario) printf '%s\n' --param requests=10 ;;

@@ -6,11 +6,17 @@
 #include <vector>
 
 #include <heaplab/gc/event.h>
+#include <heaplab/gc/pause_histogram.h>
 
 namespace heaplab {
 
 class RunSummary : public GcObserver {
  public:
+  // How the pauses are kept for their percentiles: every one (exact), or in a PauseHistogram
+  // (memory that does not grow with the number of collections; percentiles within 1%).
+  enum class Pauses { Exact, Bounded };
+  explicit RunSummary(Pauses pauses = Pauses::Exact) : bounded_(pauses == Pauses::Bounded) {}
+
   void OnGc(const GcEvent& e) override;
   void OnHeapEvent(const HeapEvent& e) override;
   void OnMarking(const MarkingEvent& e) override;
@@ -34,7 +40,7 @@ class RunSummary : public GcObserver {
   std::size_t promoted() const { return promoted_; }
   double PausePercentile(double p) const;  // ms; p in [0, 100]
   double total_pause_ms() const { return total_pause_ms_; }
-  double max_pause_ms() const;
+  double max_pause_ms() const { return max_pause_ms_; }
   std::size_t peak_committed() const { return peak_committed_; }
 
   // The summary text. `end_ms` is the run's length; `final_committed` the heap's committed
@@ -44,7 +50,10 @@ class RunSummary : public GcObserver {
  private:
   int scavenges_ = 0;
   int mark_compacts_ = 0;
-  std::vector<double> pauses_;
+  bool bounded_ = false;
+  std::vector<double> pauses_;  // Pauses::Exact
+  PauseHistogram histogram_;    // Pauses::Bounded
+  double max_pause_ms_ = 0;
   double total_pause_ms_ = 0;
   std::size_t peak_committed_ = 0;
   std::size_t promoted_ = 0;
