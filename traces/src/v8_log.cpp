@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -41,7 +42,8 @@ constexpr double kMB = 1024.0 * 1024.0;
 constexpr double kKB = 1024.0;
 
 std::size_t Bytes(double units, double unit) {
-  return units <= 0 ? 0 : static_cast<std::size_t>(std::llround(units * unit));
+  // Rounded to the nearest byte (units are never negative in a log; NaN gives 0).
+  return units > 0 ? static_cast<std::size_t>(units * unit + 0.5) : 0;
 }
 
 // A position in one line. Every parse step either consumes what it expects and returns true,
@@ -57,6 +59,13 @@ struct Cursor {
     if (static_cast<std::size_t>(end - p) < s.size() || std::memcmp(p, s.data(), s.size()) != 0)
       return false;
     p += s.size();
+    return true;
+  }
+  // A literal: its length is known here, so the comparison is inlined.
+  template <std::size_t N>
+  bool Lit(const char (&s)[N]) {
+    if (static_cast<std::size_t>(end - p) < N - 1 || std::memcmp(p, s, N - 1) != 0) return false;
+    p += N - 1;
     return true;
   }
   void Spaces() {
@@ -122,6 +131,10 @@ struct Cursor {
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && std::memcmp(s.data(), prefix.data(), prefix.size()) == 0;
 }
+template <std::size_t N>
+bool StartsWith(std::string_view s, const char (&prefix)[N]) {
+  return s.size() >= N - 1 && std::memcmp(s.data(), prefix, N - 1) == 0;
+}
 
 std::string_view TrimRight(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\r' || s.back() == '\t'))
@@ -153,6 +166,7 @@ constexpr NamedCollector kCollectorNames[] = {
 };
 
 bool ParseCollectorName(Cursor& c, V8Collector& out) {
+  if (c.AtEnd() || (*c.p != 'S' && *c.p != 'M')) return false;
   for (const NamedCollector& n : kCollectorNames) {
     if (c.Lit(n.name)) {
       out = n.collector;
@@ -177,26 +191,96 @@ bool LooksLikeGc(std::string_view s) {
   return false;
 }
 
-// The phases of --trace-gc-nvp that the event model has (event.h names them).
-struct NvpPhase {
+// The fields of --trace-gc-nvp that heaplab reads; the phases are those the event model has
+// (gc/include/heaplab/gc/event.h names them). A line has about a hundred fields, so the name of
+// each is looked up among the names of its length only.
+enum class NvpField : std::uint8_t {
+  None,
+  Pause,
+  Mutator,
+  ReduceMemory,
+  TotalSizeBefore,
+  TotalSizeAfter,
+  HolesSizeBefore,
+  HolesSizeAfter,
+  Allocated,
+  Promoted,
+  NewSpaceSurvived,
+  NodesPromoted,
+  NodesCopied,
+  AverageSurvivalRatio,
+  IncrementalSteps,
+  IncrementalMs,
+  IncrementalLongestStep,
+  IncrementalWalltime,
+  Phase,
+};
+struct NvpName {
   std::string_view name;
-  Phase phase;
+  NvpField field;
+  Phase phase = Phase::Count;
 };
-constexpr NvpPhase kNvpPhases[] = {
-    {"scavenge.roots", Phase::ScavengeRoots},
-    {"scavenge.parallel", Phase::ScavengeParallel},
-    {"scavenge.weak", Phase::ScavengeWeak},
-    {"scavenge.update_refs", Phase::ScavengeUpdateRefs},
-    {"scavenge.sweep_array_buffers", Phase::ScavengeSweepArrayBuffers},
-    {"mark.finish_incremental", Phase::MarkFinishIncremental},
-    {"mark.roots", Phase::MarkRoots},
-    {"mark.full_closure", Phase::MarkClosure},
-    {"clear", Phase::Clear},
-    {"sweep.old", Phase::Sweep},
-    {"evacuate.copy", Phase::Evacuate},
-    {"evacuate.update_pointers", Phase::UpdatePointers},
-    {"complete.sweep_array_buffers", Phase::CompleteSweepArrayBuffers},
+constexpr NvpName kNvpNames[] = {
+    {"pause", NvpField::Pause},
+    {"mutator", NvpField::Mutator},
+    {"reduce_memory", NvpField::ReduceMemory},
+    {"total_size_before", NvpField::TotalSizeBefore},
+    {"total_size_after", NvpField::TotalSizeAfter},
+    {"holes_size_before", NvpField::HolesSizeBefore},
+    {"holes_size_after", NvpField::HolesSizeAfter},
+    {"allocated", NvpField::Allocated},
+    {"promoted", NvpField::Promoted},
+    {"new_space_survived", NvpField::NewSpaceSurvived},
+    {"nodes_promoted", NvpField::NodesPromoted},
+    {"nodes_copied_in_new", NvpField::NodesCopied},
+    {"average_survival_ratio", NvpField::AverageSurvivalRatio},
+    {"incremental_steps_count", NvpField::IncrementalSteps},  // gc=mc
+    {"incremental.steps_count", NvpField::IncrementalSteps},  // gc=s
+    {"incremental", NvpField::IncrementalMs},
+    {"incremental.steps_took", NvpField::IncrementalMs},
+    {"incremental_longest_step", NvpField::IncrementalLongestStep},
+    {"incremental_walltime_duration", NvpField::IncrementalWalltime},
+    {"scavenge.roots", NvpField::Phase, Phase::ScavengeRoots},
+    {"scavenge.parallel", NvpField::Phase, Phase::ScavengeParallel},
+    {"scavenge.weak", NvpField::Phase, Phase::ScavengeWeak},
+    {"scavenge.update_refs", NvpField::Phase, Phase::ScavengeUpdateRefs},
+    {"scavenge.sweep_array_buffers", NvpField::Phase, Phase::ScavengeSweepArrayBuffers},
+    {"mark.finish_incremental", NvpField::Phase, Phase::MarkFinishIncremental},
+    {"mark.roots", NvpField::Phase, Phase::MarkRoots},
+    {"mark.full_closure", NvpField::Phase, Phase::MarkClosure},
+    {"clear", NvpField::Phase, Phase::Clear},
+    {"sweep.old", NvpField::Phase, Phase::Sweep},
+    {"evacuate.copy", NvpField::Phase, Phase::Evacuate},
+    {"evacuate.update_pointers", NvpField::Phase, Phase::UpdatePointers},
+    {"complete.sweep_array_buffers", NvpField::Phase, Phase::CompleteSweepArrayBuffers},
 };
+constexpr std::size_t kLongestNvpName = 32;
+
+// The names of each length.
+const std::vector<NvpName>& NvpNamesOfLength(std::size_t n) {
+  static const auto table = [] {
+    std::array<std::vector<NvpName>, kLongestNvpName + 1> t;
+    for (const NvpName& name : kNvpNames)
+      t[name.name.size()].push_back(name);
+    return t;
+  }();
+  return table[n];
+}
+
+const NvpName* FindNvpName(std::string_view name) {
+  if (name.size() > kLongestNvpName) return nullptr;
+  for (const NvpName& n : NvpNamesOfLength(name.size())) {
+    if (std::memcmp(n.name.data(), name.data(), name.size()) == 0) return &n;
+  }
+  return nullptr;
+}
+NvpField NvpFieldOf(std::string_view name) {
+  const NvpName* n = FindNvpName(name);
+  return n == nullptr ? NvpField::None : n->field;
+}
+Phase NvpPhaseOf(std::string_view name) {
+  return FindNvpName(name)->phase;
+}
 
 // The per-space lines of --trace-gc-verbose that the event model has.
 struct VerboseSpace {
@@ -355,7 +439,24 @@ void V8LogReader::Line(std::string_view line) {
   current_ = line;
   IsolateId id;
   std::string_view rest;
-  if (!in_dump_ && ParsePrefix(line, id, rest)) {
+  // Most lines have the prefix of the line before: compared as bytes, not parsed again.
+  const std::size_t known = last_prefix_.size();
+  bool prefixed = false;
+  if (in_dump_) {
+    // The report's entries are read by DumpLine.
+  } else if (known > 0 && line.size() >= known &&
+             std::memcmp(line.data(), last_prefix_.data(), known) == 0) {
+    id = last_prefix_id_;
+    rest = line.substr(known);
+    if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+    prefixed = true;
+  } else if (ParsePrefix(line, id, rest)) {
+    const std::size_t n = static_cast<std::size_t>(rest.data() - line.data());
+    last_prefix_.assign(line.substr(0, n > 0 && line[n - 1] == ' ' ? n - 1 : n));
+    last_prefix_id_ = id;
+    prefixed = true;
+  }
+  if (prefixed) {
     if (carry_cut_ && LooksLikeGc(rest)) {
       Problem(fmt::format("a GC line longer than {} bytes (cut there)", kMaxV8LogLine));
       return;
@@ -708,51 +809,69 @@ bool V8LogReader::GcLine(Isolate& iso, double time_ms, std::string_view body, bo
         have_gc = true;
         continue;
       }
+      const NvpField field = NvpFieldOf(name);
+      if (field == NvpField::None) continue;  // a field heaplab does not read
       Cursor v(text);
       double value = 0;
-      if (!v.Number(value)) continue;  // a field heaplab does not read, or not a number
-      if (name == "pause") {
-        e.pause_ms = value;
-        have_pause = true;
-      } else if (name == "mutator") {
-        e.mutator_ms = value;
-      } else if (name == "reduce_memory") {
-        reduce = value != 0;
-      } else if (name == "total_size_before") {
-        e.start_object_size = Bytes(value, 1);
-      } else if (name == "total_size_after") {
-        e.end_object_size = Bytes(value, 1);
-      } else if (name == "holes_size_before") {
-        e.holes_before = Bytes(value, 1);
-      } else if (name == "holes_size_after") {
-        e.holes_after = Bytes(value, 1);
-      } else if (name == "allocated") {
-        e.allocated = Bytes(value, 1);
-      } else if (name == "promoted") {
-        e.promoted = Bytes(value, 1);
-      } else if (name == "new_space_survived") {
-        e.semi_space_copied = Bytes(value, 1);
-      } else if (name == "nodes_promoted") {
-        e.objects_promoted = Bytes(value, 1);
-      } else if (name == "nodes_copied_in_new") {
-        e.objects_copied = Bytes(value, 1);
-      } else if (name == "average_survival_ratio") {
-        e.average_survival_ratio = value;
-      } else if (name == "incremental_steps_count" || name == "incremental.steps_count") {
-        e.incremental_steps = static_cast<int>(value);
-      } else if (name == "incremental" || name == "incremental.steps_took") {
-        e.incremental_ms = value;
-      } else if (name == "incremental_longest_step") {
-        e.incremental_biggest_step_ms = value;
-      } else if (name == "incremental_walltime_duration") {
-        e.incremental_walltime_ms = value;
-      } else {
-        for (const NvpPhase& ph : kNvpPhases) {
-          if (name == ph.name) {
-            e.phase_ms[static_cast<std::size_t>(ph.phase)] = value;
-            break;
-          }
-        }
+      if (!v.Number(value)) continue;
+      switch (field) {
+        case NvpField::Pause:
+          e.pause_ms = value;
+          have_pause = true;
+          break;
+        case NvpField::Mutator:
+          e.mutator_ms = value;
+          break;
+        case NvpField::ReduceMemory:
+          reduce = value != 0;
+          break;
+        case NvpField::TotalSizeBefore:
+          e.start_object_size = Bytes(value, 1);
+          break;
+        case NvpField::TotalSizeAfter:
+          e.end_object_size = Bytes(value, 1);
+          break;
+        case NvpField::HolesSizeBefore:
+          e.holes_before = Bytes(value, 1);
+          break;
+        case NvpField::HolesSizeAfter:
+          e.holes_after = Bytes(value, 1);
+          break;
+        case NvpField::Allocated:
+          e.allocated = Bytes(value, 1);
+          break;
+        case NvpField::Promoted:
+          e.promoted = Bytes(value, 1);
+          break;
+        case NvpField::NewSpaceSurvived:
+          e.semi_space_copied = Bytes(value, 1);
+          break;
+        case NvpField::NodesPromoted:
+          e.objects_promoted = Bytes(value, 1);
+          break;
+        case NvpField::NodesCopied:
+          e.objects_copied = Bytes(value, 1);
+          break;
+        case NvpField::AverageSurvivalRatio:
+          e.average_survival_ratio = value;
+          break;
+        case NvpField::IncrementalSteps:
+          e.incremental_steps = static_cast<int>(value);
+          break;
+        case NvpField::IncrementalMs:
+          e.incremental_ms = value;
+          break;
+        case NvpField::IncrementalLongestStep:
+          e.incremental_biggest_step_ms = value;
+          break;
+        case NvpField::IncrementalWalltime:
+          e.incremental_walltime_ms = value;
+          break;
+        case NvpField::Phase:
+          e.phase_ms[static_cast<std::size_t>(NvpPhaseOf(name))] = value;
+          break;
+        case NvpField::None:
+          break;
       }
     }
     if (!have_pause) return fail("pause=N");

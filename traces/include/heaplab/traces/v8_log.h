@@ -164,7 +164,9 @@ class V8LogReader {
   std::string carry_;       // a line that crosses pieces
   bool carry_cut_ = false;  // the carried line passed kMaxV8LogLine
   bool in_dump_ = false;
-  std::string_view current_;                        // the line being read
+  std::string_view current_;  // the line being read
+  std::string last_prefix_;   // "[pid:0xaddress]" of the last prefixed line, and its isolate
+  IsolateId last_prefix_id_;
   std::vector<std::unique_ptr<Isolate>> isolates_;  // in the order they first appeared
   Isolate* last_ = nullptr;                         // the isolate of the last prefixed line
   std::string last_reason_text_;  // the last reason parsed, and what it was: most lines repeat it
