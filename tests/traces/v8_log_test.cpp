@@ -417,6 +417,25 @@ TEST(V8LogBadInput, TruncatedAndGarbledLinesAreReportedAndCounted) {
   EXPECT_NE(r->problems[5].find("the reason of the GC"), std::string::npos) << r->problems[5];
 }
 
+// Numbers no log holds (past 2^64 bytes, years of milliseconds, billions of steps) are
+// clamped, not undefined behaviour (the sanitizer build runs this).
+TEST(V8LogBadInput, HugeNumbersAreClamped) {
+  const auto r = ReadText(Lines({
+      "[1:0xa] 99999999999999999999999 ms: Scavenge 1e300 (4.0) -> 7168000000000000000000000000 "
+      "(5.0) MB, 2.81 / 0.00 ms  (+ 0.4 ms in 99999999999999 steps since start of marking, "
+      "biggest step 0.1 ms, walltime since start of marking 18 ms) (average mu = 1.000, current "
+      "mu = 1.000) allocation failure; ",
+      "[1:0xa] 1e307 ms: pause=1e300 gc=mc incremental_steps_count=1e20 total_size_before=1e30",
+  }));
+  EXPECT_EQ(r->counts.unparsed, 0u);
+  ASSERT_EQ(r->records.size(), 2u);
+  EXPECT_EQ(r->records[0].event.start_object_size, SIZE_MAX);
+  EXPECT_EQ(r->records[0].event.incremental_steps, 2147483647);
+  EXPECT_EQ(r->records[1].event.start_object_size, SIZE_MAX);
+  EXPECT_LE(r->isolates()[0]->timeline.size(), V8LogSummary::kTimelineBuckets);
+  EXPECT_FALSE(r->Format(*r->isolates()[0]).empty());
+}
+
 TEST(V8LogBadInput, MissingFileIsAClearError) {
   Result r;
   V8LogReader reader(r);

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 
@@ -42,8 +43,16 @@ constexpr double kMB = 1024.0 * 1024.0;
 constexpr double kKB = 1024.0;
 
 std::size_t Bytes(double units, double unit) {
-  // Rounded to the nearest byte (units are never negative in a log; NaN gives 0).
-  return units > 0 ? static_cast<std::size_t>(units * unit + 0.5) : 0;
+  // Rounded to the nearest byte; what a log never holds (negative, past 2^64) is clamped.
+  const double bytes = units * unit + 0.5;
+  if (!(bytes >= 1)) return 0;
+  return bytes < 0x1p64 ? static_cast<std::size_t>(bytes) : SIZE_MAX;
+}
+
+// A count, clamped to int.
+int Count(double v) {
+  if (!(v >= 0)) return 0;
+  return v < 2147483647.0 ? static_cast<int>(v) : 2147483647;
 }
 
 // A position in one line. Every parse step either consumes what it expects and returns true,
@@ -718,7 +727,7 @@ bool V8LogReader::GcLine(Isolate& iso, double time_ms, std::string_view body, bo
             "the incremental marking part '(+ N ms in N steps since start of marking, "
             "biggest step N ms, walltime since start of marking N ms)'");
       }
-      e.incremental_steps = static_cast<int>(steps);
+      e.incremental_steps = Count(steps);
       c.Spaces();
     }
     if (c.Lit("(average mu = ")) {
@@ -856,7 +865,7 @@ bool V8LogReader::GcLine(Isolate& iso, double time_ms, std::string_view body, bo
           e.average_survival_ratio = value;
           break;
         case NvpField::IncrementalSteps:
-          e.incremental_steps = static_cast<int>(value);
+          e.incremental_steps = Count(value);
           break;
         case NvpField::IncrementalMs:
           e.incremental_ms = value;

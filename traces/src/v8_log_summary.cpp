@@ -77,8 +77,8 @@ void V8LogSummary::OnGcRecord(const V8GcRecord& r) {
   if (r.old_generation_limit > 0) iso.old_generation_limit = r.old_generation_limit;
 
   // The timeline: the bucket of the GC's end; buckets merge in pairs when it is past the last.
-  auto index = static_cast<std::size_t>(std::max(0.0, e.end_ms) / iso.bucket_ms);
-  while (index >= kTimelineBuckets) {
+  const double end_ms = std::max(0.0, e.end_ms);
+  while (end_ms / iso.bucket_ms >= static_cast<double>(kTimelineBuckets)) {
     std::vector<Bucket> merged((iso.timeline.size() + 1) / 2);
     for (std::size_t i = 0; i < iso.timeline.size(); ++i) {
       Bucket& m = merged[i / 2];
@@ -93,8 +93,8 @@ void V8LogSummary::OnGcRecord(const V8GcRecord& r) {
     }
     iso.timeline = std::move(merged);
     iso.bucket_ms *= 2;
-    index = static_cast<std::size_t>(std::max(0.0, e.end_ms) / iso.bucket_ms);
   }
+  const auto index = static_cast<std::size_t>(end_ms / iso.bucket_ms);
   if (iso.timeline.size() <= index) iso.timeline.resize(index + 1);
   Bucket& b = iso.timeline[index];
   ++b.gcs;
