@@ -7,13 +7,14 @@ set -euo pipefail
 
 source "$(dirname "$0")/lib.sh" events
 
-# roundtrip NAME RUN_ARGS... : run with --events-out, print back, compare, for two sets of views.
+# roundtrip NAME VIEW_SETS RUN_ARGS... : run with --events-out, print back, compare, for each
+# set of views (separated by '|').
 roundtrip() {
-  local name="$1"
-  shift
-  local -a views
-  for views_text in "--trace-gc" \
-                    "--trace-gc-verbose --trace-gc-nvp --trace-incremental-marking"; do
+  local name="$1" sets="$2"
+  shift 2
+  local -a views all_sets
+  IFS='|' read -r -a all_sets <<<"$sets"
+  for views_text in "${all_sets[@]}"; do
     read -r -a views <<<"$views_text"
     local status_run=0 status_back=0
     "$HEAPLAB" run "$@" --predictable "${views[@]}" --events-out "$TMP/$name.jsonl" \
@@ -32,11 +33,12 @@ roundtrip() {
   done
 }
 
-roundtrip churn --scenario churn --param requests=20000
+ALL="--trace-gc-verbose --trace-gc-nvp --trace-incremental-marking"
+roundtrip churn "--trace-gc|$ALL" --scenario churn --param requests=20000
 # Mark-Compacts after incremental marking, lazy sweeping, heap-limit changes, and the end of
-# the run out of memory.
-roundtrip leak --scenario leak-cache --max-old-space-size=24
-roundtrip lru --scenario lru-cache --param ops=300000
+# the run out of memory (--trace-gc-verbose prints the --trace-gc lines too).
+roundtrip leak "$ALL" --scenario leak-cache --max-old-space-size=24
+roundtrip lru "$ALL" --scenario lru-cache --param ops=150000
 
 # What the leak-cache file holds: Mark-Compacts that finished incremental marking, marking and
 # sweeping events, the end line saying oom.

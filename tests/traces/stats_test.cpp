@@ -110,6 +110,14 @@ TEST(TraceStats, OverwrittenSlotKillsItsOldTarget) {
   EXPECT_EQ(s->peak_live_bytes(), 2088u);
 }
 
+TEST(TraceStats, OldSpaceAllocationsCountAsAllocations) {
+  const auto s = StatsOf("heaplab-trace 1\n{\no 1 64 0\n}\na 2 32 0\n");
+  EXPECT_EQ(s->count(Op::OldAllocate), 1u);
+  EXPECT_EQ(s->objects(), 2u);
+  EXPECT_EQ(s->allocated_bytes(), 96u);
+  EXPECT_EQ(s->dead_objects(), 1u);  // the `o` object, when its scope closes
+}
+
 void ExpectError(const std::string& text, const std::string& where, const std::string& what) {
   try {
     StatsOf(text);

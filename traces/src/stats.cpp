@@ -73,7 +73,8 @@ void TraceStats::Put(const TraceEvent& e) {
   ++events_;
   ++by_op_[static_cast<unsigned char>(e.op)];
   switch (e.op) {
-    case Op::Allocate: {
+    case Op::Allocate:
+    case Op::OldAllocate: {
       if (e.slots > kMaxSlots) Fail(e, 3, "too many slots: at most " + std::to_string(kMaxSlots));
       if (e.size > kMaxObjectSize) {
         Fail(e, 2,
@@ -311,7 +312,7 @@ std::string FormatHistogram(const TraceStats::Histogram& h, const char* unit) {
 std::string TraceStats::Format() const {
   std::string s = fmt::format("{}: {} events\n", file_, events_);
   s += "events by kind:";
-  for (const char op : {'a', 'b', 'w', 'l', '{', '}', 'r', 'd', 't', 'i', 'g'}) {
+  for (const char op : {'a', 'o', 'b', 'w', 'l', '{', '}', 'r', 'd', 't', 'i', 'g'}) {
     const std::uint64_t n = by_op_[static_cast<unsigned char>(op)];
     if (n > 0) s += fmt::format(" {} {}", op, n);
   }
