@@ -2,7 +2,8 @@
 # target links is looked for.
 find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)
-# JSON output of the command (heaplab v8log --json): nlohmann-json3-dev, header-only.
+# JSON (nlohmann-json3-dev, header-only): heaplab v8log --json, run --json, --events-out, the
+# Chrome trace, sweep tables.
 find_package(nlohmann_json 3 REQUIRED)
 # The Buffer pool's backing memory (libmimalloc-dev); sanitizer builds use malloc instead.
 if(NOT HEAPLAB_SANITIZE)

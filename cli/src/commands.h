@@ -21,6 +21,7 @@ using Replay = std::function<void(Session&)>;
 Action AddRunCommand(CLI::App& app, Replay replay);
 Action AddGenCommand(CLI::App& app);
 Action AddCheckCommand(CLI::App& app);
+Action AddEventsCommand(CLI::App& app);
 Action AddV8LogCommand(CLI::App& app);
 
 // Exit statuses.

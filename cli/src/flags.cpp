@@ -64,7 +64,7 @@ void AddGcFlags(CLI::App& app, GcFlags& f) {
   app.add_option("--clock", f.clock, Help("--clock"))->check(CLI::IsMember({"real", "model"}));
 }
 
-void AddOutputFlags(CLI::App& app, OutputFlags& f) {
+void AddOutputFlags(CLI::App& app, OutputFlags& f, bool buffers) {
   app.add_flag("--trace-gc", f.trace_gc, "Print a line per collection, as node --trace-gc");
   app.add_flag("--trace-gc-nvp", f.trace_gc_nvp,
                "Print name=value pairs per collection, as node --trace-gc-nvp");
@@ -72,12 +72,27 @@ void AddOutputFlags(CLI::App& app, OutputFlags& f) {
                "With --trace-gc, print the per-space block after each line");
   app.add_flag("--trace-gc-ignore-scavenger", f.trace_gc_ignore_scavenger,
                "With --trace-gc, leave out Scavenges");
-  app.add_flag("--trace-buffers", f.trace_buffers,
-               "Print a line per Buffer (pooled or not, slab, offset) and the slab events");
+  if (buffers) {
+    app.add_flag("--trace-buffers", f.trace_buffers,
+                 "Print a line per Buffer (pooled or not, slab, offset) and the slab events");
+  }
   app.add_flag("--trace-incremental-marking", f.trace_incremental_marking,
                "Print incremental marking's start, steps and finalization, as node does");
   app.add_flag("--summary,!--no-summary", f.summary,
                "Print the end-of-run summary (on by default)");
+  app.add_flag("--json", f.json,
+               "Print the end-of-run summary as one line of JSON instead of text, also when\n"
+               "the run ends out of memory (schema in docs/events.md)");
+  app.add_option("--events-out", f.events_out,
+                 "Write every event (collections, heap, marking and sweeping events) to FILE\n"
+                 "as JSON lines; 'heaplab events FILE' prints them back (docs/events.md)")
+      ->type_name("FILE");
+  app.add_option("--csv", f.csv, "Write one row per collection to FILE as CSV, a header row first")
+      ->type_name("FILE");
+  app.add_option("--chrome-trace", f.chrome_trace,
+                 "Write the run to FILE in Chrome's trace event format: a slice per pause and\n"
+                 "phase, counters per space (opens in Perfetto and chrome://tracing)")
+      ->type_name("FILE");
 }
 
 CLI::Option* AddSeedOption(CLI::App& app, std::uint64_t& seed, const std::string& help) {

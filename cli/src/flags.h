@@ -18,7 +18,11 @@ struct OutputFlags {
   bool trace_gc_ignore_scavenger = false;
   bool trace_incremental_marking = false;
   bool summary = true;
+  bool json = false;  // the summary as one line of JSON (RunSummary::ToJson)
   bool trace_buffers = false;
+  std::string events_out;    // --events-out FILE: JSON lines
+  std::string csv;           // --csv FILE: a row per collection
+  std::string chrome_trace;  // --chrome-trace FILE: Chrome's trace event format
 };
 
 // The collector flags live in traces/ (GcFlags, shared with the visualizer); this registers
@@ -29,7 +33,8 @@ using heaplab::GcFlags;
 GcConfig ToConfig(const GcFlags& flags);
 
 void AddGcFlags(CLI::App& app, GcFlags& flags);
-void AddOutputFlags(CLI::App& app, OutputFlags& flags);
+// `buffers`: also --trace-buffers, which only a replay (not an events file) can print.
+void AddOutputFlags(CLI::App& app, OutputFlags& flags, bool buffers = true);
 
 // --seed, an unsigned 64-bit number in decimal: a sign, a fraction or a value beyond 2^64 - 1
 // is refused with a message naming the flag (never wrapped, as "-1" would be by a plain cast).

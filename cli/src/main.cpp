@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   const Action run = AddRunCommand(app);
   const Action gen = AddGenCommand(app);
   const Action check = AddCheckCommand(app);
+  const Action events = AddEventsCommand(app);
   const Action v8log = AddV8LogCommand(app);
 
   std::vector<std::string> args = NormalizeFlagNames(argc, argv);
@@ -41,8 +42,11 @@ int main(int argc, char** argv) {
               << "Run 'heaplab --help' or 'heaplab COMMAND --help' for usage.\n";
     return kExitUsage;
   }
-  for (const auto& [sub, action] :
-       {std::pair{"run", run}, {"gen", gen}, {"check", check}, {"v8log", v8log}}) {
+  for (const auto& [sub, action] : {std::pair{"run", run},
+                                    {"gen", gen},
+                                    {"check", check},
+                                    {"events", events},
+                                    {"v8log", v8log}}) {
     if (app.got_subcommand(sub)) return Guard(action);
   }
   return kExitUsage;

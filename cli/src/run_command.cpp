@@ -9,10 +9,10 @@
 #include <heaplab/buffer/printers.h>
 #include <heaplab/gc/oom.h>
 #include <heaplab/gc/printers.h>
-#include <heaplab/gc/summary.h>
 #include <heaplab/traces/session.h>
 #include "commands.h"
 #include "flags.h"
+#include "views.h"
 
 namespace heaplab::cli {
 
@@ -70,28 +70,30 @@ int Run(const RunArgs& args) {
   // On the heap, as V8's isolate is: its address is what the log prefix shows.
   const auto owned = std::make_unique<Session>(config, args.gc.buffer_pool_size);
   Session& session = *owned;
-  const LogPrefix prefix =
+  EventsHeader header;
+  header.prefix =
       config.predictable ? LogPrefix::Predictable() : LogPrefix::ForThisProcess(&session.heap());
-  GcRingBuffer ring(prefix);
-  TraceGcPrinter::Options print;
-  print.verbose = args.output.trace_gc_verbose;
-  print.ignore_scavenger = args.output.trace_gc_ignore_scavenger;
-  print.max_heap_size = config.heap.max_old_space_size + 3 * config.heap.max_semi_space_size;
-  TraceGcPrinter trace_gc(std::cout, prefix, print);
-  NvpPrinter nvp(std::cout, prefix);
-  IncrementalMarkingPrinter marking(std::cout, prefix);
-  RunSummary summary;
+  header.max_heap_size = config.heap.max_old_space_size + 3 * config.heap.max_semi_space_size;
+  header.source = scenario != nullptr ? "scenario " + scenario->name : args.trace;
+  GcRingBuffer ring(header.prefix);
   Tracer& tracer = session.tracer();
   tracer.AddObserver(&ring);
-  if (args.output.trace_gc || args.output.trace_gc_verbose) tracer.AddObserver(&trace_gc);
-  if (args.output.trace_gc_nvp) tracer.AddObserver(&nvp);
-  if (args.output.trace_incremental_marking) tracer.AddObserver(&marking);
-  tracer.AddObserver(&summary);
+  Views views(args.output, header);
+  views.Attach([&](GcObserver* o) { tracer.AddObserver(o); });
   BufferTracePrinter trace_buffers(std::cout);
   if (args.output.trace_buffers) {
     session.buffers().AddObserver(&trace_buffers);
     session.buffers().pool().AddObserver(&trace_buffers);
   }
+  auto end = [&](const char* state, int status) {
+    EventsEnd e;
+    e.end_ms = session.controller().clock().NowMs();
+    e.committed = session.heap().CommittedMemory();
+    e.allocated = session.replayer().allocated_bytes();
+    e.end_state = state;
+    e.exit_status = status;
+    return e;
+  };
 
   try {
     if (args.replay) {
@@ -105,15 +107,13 @@ int Run(const RunArgs& args) {
     std::cout.flush();
     std::cerr << FormatOomReport(ring, oom);
     std::cerr.flush();
+    views.Finish(end("oom", kExitOutOfMemory));
+    FlushStandardOutput();
     return kExitOutOfMemory;
   }
-  if (args.output.summary) {
-    std::cout << summary.Format(session.controller().clock().NowMs(),
-                                session.heap().CommittedMemory(),
-                                session.replayer().allocated_bytes());
-    if (session.buffers().pool().buffer_count() > 0)
-      std::cout << FormatPoolSummary(session.buffers());
-  }
+  views.Finish(end("ok", kExitOk));
+  if (args.output.summary && !args.output.json && session.buffers().pool().buffer_count() > 0)
+    std::cout << FormatPoolSummary(session.buffers());
   FlushStandardOutput();
   return kExitOk;
 }

@@ -1,6 +1,7 @@
 #include <heaplab/gc/summary.h>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -9,6 +10,8 @@ namespace heaplab {
 
 void RunSummary::OnGc(const GcEvent& e) {
   (e.collector == Collector::Scavenge ? scavenges_ : mark_compacts_)++;
+  if (e.collector == Collector::MarkCompact && e.reduce_memory) ++reduce_memory_;
+  if (e.reason < Reason::Count) ++by_reason_[static_cast<std::size_t>(e.reason)];
   if (bounded_) {
     histogram_.Add(e.pause_ms);
   } else {
@@ -85,6 +88,49 @@ std::string RunSummary::Format(double end_ms, std::size_t final_committed,
       static_cast<double>(peak) / kMB, static_cast<double>(allocated) / kMB,
       static_cast<double>(promoted_) / kMB, static_cast<double>(copied_) / kMB);
   return s;
+}
+
+std::string RunSummary::ToJson(double end_ms, std::size_t final_committed, std::size_t allocated,
+                               std::string_view end_state, int exit_status) const {
+  using json = nlohmann::ordered_json;
+  const double mu = end_ms > 0 ? (end_ms - total_pause_ms_) / end_ms : 1.0;
+  json by_reason = json::object();
+  for (std::size_t r = 0; r < by_reason_.size(); ++r) {
+    if (by_reason_[r] > 0) by_reason[ReasonString(static_cast<Reason>(r))] = by_reason_[r];
+  }
+  auto steps = [](const Steps& s) {
+    return json{{"count", s.count}, {"total_ms", s.total_ms}, {"longest_ms", s.longest_ms}};
+  };
+  json j = {
+      {"schema", "heaplab-run-summary"},
+      {"version", 1},
+      {"end_state", end_state},
+      {"exit_status", exit_status},
+      {"duration_ms", end_ms},
+      {"collections", scavenges_ + mark_compacts_},
+      {"by_collector",
+       {{"Scavenge", scavenges_},
+        {"Mark-Compact", mark_compacts_ - reduce_memory_},
+        {"Mark-Compact (reduce)", reduce_memory_}}},
+      {"by_reason", by_reason},
+      {"pause_ms",
+       {{"total", total_pause_ms_},
+        {"p50", PausePercentile(50)},
+        {"p95", PausePercentile(95)},
+        {"p99", PausePercentile(99)},
+        {"max", max_pause_ms()}}},
+      {"marking_steps", steps(marking_steps_)},
+      {"sweeping_steps", steps(sweeping_steps_)},
+      {"longest_pause_ms", longest_pause_ms()},
+      {"mutator_utilization", mu},
+      {"average_mu", last_average_mu_},
+      {"semi_space_changes", semispace_changes_},
+      {"peak_committed_bytes", std::max(peak_committed_, final_committed)},
+      {"allocated_bytes", allocated},
+      {"promoted_bytes", promoted_},
+      {"semi_space_copied_bytes", copied_},
+  };
+  return j.dump();
 }
 
 }  // namespace heaplab

@@ -27,6 +27,9 @@ fail() {
 # A tiny valid trace for run and check.
 TINY="$TMP/tiny.hlt"
 printf 'heaplab-trace 1\n{\na 1 24 2\na 2 16 0\nw 1 0 2\n}\ng minor\n' >"$TINY"
+# Its events, for `heaplab events`.
+EVENTS="$TMP/tiny.jsonl"
+"$HEAPLAB" run "$TINY" --events-out "$EVENTS" >/dev/null
 
 # help_of CMD...: the --help text of a command.
 help_of() { "$HEAPLAB" "$@" --help 2>&1; }
@@ -70,6 +73,7 @@ value_for() {
     "run --scenario") echo churn; return 0 ;;
     "run --param") echo requests=10; return 0 ;;
     "gen "*" --output") echo "$TMP/gen.hlt"; return 0 ;;
+    *" --events-out" | *" --csv" | *" --chrome-trace") echo "$TMP/export.out"; return 0 ;;
   esac
   if [[ -z $type ]]; then
     return 0  # a flag
@@ -94,6 +98,7 @@ base_args() {
   case "$command" in
     heaplab | gen) ;;  # only --help and --version are valid alone
     check) echo "$TINY" ;;
+    events) echo "$EVENTS" ;;
     v8log) echo tests/data/node20/short_lived.log ;;
     run)
       case "$name" in
@@ -180,7 +185,7 @@ test_command
 
 # The parser above must see what matters: scenarios with parameters spelled with '_' in V8's
 # style, and the commands run, check and gen.
-for must in run check gen "gen fragmentation"; do
+for must in run check gen events "gen fragmentation"; do
   # shellcheck disable=SC2086
   [[ -n $(options_of "$(help_of $must)") ]] || fail "no options found for '$must'"
 done

@@ -2,7 +2,9 @@
 // memory, gathered as an observer of the event stream.
 #pragma once
 
+#include <array>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <heaplab/gc/event.h>
@@ -47,9 +49,20 @@ class RunSummary : public GcObserver {
   // memory at the end; `allocated` the bytes the mutator allocated in all.
   std::string Format(double end_ms, std::size_t final_committed, std::size_t allocated) const;
 
+  // The same summary as one line of JSON (schema "heaplab-run-summary", documented in
+  // docs/events.md), with how the run ended: `end_state` "ok" or "oom", `exit_status` the
+  // command's exit status. A sweep's table is made of these objects, one per configuration.
+  std::string ToJson(double end_ms, std::size_t final_committed, std::size_t allocated,
+                     std::string_view end_state, int exit_status) const;
+
+  int reduce_memory_mark_compacts() const { return reduce_memory_; }
+  int count_by_reason(Reason r) const { return by_reason_[static_cast<std::size_t>(r)]; }
+
  private:
   int scavenges_ = 0;
   int mark_compacts_ = 0;
+  int reduce_memory_ = 0;  // Mark-Compacts that reduced memory ("Mark-Compact (reduce)")
+  std::array<int, static_cast<std::size_t>(Reason::Count)> by_reason_{};
   bool bounded_ = false;
   std::vector<double> pauses_;  // Pauses::Exact
   PauseHistogram histogram_;    // Pauses::Bounded
