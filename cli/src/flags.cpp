@@ -58,6 +58,8 @@ void AddGcFlags(CLI::App& app, GcFlags& f) {
   app.add_flag("--lazy-sweeping,!--no-lazy-sweeping", f.lazy_sweeping, Help("--lazy-sweeping"));
   app.add_flag("--scavenge-task,!--no-scavenge-task", f.scavenge_task, Help("--scavenge-task"));
   app.add_flag("--memory-reducer,!--no-memory-reducer", f.memory_reducer, Help("--memory-reducer"));
+  app.add_flag("--allocation-site-pretenuring,!--no-allocation-site-pretenuring",
+               f.allocation_site_pretenuring, Help("--allocation-site-pretenuring"));
   app.add_flag("--predictable", f.predictable, Help("--predictable"));
   app.add_option("--buffer-pool-size", f.buffer_pool_size, Help("--buffer-pool-size"))
       ->check(CLI::Range(8, 1 << 30));
@@ -78,6 +80,13 @@ void AddOutputFlags(CLI::App& app, OutputFlags& f, bool buffers) {
   }
   app.add_flag("--trace-incremental-marking", f.trace_incremental_marking,
                "Print incremental marking's start, steps and finalization, as node does");
+  app.add_flag("--startup-heap,!--no-startup-heap", f.startup_heap,
+               "With --trace-gc-verbose, show the read-only and code spaces at Node 20's "
+               "start-up sizes (on by default); off, they print zeros");
+  app.add_flag("--trace-pretenuring", f.trace_pretenuring,
+               "Print V8's line when tenured allocation sites are reset after a full GC");
+  app.add_flag("--trace-pretenuring-statistics", f.trace_pretenuring_statistics,
+               "Print each allocation site's feedback after every GC, as V8 does");
   app.add_flag("--summary,!--no-summary", f.summary,
                "Print the end-of-run summary (on by default)");
   app.add_flag("--json", f.json,

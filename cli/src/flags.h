@@ -17,7 +17,10 @@ struct OutputFlags {
   bool trace_gc_verbose = false;
   bool trace_gc_ignore_scavenger = false;
   bool trace_incremental_marking = false;
+  bool trace_pretenuring = false;
+  bool trace_pretenuring_statistics = false;
   bool summary = true;
+  bool startup_heap = true;
   bool json = false;  // the summary as one line of JSON (RunSummary::ToJson)
   bool trace_buffers = false;
   std::string events_out;    // --events-out FILE: JSON lines

@@ -77,7 +77,9 @@ int Run(const RunArgs& args) {
   header.source = scenario != nullptr ? "scenario " + scenario->name : args.trace;
   GcRingBuffer ring(header.prefix);
   Tracer& tracer = session.tracer();
-  tracer.AddObserver(&ring);
+  // V8 (GCTracer::Print): only the one-line format feeds the ring buffer the out-of-memory
+  // report shows, so with --trace-gc-nvp (which replaces it) the block stays empty.
+  if (!args.output.trace_gc_nvp) tracer.AddObserver(&ring);
   Views views(args.output, header);
   views.Attach([&](GcObserver* o) { tracer.AddObserver(o); });
   BufferTracePrinter trace_buffers(std::cout);

@@ -20,7 +20,11 @@ Views::Views(const OutputFlags& flags, const EventsHeader& header) : flags_(flag
   print.verbose = flags.trace_gc_verbose;
   print.ignore_scavenger = flags.trace_gc_ignore_scavenger;
   print.max_heap_size = header.max_heap_size;
-  if (flags.trace_gc || flags.trace_gc_verbose) {
+  // V8 (GCTracer::Print): --trace-gc-nvp replaces the one-line format; the verbose block
+  // still follows.
+  print.line = !flags.trace_gc_nvp;
+  print.startup_heap = flags.startup_heap;
+  if ((flags.trace_gc && !flags.trace_gc_nvp) || flags.trace_gc_verbose) {
     trace_gc_ = std::make_unique<TraceGcPrinter>(std::cout, header.prefix, print);
     observers_.push_back(trace_gc_.get());
   }
@@ -31,6 +35,11 @@ Views::Views(const OutputFlags& flags, const EventsHeader& header) : flags_(flag
   if (flags.trace_incremental_marking) {
     marking_ = std::make_unique<IncrementalMarkingPrinter>(std::cout, header.prefix);
     observers_.push_back(marking_.get());
+  }
+  if (flags.trace_pretenuring || flags.trace_pretenuring_statistics) {
+    pretenuring_ = std::make_unique<PretenuringPrinter>(
+        std::cout, header.prefix, flags.trace_pretenuring, flags.trace_pretenuring_statistics);
+    observers_.push_back(pretenuring_.get());
   }
   observers_.push_back(&summary_);
   if (!flags.events_out.empty()) {

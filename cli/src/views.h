@@ -45,6 +45,7 @@ class Views {
   std::unique_ptr<TraceGcPrinter> trace_gc_;
   std::unique_ptr<NvpPrinter> nvp_;
   std::unique_ptr<IncrementalMarkingPrinter> marking_;
+  std::unique_ptr<PretenuringPrinter> pretenuring_;
   RunSummary summary_;
   std::ofstream events_file_, csv_file_, chrome_file_;
   std::unique_ptr<EventsWriter> events_;

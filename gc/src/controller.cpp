@@ -22,7 +22,8 @@ GcController::GcController(Heap& heap, const GcConfig& config)
       tracer_(heap, *clock_),
       promotion_(config.promotion),
       growing_(config.heap.max_old_space_size),
-      marking_(heap, *clock_, config.marking_barrier) {}
+      marking_(heap, *clock_, config.marking_barrier),
+      pretenuring_(config.allocation_site_pretenuring) {}
 
 GcController::~GcController() = default;
 
@@ -91,6 +92,14 @@ void GcController::StartIncrementalMarkingIfAllocationLimitIsReached() {
       break;
     case MarkingLimit::None:
       break;
+  }
+}
+
+void GcController::AfterOldAllocation() {
+  if (config_.incremental_marking) {
+    StartIncrementalMarkingIfAllocationLimitIsReached();
+  } else if (OldGenerationLimitReached()) {
+    FullGc(Reason::AllocationLimit, "GC in old space requested");
   }
 }
 
@@ -290,7 +299,10 @@ void GcController::Collect(Collector collector, Reason reason, const char* colle
     FullGc(reason, collector_reason);
   } else {
     tracer_.Begin(Collector::Scavenge, reason, collector_reason);
+    const std::size_t objects_before = heap_.SizeOfObjects();
+    Prologue(false);
     Scavenge();
+    Epilogue(false, objects_before);
     tracer_.End();
     if (config_.verify_heap) Verify("after Scavenge");
     if (config_.incremental_marking) {
@@ -306,6 +318,7 @@ void GcController::Collect(Collector collector, Reason reason, const char* colle
 void GcController::Scavenge() {
   Scavenger scavenger(heap_, *clock_, tracer_, promotion_, config_.verify_heap,
                       marking_.IsMarking() ? &marking_.marker() : nullptr);
+  if (pretenuring_.enabled()) scavenger.set_pretenuring(&pretenuring_);
   scavenger.Run();
   // Pages the promotions swept on demand, in this pause.
   const Sweeper::Work work = heap_.sweeper().TakeWork();
@@ -317,7 +330,6 @@ void GcController::Scavenge() {
   RecordSurvival(e);
   growing_.ConfigureInitialOldGenerationSize(heap_.OldGenerationSize(), AverageSurvivalRatio(),
                                              CurrentGrowingMode(false));
-  ResizeNewSpace(false);
 }
 
 void GcController::FullGc(Reason reason, const char* collector_reason) {
@@ -338,6 +350,8 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
   tracer_.Begin(Collector::MarkCompact, reason, collector_reason);
   GcEvent& e = tracer_.current();
   e.reduce_memory = reduce;
+  const std::size_t objects_before = heap_.SizeOfObjects();
+  Prologue(reduce);
   if (incremental) {
     e.incremental_steps = marking_.steps();
     e.incremental_ms = marking_.steps_ms();
@@ -346,6 +360,7 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
   }
   MarkCompact collector(heap_, *clock_, tracer_, config_.compaction, config_.verify_heap,
                         incremental ? &marking_.marker() : nullptr, config_.lazy_sweeping);
+  if (pretenuring_.enabled()) collector.set_pretenuring(&pretenuring_);
   collector.Run(EvacuationPolicy::For(reduce, compaction_speed_.Average()));
   e.compacted = collector.moved_bytes();
   e.evacuated_pages = collector.evacuated_pages();
@@ -370,7 +385,8 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
   CheckIneffectiveMarkCompact(old_size, tracer_.average_mu());
   // Near the heap limit (the old generation within an eighth of its maximum), new space
   // shrinks as after a memory-reducing GC, so that promoting it all at once still fits.
-  ResizeNewSpace(reduce || ShouldOptimizeForMemoryUsage());
+  if (ShouldOptimizeForMemoryUsage()) resize_ = Resize::Shrink;
+  Epilogue(true, objects_before);
   tracer_.End();
 
   mark_compact_speed_.Push(static_cast<double>(e.end_object_size), e.pause_ms);
@@ -417,40 +433,60 @@ double GcController::AverageSurvivalRatio() const {
   return sum / static_cast<double>(n);
 }
 
-// V8 (Heap::ShouldResizeNewSpace, after every GC): grow by the growth factor when more bytes
-// survived since the last growth than the capacity; shrink to max(initial, 2 x size) when
-// reducing memory or when the mutator allocates slower than 1000 bytes per ms.
-void GcController::ResizeNewSpace(bool reduce_memory) {
+// V8 11.3 (Heap::GarbageCollectionPrologue): a GC that begins with new space at its maximum
+// capacity counts towards MaximumSizeMinorGC, which pretenuring needs to tenure a site.
+// V8 (Heap::GarbageCollectionPrologueInSafepoint and Heap::ShouldResizeNewSpace): before the
+// collection, grow by the growth factor when more bytes survived young GCs since the last
+// growth than the capacity, the survivors of this GC not yet counted (so new space grows one
+// GC after the one that crossed the line, as Node's logs show); shrink to max(initial,
+// 2 x size) after the collection when reducing memory or when the mutator allocates slower
+// than 1000 bytes per ms.
+void GcController::Prologue(bool reduce_memory) {
   NewSpace& ns = heap_.new_space();
+  maximum_size_scavenges_ = ns.Capacity() >= ns.MaximumCapacity() ? maximum_size_scavenges_ + 1 : 0;
   const std::size_t capacity = ns.Capacity();
+  resize_ = Resize::None;
+  if (reduce_memory) {
+    // (V8 skips this under --predictable; heaplab's model clock is deterministic either way)
+    resize_ = Resize::Shrink;
+    return;
+  }
   const GcEvent& e = tracer_.current();
   const double throughput =
       e.mutator_ms > 0 ? static_cast<double>(e.allocated) / e.mutator_ms : 0.0;
   constexpr double kLowAllocationThroughput = 1000;  // bytes per ms
-  bool should_grow = false;
-  bool should_shrink = false;
-  if (reduce_memory) {
-    should_shrink = true;  // (V8 skips this under --predictable; heaplab's model clock is
-                           // deterministic either way)
-  } else {
-    should_grow = capacity < ns.MaximumCapacity() && survived_since_last_expansion_ > capacity;
-    should_shrink = !should_grow && throughput != 0 && throughput < kLowAllocationThroughput;
-    if (should_grow) survived_since_last_expansion_ = 0;
-    if (should_grow == should_shrink) return;
-  }
-  if (should_grow) {
-    const auto target =
-        static_cast<std::size_t>(static_cast<double>(capacity) * config_.semi_space_growth_factor);
+  const bool should_grow =
+      capacity < ns.MaximumCapacity() && survived_since_last_expansion_ > capacity;
+  const bool should_shrink =
+      !should_grow && throughput != 0 && throughput < kLowAllocationThroughput;
+  if (should_grow) survived_since_last_expansion_ = 0;
+  if (should_grow == should_shrink) return;
+  resize_ = should_grow ? Resize::Grow : Resize::Shrink;
+  if (resize_ != Resize::Grow) return;
+  const auto target =
+      static_cast<std::size_t>(static_cast<double>(capacity) * config_.semi_space_growth_factor);
+  const std::size_t now = ns.Resize(target);
+  if (now != capacity)
+    tracer_.Publish({HeapEventKind::SemiSpaceGrow, clock_->NowMs(), now, capacity});
+}
+
+void GcController::Epilogue(bool full_gc, std::size_t objects_before) {
+  NewSpace& ns = heap_.new_space();
+  const double now_ms = clock_->NowMs();
+  // V8 (Heap::MarkCompact, then PretenuringHandler::ProcessPretenuringFeedback).
+  if (full_gc)
+    pretenuring_.EvaluateOldSpaceSurvival(objects_before, heap_.SizeOfObjects(), now_ms, tracer_);
+  const bool at_maximum = ns.Capacity() >= ns.MaximumCapacity();
+  pretenuring_.Process(maximum_size_scavenges_ > 0, at_maximum && maximum_size_scavenges_ == 0,
+                       now_ms, tracer_);
+  if (resize_ != Resize::Shrink) return;
+  resize_ = Resize::None;
+  const std::size_t capacity = ns.Capacity();
+  const std::size_t target = std::max(ns.InitialCapacity(), 2 * ns.Size());
+  if (target < capacity) {
     const std::size_t now = ns.Resize(target);
     if (now != capacity)
-      tracer_.Publish({HeapEventKind::SemiSpaceGrow, clock_->NowMs(), now, capacity});
-  } else if (should_shrink) {
-    const std::size_t target = std::max(ns.InitialCapacity(), 2 * ns.Size());
-    if (target < capacity) {
-      const std::size_t now = ns.Resize(target);
-      if (now != capacity)
-        tracer_.Publish({HeapEventKind::SemiSpaceShrink, clock_->NowMs(), now, capacity});
-    }
+      tracer_.Publish({HeapEventKind::SemiSpaceShrink, clock_->NowMs(), now, capacity});
   }
 }
 

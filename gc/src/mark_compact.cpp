@@ -109,8 +109,14 @@ void MarkCompact::EvacuateYoung() {
   NewSpace& ns = heap_.new_space();
   young_used_ = ns.Size();
   std::size_t copied = 0;
-  ForEachObject(ns.to_space().start(), ns.top(), [&](HeapObject obj) {
+  const Address top = ns.top();
+  ForEachObject(ns.to_space().start(), top, [&](HeapObject obj) {
     if (!IsMarked(obj.address())) return;
+    // V8 (PretenuringHandler::UpdateAllocationSite, from the full GC's new-space evacuation).
+    if (pretenuring_ != nullptr) {
+      const Address behind = obj.address() + obj.size();
+      if (behind < top && IsMemento(behind)) pretenuring_->MementoFound(MementoSite(behind));
+    }
     copied += obj.size();
     ++e.objects_promoted;
     MoveToOldSpace(obj);

@@ -57,7 +57,7 @@ std::string FormatTraceGcLine(const GcEvent& e, const LogPrefix& prefix) {
 
 void TraceGcPrinter::OnGc(const GcEvent& e) {
   if (options_.ignore_scavenger && e.collector == Collector::Scavenge) return;
-  out_ << FormatTraceGcLine(e, prefix_);
+  if (options_.line) out_ << FormatTraceGcLine(e, prefix_);
   if (options_.verbose) PrintVerbose(e);
 }
 
@@ -79,8 +79,10 @@ void TraceGcPrinter::OnHeapEvent(const HeapEvent& e) {
       e.old_size / 1024, e.global_limit / 1024, e.limit_factor);
 }
 
-// V8 (Heap::PrintShortHeapStatistics). Spaces heaplab does not model (read-only, code) print
-// zeros; the layout is V8's, sizes in KB.
+// V8 (Heap::PrintShortHeapStatistics), sizes in KB. heaplab models neither the read-only nor
+// the code space: by default they show Node 20's start-up sizes as its logs print them (code
+// space: 239 KB used until the first full GC, 16 KB after it, its freed part available after
+// the Scavenges that follow), and count in the totals; with --no-startup-heap they print zeros.
 void TraceGcPrinter::PrintVerbose(const GcEvent& e) {
   const std::string p = prefix_.Text();
   auto kb = [](std::size_t bytes) { return bytes / 1024; };
@@ -89,21 +91,31 @@ void TraceGcPrinter::PrintVerbose(const GcEvent& e) {
     out_ << fmt::format("{}{}used: {:6} KB, available: {:6} KB, committed: {:6} KB\n", p, name,
                         kb(s.size), kb(s.available), kb(s.committed));
   };
+  if (e.collector == Collector::MarkCompact) ++mark_compacts_;
+  SpaceStats read_only;
+  SpaceStats code;
+  if (options_.startup_heap) {
+    read_only.size = 48 * KB;
+    code.committed = 256 * KB;
+    code.size = mark_compacts_ == 0 ? 239 * KB : 16 * KB;
+    code.available = mark_compacts_ == 0 || e.collector == Collector::MarkCompact ? 0 : 223 * KB;
+  }
   const SpaceStats& ns = a[static_cast<int>(SpaceId::NewSpace)];
   const SpaceStats& nlo = a[static_cast<int>(SpaceId::NewLargeObjectSpace)];
   const SpaceStats& os = a[static_cast<int>(SpaceId::OldSpace)];
   const SpaceStats& lo = a[static_cast<int>(SpaceId::LargeObjectSpace)];
-  const std::size_t used = ns.size + nlo.size + os.size + lo.size;
-  const std::size_t available = ns.available + nlo.available + os.available + lo.available;
-  const std::size_t committed = e.end_memory_size;
+  const std::size_t used = read_only.size + ns.size + nlo.size + os.size + code.size + lo.size;
+  const std::size_t available =
+      ns.available + nlo.available + os.available + code.available + lo.available;
+  const std::size_t committed = e.end_memory_size + code.committed;
   const std::size_t max = options_.max_heap_size > committed ? options_.max_heap_size : committed;
   out_ << fmt::format("{}Memory allocator,       used: {:6} KB, available: {:6} KB\n", p,
                       kb(committed), kb(max - committed));
-  space("Read-only space,        ", SpaceStats{});
+  space("Read-only space,        ", read_only);
   space("New space,              ", ns);
   space("New large object space, ", nlo);
   space("Old space,              ", os);
-  space("Code space,             ", SpaceStats{});
+  space("Code space,             ", code);
   space("Large object space,     ", lo);
   space("Code large object space,     ", SpaceStats{});
   out_ << fmt::format(
@@ -231,6 +243,40 @@ std::string NvpPrinter::MarkCompact(const GcEvent& e, double promotion_ratio, do
 
 // V8 (IncrementalMarking::Start, Step, ScheduleBytesToMarkBasedOn*, ShouldWaitForTask, Stop
 // under --trace-incremental-marking). Sizes in whole MB or KB, as V8 divides them.
+void PretenuringPrinter::OnPretenuring(const PretenuringEvent& e) {
+  static const char* const kDecision[] = {"undecided", "don't tenure", "maybe tenure", "tenure"};
+  auto name = [](std::uint8_t d) { return d < 4 ? kDecision[d] : "?"; };
+  switch (e.kind) {
+    case PretenuringEventKind::Site:
+      if (!statistics_) return;
+      // V8 prints the site's address; heaplab's sites are numbered, so the number shows
+      // through a made-up address (0x5173 followed by the number in hex).
+      out_ << prefix_.Text()
+           << fmt::format(
+                  "pretenuring: AllocationSite(0x5173{:08x}): (created, found, ratio) ({}, {}, "
+                  "{:.6f}) {} => {}\n",
+                  e.site, e.created, e.found, e.ratio, name(e.before), name(e.after));
+      break;
+    case PretenuringEventKind::Summary:
+      if (!statistics_) return;
+      out_ << prefix_.Text()
+           << fmt::format(
+                  "pretenuring: deopt_maybe_tenured={} visited_sites={} active_sites={} "
+                  "mementos={} tenured={} not_tenured={}\n",
+                  e.deopt_maybe_tenured ? 1 : 0, e.visited, e.active, e.mementos, e.tenured,
+                  e.not_tenured);
+      break;
+    case PretenuringEventKind::Reset:
+      if (!resets_) return;
+      // V8 prints this one without the isolate prefix (PrintF).
+      out_ << fmt::format(
+          "Deopt all allocation sites dependent code due to low survival rate in the old "
+          "generation {:.6f}\n",
+          e.survival_rate);
+      break;
+  }
+}
+
 void IncrementalMarkingPrinter::OnMarking(const MarkingEvent& e) {
   const std::string p =
       fmt::format("{}{:8.0f} ms: [IncrementalMarking] ", prefix_.Text(), e.time_ms);
@@ -323,6 +369,10 @@ std::string FormatOomReport(const GcRingBuffer& ring, const OutOfMemory& oom) {
   std::string out = "\n<--- Last few GCs --->\n" + shown + "\n";
   out += "\n<--- JS stacktrace --->\n\n";
   out += std::string("FATAL ERROR: ") + oom.what() + "\n";
+  // Node's section follows; its frames would be Node's and V8's own C++ functions, which a
+  // simulation does not have, so only the header and a note.
+  out += "----- Native stack trace -----\n\n";
+  out += " (none: heaplab simulates V8's heap; it has no V8 frames to show)\n";
   return out;
 }
 

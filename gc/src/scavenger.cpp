@@ -42,6 +42,12 @@ Address Scavenger::Evacuate(Address object) {
   }
   std::memcpy(reinterpret_cast<void*>(target), reinterpret_cast<const void*>(object), size);
   obj.set_forwarding_address(target);
+  // V8 (PretenuringHandler::UpdateAllocationSite): a memento right behind the object.
+  if (pretenuring_ != nullptr) {
+    const Address behind = object + size;
+    if (behind < ns.from_top() && IsMemento(behind))
+      pretenuring_->MementoFound(MementoSite(behind));
+  }
   // The copy, promoted or not, keeps its original's colour (a grey original's worklist entry
   // is followed to the copy afterwards).
   if (marking_ != nullptr && marking_->IsMarked(object)) [[unlikely]]

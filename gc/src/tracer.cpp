@@ -148,6 +148,11 @@ void Tracer::Publish(const SweepingEvent& event) {
     o->OnSweeping(event);
 }
 
+void Tracer::Publish(const PretenuringEvent& event) {
+  for (GcObserver* o : observers_)
+    o->OnPretenuring(event);
+}
+
 // V8 (GCTracer::RecordMutatorUtilization): the first full GC only sets the start; later ones
 // average mutator and collector durations with weight 1/2 and compute the current ratio.
 void Tracer::RecordMutatorUtilization(double end_ms, double mark_compact_ms) {

@@ -56,14 +56,20 @@ class Verifier {
       }
       const std::size_t size = h.size();
       if (size < MinObjectSize(h.slots()) || size > static_cast<std::size_t>(to - a) ||
-          h.kind() > Kind::Filler) {
+          h.kind() > Kind::Memento) {
         Fail("[iterable] " + std::string(SpaceName(space)) + ": malformed header at " + Hex(a) +
              ": size " + std::to_string(size) + ", " + std::to_string(h.slots()) + " slots");
         return;
       }
       // On a page the lazy sweeper has yet to reach, unmarked objects are dead garbage.
       const bool dead = unswept && !chunk->marks().Get(chunk->WordIndex(a));
-      if (h.kind() != Kind::Filler && !dead) {
+      if (h.kind() == Kind::Memento && space != SpaceId::NewSpace) {
+        Fail("[iterable] " + std::string(SpaceName(space)) + ": an allocation memento at " +
+             Hex(a) + " outside new space");
+      }
+      // A memento is new-space bytes (as in V8) but no object: nothing may point to it.
+      if (h.kind() == Kind::Memento) bytes += size;
+      if (h.kind() != Kind::Filler && h.kind() != Kind::Memento && !dead) {
         MarkStart(chunk_for_starts_, a);
         order_.push_back(a);
         bytes += size;

@@ -86,3 +86,41 @@ TEST(NewSpaceSizing, ShrinksToTwiceTheSurvivorsWhenThatIsAboveTheInitialSize) {
 
 }  // namespace
 }  // namespace heaplab::test
+
+namespace heaplab::test {
+namespace {
+
+// V8 decides to grow new space in the prologue of a GC (Heap::GarbageCollectionPrologue-
+// InSafepoint), before that GC's survivors are counted: the GC whose survivors cross the
+// capacity leaves new space as it was, and the next one grows it. Node's verbose logs show new
+// space growing one Scavenge after the crossing (docs/v8-reference.md).
+TEST(NewSpaceSizing, GrowsAtTheGcAfterTheOneWhoseSurvivorsCrossTheCapacity) {
+  Session s(SmallConfig(1, 16));
+  struct Order : GcObserver {
+    void OnGc(const GcEvent&) override { ++gcs; }
+    void OnHeapEvent(const HeapEvent& e) override {
+      if (e.kind == HeapEventKind::SemiSpaceGrow && grew_during == 0) grew_during = gcs + 1;
+    }
+    int gcs = 0;
+    int grew_during = 0;  // the 1-based number of the GC that grew new space
+  } order;
+  s.tracer().AddObserver(&order);
+  // 7000 rooted objects of 128 bytes (875 KiB): the first Scavenge copies them (875 KiB
+  // survived, under the 1 MiB capacity), the second promotes them (1750 KiB in all: over it).
+  std::string t = "heaplab-trace 1\n";
+  for (int i = 1; i <= 7000; ++i)
+    t += "a " + std::to_string(i) + " 128 0\nr " + std::to_string(i) + "\n";
+  t += "g minor\ng minor\n";
+  std::istringstream in(t);
+  s.ReplayStream(in, "timing");
+  EXPECT_EQ(order.gcs, 2);
+  EXPECT_EQ(order.grew_during, 0) << "the crossing GC does not grow new space";
+  EXPECT_EQ(s.heap().new_space().Capacity(), 1 * MB);
+  std::istringstream more("heaplab-trace 1\ng minor\n");
+  s.ReplayStream(more, "timing");
+  EXPECT_EQ(order.grew_during, 3) << "the GC after it does";
+  EXPECT_EQ(s.heap().new_space().Capacity(), 2 * MB);
+}
+
+}  // namespace
+}  // namespace heaplab::test

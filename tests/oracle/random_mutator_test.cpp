@@ -80,6 +80,9 @@ TEST_P(OracleTest, ReachableObjectsSurviveExactly) {
     Oracle oracle(session);
     session.tracer().AddObserver(&full);
     RandomMutatorOptions options;
+    // Allocation sites (pretenuring feeds back and may tenure them) and old-space allocation.
+    options.site_chance = 0.3;
+    options.old_chance = 0.03;
     if (c.full_gcs) {
       // Many medium objects spread over several pages, then die there: old pages fragment
       // and evacuation finds candidates.
@@ -174,6 +177,9 @@ TEST_P(BufferOracleTest, BuffersLiveExactlyAsLongAsTheirWrappers) {
     Oracle oracle(session);
     session.tracer().AddObserver(&full);
     RandomMutatorOptions options;
+    // Allocation sites (pretenuring feeds back and may tenure them) and old-space allocation.
+    options.site_chance = 0.3;
+    options.old_chance = 0.03;
     options.major_gcs = true;
     options.explicit_gc_chance = 0.02;
     options.buffer_chance = 0.3;
@@ -243,6 +249,9 @@ TEST_P(IncrementalOracleTest, ReachableObjectsSurviveAndTheDeadAreFreed) {
     Session session(config);
     Oracle oracle(session);
     RandomMutatorOptions options;
+    // Allocation sites (pretenuring feeds back and may tenure them) and old-space allocation.
+    options.site_chance = 0.3;
+    options.old_chance = 0.03;
     options.incremental = true;
     options.major_gcs = true;
     options.explicit_gc_chance = 0.01;

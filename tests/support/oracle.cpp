@@ -41,7 +41,8 @@ void Oracle::Fail(const std::string& message) {
 
 void Oracle::Apply(const TraceEvent& e) {
   switch (e.op) {
-    case Op::Allocate: {
+    case Op::Allocate:
+    case Op::OldAllocate: {
       ShadowObject o;
       o.size = RoundUp(e.size, kWordSize);
       o.slots.assign(e.slots, 0);
@@ -324,6 +325,14 @@ void RandomMutator::Step() {
       e.slots = rng_() % 6;
       const std::uint64_t min = MinObjectSize(e.slots);
       e.size = min + rng_() % (options_.max_size - min + 1);
+    }
+    const double v = static_cast<double>(rng_() % 1000000) / 1e6;
+    if (v < options_.old_chance) {
+      e.op = Op::OldAllocate;
+    } else if (v < options_.old_chance + options_.site_chance) {
+      // A few sites, so that some collect the hundred mementos a decision needs.
+      e.has_site = true;
+      e.site = rng_() % 4;
     }
     Emit(e);
     oracle_.FillPayload(e.id, rng_());

@@ -89,6 +89,8 @@ struct RandomMutatorOptions {
   bool major_gcs = false;             // whether explicit GCs may be major
   double buffer_chance = 0;           // chance that an allocation is a Buffer (`b`, any API)
   bool incremental = false;           // start and step incremental marking at random; `i` events
+  double site_chance = 0;             // chance that an allocation names a site (`a ... @S`)
+  double old_chance = 0;              // chance that an allocation is in old space (`o`)
 };
 
 class RandomMutator {

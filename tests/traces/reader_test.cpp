@@ -121,12 +121,12 @@ TEST(ReaderHeader, HeaderAfterCommentsAndWithTrailingComment) {
 
 TEST(ReaderEvents, UnknownOp) {
   EXPECT_TRUE(FailsAt(Trace("z 1\n"), 2, 1,
-                      "expected an event (one of a w l { } r d b t i g m f x), found 'z'"));
+                      "expected an event (one of a o w l { } r d b t i g m f x), found 'z'"));
 }
 
 TEST(ReaderEvents, OpLongerThanOneCharacter) {
   EXPECT_TRUE(FailsAt(Trace("   alloc 1 16 0\n"), 2, 4,
-                      "expected an event (one of a w l { } "
+                      "expected an event (one of a o w l { } "
                       "r d b t i g m f x), found 'alloc'"));
   EXPECT_TRUE(FailsAt(Trace("{}\n"), 2, 1, "found '{}'"));
 }

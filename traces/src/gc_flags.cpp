@@ -29,6 +29,9 @@ const std::vector<GcFlagInfo>& GcFlagInfos() {
        "On `i` events, a Scavenge by task when new space is 80% full (on by default)", 0, 0},
       {"--memory-reducer",
        "On `i` events of 8 s or more, a memory-reducing full GC (on by default)", 0, 0},
+      {"--allocation-site-pretenuring",
+       "Sites whose objects survive Scavenges allocate in old space, as V8 does (on by default)", 0,
+       0},
       {"--predictable", "Identical output on every run: model clock, fixed pid and isolate", 0, 0},
       {"--buffer-pool-size",
        "Bytes per Buffer pool slab, Node's Buffer.poolSize (Node 20: 8192; Node 26: 65536)", 8,
@@ -66,6 +69,7 @@ GcConfig GcFlags::ToConfig() const {
   c.lazy_sweeping = lazy_sweeping;
   c.scavenge_task = scavenge_task;
   c.memory_reducer = memory_reducer;
+  c.allocation_site_pretenuring = allocation_site_pretenuring;
   c.predictable = predictable;
   c.clock = (predictable || clock == "model") ? ClockKind::Model : ClockKind::Real;
   return c;
@@ -96,6 +100,7 @@ std::vector<std::string> GcFlags::ToArgs() const {
   flag("lazy-sweeping", lazy_sweeping, true);
   flag("scavenge-task", scavenge_task, true);
   flag("memory-reducer", memory_reducer, true);
+  flag("allocation-site-pretenuring", allocation_site_pretenuring, true);
   if (predictable) out.push_back("--predictable");
   if (buffer_pool_size != d.buffer_pool_size) value("--buffer-pool-size", buffer_pool_size);
   if (clock != d.clock) value("--clock", clock);

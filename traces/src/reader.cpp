@@ -216,7 +216,7 @@ void TraceReader::ParseEvent(TraceEvent& e) {
   // One vector per thread, reused for every line (a sweep reads traces on several threads).
   thread_local std::vector<Token> tokens;
   Tokenize(line_text_, tokens);
-  const std::vector<Token>& t = tokens;
+  std::vector<Token>& t = tokens;
   e = TraceEvent{};
   e.line = line_;
   const Token& op = t[0];
@@ -252,11 +252,26 @@ void TraceReader::ParseEvent(TraceEvent& e) {
 
   if (op.text.size() != 1) {
     Fail(op.column,
-         "expected an event (one of a w l { } r d b t i g m f x), found " + Quote(op.text));
+         "expected an event (one of a o w l { } r d b t i g m f x), found " + Quote(op.text));
   }
   switch (op.text[0]) {
     case 'a':
       e.op = Op::Allocate;
+      e.id = number("an object id", kAny);
+      e.size = number("SIZE in bytes", kMaxTraceSize, kObjectLimit);
+      e.slots = number("SLOTS, a slot count", kAny);
+      if (next < t.size() && !t[next].text.empty() && t[next].text[0] == '@') {
+        // @SITE: the number after '@', parsed as a field of its own.
+        Token& site = t[next];
+        site.text.remove_prefix(1);
+        ++site.column;
+        if (site.text.empty()) Fail(site.column, "expected SITE, a site number, after '@'");
+        e.site = number("SITE, an allocation site number", kAny);
+        e.has_site = true;
+      }
+      break;
+    case 'o':
+      e.op = Op::OldAllocate;
       e.id = number("an object id", kAny);
       e.size = number("SIZE in bytes", kMaxTraceSize, kObjectLimit);
       e.slots = number("SLOTS, a slot count", kAny);
@@ -349,7 +364,7 @@ void TraceReader::ParseEvent(TraceEvent& e) {
       break;
     default:
       Fail(op.column,
-           "expected an event (one of a w l { } r d b t i g m f x), found " + Quote(op.text));
+           "expected an event (one of a o w l { } r d b t i g m f x), found " + Quote(op.text));
   }
   if (next < t.size()) {
     Fail(t[next].column, "expected end of line, found " + Quote(t[next].text));

@@ -30,7 +30,8 @@ void Replayer::Put(const TraceEvent& e) {
   ++events_;
   Heap& heap = mutator_.heap();
   switch (e.op) {
-    case Op::Allocate: {
+    case Op::Allocate:
+    case Op::OldAllocate: {
       if (heap.ids().StateOf(e.id) != IdTable::State::Unknown) {
         Fail(e, 1, "id " + std::to_string(e.id) + " is already used: ids are unique in a trace");
       }
@@ -49,7 +50,13 @@ void Replayer::Put(const TraceEvent& e) {
                  std::to_string(e.slots) + " slots: expected at least " +
                  std::to_string(MinObjectSize(e.slots)) + " bytes");
       }
-      mutator_.Allocate(e.id, size, e.slots);
+      if (e.op == Op::OldAllocate) {
+        mutator_.AllocateOld(e.id, size, e.slots);
+      } else {
+        Pretenuring& pretenuring = mutator_.controller().pretenuring();
+        const std::uint32_t site = e.has_site ? pretenuring.SiteIndex(e.site) : kNoSite;
+        mutator_.Allocate(e.id, size, e.slots, Kind::Plain, site);
+      }
       allocated_bytes_ += size;
       ++objects_;
       break;

@@ -23,6 +23,29 @@ class TraceBuilder {
     sink_.Put(e);
     return e.id;
   }
+  // An object allocated by the modelled program's statement `site` (its allocation site:
+  // an object or array literal, which V8 tracks for pretenuring).
+  Id AllocateAt(std::uint64_t size, std::uint64_t slots, std::uint64_t site) {
+    TraceEvent e;
+    e.op = Op::Allocate;
+    e.id = next_id_++;
+    e.size = size;
+    e.slots = slots;
+    e.has_site = true;
+    e.site = site;
+    sink_.Put(e);
+    return e.id;
+  }
+  // An object the runtime allocates directly in old space (a grown table's backing store).
+  Id AllocateOld(std::uint64_t size, std::uint64_t slots) {
+    TraceEvent e;
+    e.op = Op::OldAllocate;
+    e.id = next_id_++;
+    e.size = size;
+    e.slots = slots;
+    sink_.Put(e);
+    return e.id;
+  }
   void Write(Id host, std::uint64_t slot, Id value) {
     TraceEvent e;
     e.op = Op::Write;

@@ -30,6 +30,9 @@ struct GcConfig {
   bool lazy_sweeping = true;
   bool scavenge_task = true;   // --scavenge-task: a Scavenge by task on `t` events
   bool memory_reducer = true;  // --memory-reducer: a memory-reducing GC after a long wait
+  // --allocation-site-pretenuring: sites whose objects survive are allocated in old space
+  // (pretenuring.h; on by default as in V8).
+  bool allocation_site_pretenuring = true;
   // Tests only: false turns off the insertion barrier, so that a test can show that marking
   // then loses objects.
   bool marking_barrier = true;

@@ -14,6 +14,7 @@
 #include <heaplab/gc/heap_growing.h>
 #include <heaplab/gc/incremental_marking.h>
 #include <heaplab/gc/oom_policy.h>
+#include <heaplab/gc/pretenuring.h>
 #include <heaplab/gc/promotion.h>
 #include <heaplab/gc/speed.h>
 #include <heaplab/gc/tracer.h>
@@ -37,6 +38,8 @@ class GcController {
   Tracer& tracer() { return tracer_; }
   Heap& heap() { return heap_; }
   const HeapGrowing& growing() const { return growing_; }
+  Pretenuring& pretenuring() { return pretenuring_; }
+  const Pretenuring& pretenuring() const { return pretenuring_; }
 
   // One collection of the given kind. A Scavenge that leaves the old generation over its
   // allocation limit is followed by a full GC.
@@ -65,6 +68,9 @@ class GcController {
   enum class MarkingLimit { None, Soft, Hard };
   IncrementalMarking& incremental_marking() { return marking_; }
   MarkingLimit IncrementalMarkingLimitReached() const;
+  // The mutator allocated in old space: the old generation may have reached its limit
+  // (marking starts, or without incremental marking a full GC runs).
+  void AfterOldAllocation();
   // After every Scavenge: start marking at the hard limit, schedule a task at the soft one.
   void StartIncrementalMarkingIfAllocationLimitIsReached();
   void StartIncrementalMarking(Reason reason);
@@ -88,7 +94,11 @@ class GcController {
   void FullGc(Reason reason, const char* collector_reason);
   bool ShouldWaitForTask();
   bool NearOom() const;
-  void ResizeNewSpace(bool reduce_memory);
+  // V8 (Heap::GarbageCollectionPrologue and ...InSafepoint): count GCs that begin with new
+  // space at its maximum, decide how new space resizes, and grow it now if it should.
+  void Prologue(bool reduce_memory);
+  // After the collection: pretenuring feedback, then a shrink decided at the prologue.
+  void Epilogue(bool full_gc, std::size_t objects_before);
   void RecordSurvival(GcEvent& e);
   double AverageSurvivalRatio() const;
   GrowingMode CurrentGrowingMode(bool reduce_memory) const;
@@ -115,6 +125,10 @@ class GcController {
   std::array<double, 10> survival_{};      // last survival ratios, percent
   std::size_t survival_count_ = 0;
   std::size_t survived_since_last_expansion_ = 0;  // bytes (V8's counter of the same name)
+  enum class Resize { None, Grow, Shrink };
+  Resize resize_ = Resize::None;    // decided at the current GC's prologue
+  int maximum_size_scavenges_ = 0;  // GCs in a row that began with new space at its maximum
+  Pretenuring pretenuring_;
   std::int64_t allocations_since_interval_gc_ = 0;
   IneffectiveMarkCompacts ineffective_mark_compacts_;
 };

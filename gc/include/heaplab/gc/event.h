@@ -189,6 +189,33 @@ struct SweepingEvent {
   std::size_t pages_left = 0;  // pages still waiting after the step
 };
 
+// Allocation-site pretenuring after a collection (--trace-pretenuring-statistics and
+// --trace-pretenuring, pretenuring.h): one event per site that digested its feedback, one
+// summary, and the reset of tenured sites after a full GC in which most objects died.
+enum class PretenuringEventKind {
+  Site,     // site, created, found, ratio, decision before and after
+  Summary,  // deopt_maybe_tenured, visited, active, mementos, tenured, not_tenured
+  Reset,    // tenured sites reset; survival_rate: percent of the heap's objects kept
+};
+
+struct PretenuringEvent {
+  PretenuringEventKind kind = PretenuringEventKind::Site;
+  double time_ms = 0;
+  std::uint64_t site = 0;  // Site: the trace's name for it
+  int created = 0;
+  int found = 0;
+  double ratio = 0;
+  std::uint8_t before = 0;  // PretenureDecision (pretenuring.h)
+  std::uint8_t after = 0;
+  bool deopt_maybe_tenured = false;
+  int visited = 0;
+  int active = 0;
+  int mementos = 0;
+  int tenured = 0;
+  int not_tenured = 0;
+  double survival_rate = 0;
+};
+
 class GcObserver {
  public:
   virtual ~GcObserver() = default;
@@ -196,6 +223,7 @@ class GcObserver {
   virtual void OnHeapEvent(const HeapEvent&) {}
   virtual void OnMarking(const MarkingEvent&) {}
   virtual void OnSweeping(const SweepingEvent&) {}
+  virtual void OnPretenuring(const PretenuringEvent&) {}
 };
 
 }  // namespace heaplab

@@ -27,6 +27,7 @@
 #include <heaplab/gc/config.h>
 #include <heaplab/gc/evacuation.h>
 #include <heaplab/gc/marker.h>
+#include <heaplab/gc/pretenuring.h>
 #include <heaplab/gc/tracer.h>
 #include <heaplab/heap/heap.h>
 
@@ -51,6 +52,8 @@ class MarkCompact {
   // One full GC. `policy` chooses evacuation candidates (ignored unless compaction is
   // Evacuate).
   void Run(const EvacuationPolicy& policy);
+  // Pretenuring feedback from the young objects this GC promotes (V8 counts them too).
+  void set_pretenuring(Pretenuring* pretenuring) { pretenuring_ = pretenuring; }
 
   std::size_t evacuated_pages() const { return evacuated_pages_; }
   std::size_t moved_bytes() const { return moved_bytes_; }  // compaction only, not promotion
@@ -78,6 +81,7 @@ class MarkCompact {
   Tracer& tracer_;
   Compaction compaction_;
   bool zap_;
+  Pretenuring* pretenuring_ = nullptr;
   Marker own_marker_;
   Marker& marker_;
   bool incremental_;

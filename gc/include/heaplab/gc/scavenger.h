@@ -25,6 +25,7 @@
 
 #include <heaplab/gc/clock.h>
 #include <heaplab/gc/marker.h>
+#include <heaplab/gc/pretenuring.h>
 #include <heaplab/gc/promotion.h>
 #include <heaplab/gc/tracer.h>
 #include <heaplab/heap/heap.h>
@@ -42,6 +43,9 @@ class Scavenger {
         policy_(policy),
         zap_(zap),
         marking_(marking) {}
+
+  // Pretenuring feedback: a memento found behind a surviving object counts for its site.
+  void set_pretenuring(Pretenuring* pretenuring) { pretenuring_ = pretenuring; }
 
   // One Scavenge; fills the tracer's current event with what it did.
   void Run();
@@ -64,6 +68,7 @@ class Scavenger {
   Tracer& tracer_;
   PromotionPolicy policy_;
   bool zap_;
+  Pretenuring* pretenuring_ = nullptr;
   Marker* marking_;
   std::vector<Address> promoted_;  // promoted objects whose slots are not yet scanned
   std::size_t slots_scanned_ = 0;

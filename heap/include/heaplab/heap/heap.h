@@ -80,6 +80,16 @@ class Heap {
   // Allocates and initializes an object, without collecting. Objects over
   // kMaxRegularObjectSize go to a large-object space. Returns 0 when the space is full.
   Address Allocate(std::size_t size, std::uint64_t slots, Kind kind, Generation where);
+  // A young object of regular size followed by an allocation memento naming `site`
+  // (object.h), in one bump of new space. Returns 0 when new space is full.
+  Address AllocateYoungWithMemento(std::size_t size, std::uint64_t slots, Kind kind,
+                                   std::uint32_t site) {
+    const Address a = new_space_->Allocate(size + kMementoSize);
+    if (a == 0) return 0;
+    InitializeObject(a, size, slots, kind);
+    WriteMemento(a + size, site);
+    return a;
+  }
   // Raw allocation of `size` bytes in old space for a collector (no initialization).
   Address AllocateForPromotion(std::size_t size) { return old_space_->Allocate(size); }
 

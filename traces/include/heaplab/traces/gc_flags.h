@@ -37,6 +37,7 @@ struct GcFlags {
   bool lazy_sweeping = true;
   bool scavenge_task = true;
   bool memory_reducer = true;
+  bool allocation_site_pretenuring = true;
   std::string clock = "real";                               // real | model
   std::uint64_t buffer_pool_size = kDefaultBufferPoolSize;  // bytes, Node's Buffer.poolSize
 
