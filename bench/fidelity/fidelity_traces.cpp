@@ -1,5 +1,5 @@
 // heaplab_fidelity_traces WORKLOAD: writes to standard output a heaplab trace modelled on one of
-// the Node 20 fixture scripts (tests/data/node20/WORKLOAD.js), for bench/fidelity/compare.sh.
+// the Node 20 fixture scripts (the .js files of tests/data/node20/), for bench/fidelity/compare.sh.
 //
 // Each JavaScript allocation becomes one `a` event with V8's sizes on x64 without pointer
 // compression (a JSObject with N in-object properties: 24 + 8N bytes; a JSArray: 32 bytes and a

@@ -12,6 +12,10 @@ namespace heaplab {
 
 class TraceBuilder {
  public:
+  // Allocation sites of the statements the builder's helpers model.
+  static constexpr std::uint64_t kValueSite = 1;
+  static constexpr std::uint64_t kEntrySite = 2;
+
   TraceBuilder(TraceSink& sink, std::uint64_t seed) : sink_(sink), rng_(seed) {}
 
   Id Allocate(std::uint64_t size, std::uint64_t slots) {
@@ -99,10 +103,12 @@ class TraceBuilder {
 
   // A cache entry as leak-cache and lru-cache store it: a key string, a value of
   // `value_size` bytes and the entry object holding both. Returns the entry.
+  // The value and the entry are object literals of the modelled program: each has its own
+  // allocation site (pretenuring may tenure them); the key is a string, untracked.
   Id AllocateCacheEntry(std::uint64_t value_size) {
     const Id key = Allocate(Uniform(24, 40), 0);
-    const Id value = Allocate(value_size, 0);
-    const Id entry = Allocate(40, 2);
+    const Id value = AllocateAt(value_size, 0, kValueSite);
+    const Id entry = AllocateAt(40, 2, kEntrySite);
     Write(entry, 0, key);
     Write(entry, 1, value);
     return entry;
