@@ -67,9 +67,10 @@ bool IsSpace(char c) {
   return c == ' ' || c == '\t';
 }
 
-// Splits a line into tokens; a token starting with '#' ends the line.
-std::vector<Token> Tokenize(std::string_view line) {
-  std::vector<Token> tokens;
+// Splits a line into `tokens` (emptied first, its capacity kept, so that reading an event
+// allocates nothing); a token starting with '#' ends the line.
+void Tokenize(std::string_view line, std::vector<Token>& tokens) {
+  tokens.clear();
   std::size_t i = 0;
   while (i < line.size()) {
     while (i < line.size() && IsSpace(line[i]))
@@ -80,7 +81,6 @@ std::vector<Token> Tokenize(std::string_view line) {
       ++i;
     tokens.push_back({line.substr(start, i - start), static_cast<std::uint32_t>(start + 1)});
   }
-  return tokens;
 }
 
 // A token for a message: its first 40 bytes, escaped (EscapeForMessage), in quotes.
@@ -184,7 +184,8 @@ bool TraceReader::ReadLine() {
 
 void TraceReader::ParseHeader() {
   if (!ReadLine()) Fail(1, std::string("empty trace: expected the header '") + kHeader + "'");
-  const std::vector<Token> t = Tokenize(line_text_);
+  std::vector<Token> t;
+  Tokenize(line_text_, t);
   if (t[0].text != "heaplab-trace") {
     Fail(t[0].column,
          std::string("expected the header '") + kHeader + "', found " + Quote(t[0].text));
@@ -212,7 +213,10 @@ bool TraceReader::Next(TraceEvent& e) {
 }
 
 void TraceReader::ParseEvent(TraceEvent& e) {
-  std::vector<Token> t = Tokenize(line_text_);
+  // One vector per thread, reused for every line (a sweep reads traces on several threads).
+  thread_local std::vector<Token> tokens;
+  Tokenize(line_text_, tokens);
+  std::vector<Token>& t = tokens;
   e = TraceEvent{};
   e.line = line_;
   const Token& op = t[0];
