@@ -1,5 +1,7 @@
 #include <heaplab/traces/replayer.h>
 
+#include "allocation_check.h"
+
 namespace heaplab {
 
 Replayer::Replayer(Mutator& mutator, std::string file) : mutator_(mutator), file_(std::move(file)) {
@@ -35,21 +37,8 @@ void Replayer::Put(const TraceEvent& e) {
       if (heap.ids().StateOf(e.id) != IdTable::State::Unknown) {
         Fail(e, 1, "id " + std::to_string(e.id) + " is already used: ids are unique in a trace");
       }
-      if (e.slots > kMaxSlots) {
-        Fail(e, 3, "too many slots: at most " + std::to_string(kMaxSlots));
-      }
-      if (e.size > kMaxObjectSize) {
-        Fail(e, 2,
-             "size " + std::to_string(e.size) + " is too large: at most " +
-                 std::to_string(kMaxObjectSize) + " bytes (1 GiB - 8, V8's largest object)");
-      }
+      if (const auto problem = CheckAllocation(e)) Fail(e, problem->field, problem->message);
       const std::size_t size = RoundUp(e.size, kWordSize);
-      if (size < MinObjectSize(e.slots)) {
-        Fail(e, 2,
-             "size " + std::to_string(e.size) + " cannot hold the header and " +
-                 std::to_string(e.slots) + " slots: expected at least " +
-                 std::to_string(MinObjectSize(e.slots)) + " bytes");
-      }
       if (e.op == Op::OldAllocate) {
         mutator_.AllocateOld(e.id, size, e.slots);
       } else {

@@ -1,5 +1,7 @@
 #include <heaplab/traces/stats.h>
 
+#include "allocation_check.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -75,19 +77,8 @@ void TraceStats::Put(const TraceEvent& e) {
   switch (e.op) {
     case Op::Allocate:
     case Op::OldAllocate: {
-      if (e.slots > kMaxSlots) Fail(e, 3, "too many slots: at most " + std::to_string(kMaxSlots));
-      if (e.size > kMaxObjectSize) {
-        Fail(e, 2,
-             "size " + std::to_string(e.size) + " is too large: at most " +
-                 std::to_string(kMaxObjectSize) + " bytes (1 GiB - 8, V8's largest object)");
-      }
+      if (const auto problem = CheckAllocation(e)) Fail(e, problem->field, problem->message);
       const std::size_t size = RoundUp(e.size, kWordSize);
-      if (size < MinObjectSize(e.slots)) {
-        Fail(e, 2,
-             "size " + std::to_string(e.size) + " cannot hold the header and " +
-                 std::to_string(e.slots) + " slots: expected at least " +
-                 std::to_string(MinObjectSize(e.slots)) + " bytes");
-      }
       sizes_.Add(size, size);
       Allocate(e, size, e.slots);
       break;
