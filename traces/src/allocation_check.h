@@ -16,6 +16,11 @@ struct AllocationProblem {
   std::string message;
 };
 
+// What replaying or counting an `m`, `f` or `x` event says.
+inline constexpr const char* kManualModeUnsupported =
+    "manual-mode events ('m', 'f', 'x') are not supported yet: they come with the allocator "
+    "traces";
+
 // Nothing when the event's size and slots are fine.
 inline std::optional<AllocationProblem> CheckAllocation(const TraceEvent& e) {
   if (e.slots > kMaxSlots)

@@ -118,9 +118,7 @@ void Replayer::Put(const TraceEvent& e) {
     case Op::Malloc:
     case Op::Free:
     case Op::Realloc:
-      Fail(e, 0,
-           "manual-mode events ('m', 'f', 'x') are not supported yet: they come with "
-           "the allocator traces");
+      Fail(e, 0, kManualModeUnsupported);
   }
 }
 

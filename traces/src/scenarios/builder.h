@@ -18,37 +18,11 @@ class TraceBuilder {
 
   TraceBuilder(TraceSink& sink, std::uint64_t seed) : sink_(sink), rng_(seed) {}
 
-  Id Allocate(std::uint64_t size, std::uint64_t slots) {
-    TraceEvent e;
-    e.op = Op::Allocate;
-    e.id = next_id_++;
-    e.size = size;
-    e.slots = slots;
-    sink_.Put(e);
-    return e.id;
-  }
+  Id Allocate(std::uint64_t size, std::uint64_t slots) { return NewObject(size, slots, nullptr); }
   // An object allocated by the modelled program's statement `site` (its allocation site:
   // an object or array literal, which V8 tracks for pretenuring).
   Id AllocateAt(std::uint64_t size, std::uint64_t slots, std::uint64_t site) {
-    TraceEvent e;
-    e.op = Op::Allocate;
-    e.id = next_id_++;
-    e.size = size;
-    e.slots = slots;
-    e.has_site = true;
-    e.site = site;
-    sink_.Put(e);
-    return e.id;
-  }
-  // An object the runtime allocates directly in old space (a grown table's backing store).
-  Id AllocateOld(std::uint64_t size, std::uint64_t slots) {
-    TraceEvent e;
-    e.op = Op::OldAllocate;
-    e.id = next_id_++;
-    e.size = size;
-    e.slots = slots;
-    sink_.Put(e);
-    return e.id;
+    return NewObject(size, slots, &site);
   }
   void Write(Id host, std::uint64_t slot, Id value) {
     TraceEvent e;
@@ -123,6 +97,20 @@ class TraceBuilder {
   bool Chance(double p) { return static_cast<double>(rng_() >> 11) * 0x1.0p-53 < p; }
 
  private:
+  Id NewObject(std::uint64_t size, std::uint64_t slots, const std::uint64_t* site) {
+    TraceEvent e;
+    e.op = Op::Allocate;
+    e.id = next_id_++;
+    e.size = size;
+    e.slots = slots;
+    if (site != nullptr) {
+      e.has_site = true;
+      e.site = *site;
+    }
+    sink_.Put(e);
+    return e.id;
+  }
+
   void Simple(Op op, Id id) {
     TraceEvent e;
     e.op = op;
