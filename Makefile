@@ -41,9 +41,12 @@ bench: build
 	$(BUILD)/bench/heaplab_bench --benchmark_min_time=0.2
 	$(BUILD)/bench/heaplab_bench_glibc
 
+# The sanitizer job builds only the test programs its labels (unit, oracle) run.
+ASAN_TARGETS := heap_tests gc_tests oracle_tests traces_tests buffer_tests
+
 asan: deps
 	@cmake --preset asan-ubsan >/dev/null
-	@cmake --build build/asan-ubsan -j $(JOBS)
+	@cmake --build build/asan-ubsan -j $(JOBS) --target $(ASAN_TARGETS)
 	ctest --test-dir build/asan-ubsan --output-on-failure -j $(JOBS) -L 'unit|oracle'
 
 # libFuzzer targets (clang; ASan and UBSan; heap/, gc/, traces/ and the flags instrumented):

@@ -443,8 +443,8 @@ double GcController::AverageSurvivalRatio() const {
 // than 1000 bytes per ms.
 void GcController::Prologue(bool reduce_memory) {
   NewSpace& ns = heap_.new_space();
-  maximum_size_scavenges_ = ns.Capacity() >= ns.MaximumCapacity() ? maximum_size_scavenges_ + 1 : 0;
-  const std::size_t capacity = ns.Capacity();
+  maximum_size_scavenges_ = ns.IsAtMaximumCapacity() ? maximum_size_scavenges_ + 1 : 0;
+  const std::size_t capacity = ns.TotalCapacity();
   resize_ = Resize::None;
   if (reduce_memory) {
     // (V8 skips this under --predictable; heaplab's model clock is deterministic either way)
@@ -476,18 +476,21 @@ void GcController::Epilogue(bool full_gc, std::size_t objects_before) {
   // V8 (Heap::MarkCompact, then PretenuringHandler::ProcessPretenuringFeedback).
   if (full_gc)
     pretenuring_.EvaluateOldSpaceSurvival(objects_before, heap_.SizeOfObjects(), now_ms, tracer_);
-  const bool at_maximum = ns.Capacity() >= ns.MaximumCapacity();
+  const bool at_maximum = ns.IsAtMaximumCapacity();
   pretenuring_.Process(maximum_size_scavenges_ > 0, at_maximum && maximum_size_scavenges_ == 0,
                        now_ms, tracer_);
   if (resize_ != Resize::Shrink) return;
   resize_ = Resize::None;
-  const std::size_t capacity = ns.Capacity();
-  const std::size_t target = std::max(ns.InitialCapacity(), 2 * ns.Size());
+  // V8 (SemiSpaceNewSpace::Shrink): to max(initial, 2 x size) in whole pages, and from-space
+  // is uncommitted until the next GC commits it again.
+  const std::size_t capacity = ns.TotalCapacity();
+  const std::size_t target = RoundUp(std::max(ns.InitialCapacity(), 2 * ns.Size()), kPageSize);
   if (target < capacity) {
     const std::size_t now = ns.Resize(target);
     if (now != capacity)
       tracer_.Publish({HeapEventKind::SemiSpaceShrink, clock_->NowMs(), now, capacity});
   }
+  ns.UncommitFromSpace();
 }
 
 void GcController::Verify(const char* when) {

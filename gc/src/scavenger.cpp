@@ -30,12 +30,15 @@ Address Scavenger::Evacuate(Address object) {
   Address target = 0;
   bool promoted = policy_.ShouldPromote(object, ns);
   if (!promoted) {
-    target = ns.Allocate(size);
+    target = AllocateInToSpace(size);
     promoted = target == 0;  // to-space is full: promote instead
   }
   if (promoted) {
     target = heap_.AllocateForPromotion(size);
-    if (target == 0) target = ns.Allocate(size);  // old space cannot grow: keep it young
+    if (target == 0) {  // old space cannot grow: keep it young
+      target = ns.Allocate(size);
+      if (target != 0) direct_.push_back(target);
+    }
     // Neither: the cage is exhausted, far past the heap limit, and to-space is full too.
     if (target == 0) throw OutOfMemory(OutOfMemory::Kind::HeapLimit);
     promoted = !StaysYoung(target);
@@ -65,6 +68,63 @@ Address Scavenger::Evacuate(Address object) {
   return target;
 }
 
+// V8 11.3 (EvacuationAllocator::AllocateInNewSpace, LocalAllocator::kLabSize and
+// kMaxLabObjectSize).
+constexpr std::size_t kLabSize = 32 * KB;
+constexpr std::size_t kMaxLabObjectSize = 8 * KB;
+
+Address Scavenger::AllocateInToSpace(std::size_t size) {
+  if (size > kMaxLabObjectSize) [[unlikely]] {
+    const Address a = heap_.new_space().Allocate(size);
+    if (a != 0) direct_.push_back(a);
+    return a;
+  }
+  if (size > lab_limit_ - lab_top_) [[unlikely]]
+    return RefillLab(size);
+  const Address a = lab_top_;
+  lab_top_ += size;
+  return a;
+}
+
+// V8 (EvacuationAllocator::NewLocalAllocationBuffer): a new buffer from to-space, merged with
+// the open one when it starts where that one ends (LocalAllocationBuffer::TryMerge), else the
+// open one's rest becomes a filler (CloseAndMakeIterable).
+Address Scavenger::RefillLab(std::size_t size) {
+  if (lab_refill_fails_) return 0;
+  const Address start = heap_.new_space().Allocate(kLabSize);
+  if (start == 0) {
+    lab_refill_fails_ = true;
+    return 0;
+  }
+  if (labs_.empty() || start != lab_limit_) {
+    if (!labs_.empty()) {
+      WriteFiller(lab_top_, lab_limit_ - lab_top_);
+      labs_.back().top = lab_top_;
+    }
+    labs_.push_back({start, start});
+    lab_top_ = start;
+  }
+  lab_limit_ = start + kLabSize;
+  const Address a = lab_top_;
+  lab_top_ += size;
+  return a;
+}
+
+// V8 (EvacuationAllocator::Finalize): the open buffer's rest goes back to to-space when the
+// buffer ends at to-space's top, else it becomes a filler.
+void Scavenger::FinishLab() {
+  if (labs_.empty()) return;
+  NewSpace& ns = heap_.new_space();
+  if (lab_limit_ == ns.top()) {
+    ns.GiveBack(lab_top_);
+  } else {
+    WriteFiller(lab_top_, lab_limit_ - lab_top_);
+  }
+  labs_.clear();
+  lab_top_ = lab_limit_ = 0;
+  lab_refill_fails_ = false;
+}
+
 void Scavenger::ScanSlots(HeapObject host, bool host_becomes_old) {
   RememberedSet& rs = heap_.remembered_set();
   for (Address* slot = host.slots_begin(); slot != host.slots_end(); ++slot) {
@@ -78,15 +138,28 @@ void Scavenger::ScanSlots(HeapObject host, bool host_becomes_old) {
 }
 
 void Scavenger::ScanUntilDone() {
-  NewSpace& ns = heap_.new_space();
-  Address scan = ns.to_space().start();
+  std::size_t run = 0;  // the buffer run the scan pointer is in
+  Address scan = labs_.empty() ? 0 : labs_[0].start;
   for (;;) {
-    while (scan < ns.top()) {  // Cheney: the scan pointer chases the copy pointer
-      HeapObject obj(scan);
-      ScanSlots(obj, false);
-      scan += obj.size();
+    // Cheney: the scan pointer chases the copy pointer, run after run.
+    while (run < labs_.size()) {
+      if (scan == 0) scan = labs_[run].start;
+      const bool open = run + 1 == labs_.size();
+      if (scan < (open ? lab_top_ : labs_[run].top)) {
+        HeapObject obj(scan);
+        ScanSlots(obj, false);
+        scan += obj.size();
+        continue;
+      }
+      if (open) break;
+      scan = labs_[++run].start;
     }
-    if (promoted_.empty()) break;
+    if (promoted_.empty() && direct_.empty()) break;
+    while (!direct_.empty()) {
+      const Address a = direct_.back();
+      direct_.pop_back();
+      ScanSlots(HeapObject(a), false);
+    }
     while (!promoted_.empty()) {
       const Address a = promoted_.back();
       promoted_.pop_back();
@@ -172,6 +245,7 @@ void Scavenger::Run() {
   {
     Tracer::Scope scope(tracer_, Phase::ScavengeParallel);
     ScanUntilDone();
+    FinishLab();
     clock_.Charge(Work::ScannedSlot, static_cast<double>(slots_scanned_));
   }
   {

@@ -1,5 +1,6 @@
 #include <heaplab/heap/verifier.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <unordered_map>
@@ -69,6 +70,16 @@ class Verifier {
       }
       // A memento is new-space bytes (as in V8) but no object: nothing may point to it.
       if (h.kind() == Kind::Memento) bytes += size;
+      if (space == SpaceId::NewSpace) {
+        // New space counts its fillers (page and buffer tails) as V8's Size does, but not the
+        // bytes of a page that are no object area; no object crosses the end of one.
+        const std::size_t in_areas = NewSpaceAreaBytes(from, a, size);
+        if (h.kind() == Kind::Filler) bytes += in_areas;
+        if (h.kind() != Kind::Filler && in_areas != size) {
+          Fail("[iterable] new_space: the object at " + Hex(a) + " (" + std::to_string(size) +
+               " bytes) crosses the end of a page's object area");
+        }
+      }
       if (h.kind() != Kind::Filler && h.kind() != Kind::Memento && !dead) {
         MarkStart(chunk_for_starts_, a);
         order_.push_back(a);
@@ -83,6 +94,20 @@ class Verifier {
            std::to_string(bytes));
     }
     space_bytes_ += bytes;
+  }
+
+  // Bytes of [a, a + size) inside the object areas of the new-space pages that start at base.
+  static std::size_t NewSpaceAreaBytes(Address base, Address a, std::size_t size) {
+    std::size_t n = 0;
+    const Address end = a + size;
+    while (a < end) {
+      const Address page = a - (a - base) % kPageSize;
+      const Address stop = std::min(end, a < page + kNewSpacePageArea ? page + kNewSpacePageArea
+                                                                      : page + kPageSize);
+      if (a < page + kNewSpacePageArea) n += stop - a;
+      a = stop;
+    }
+    return n;
   }
 
   void WalkSpaces() {

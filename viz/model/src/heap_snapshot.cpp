@@ -143,7 +143,7 @@ HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking, const BufferPool* pool) 
     ChunkPicture to;
     to.role = ChunkRole::ToSpace;
     const Chunk& c = ns.to_space().chunk();
-    to.size = ns.Capacity();
+    to.size = ns.TotalCapacity();
     to.top = ns.top() - c.start();
     to.age_mark = ns.age_mark() - c.start();
     Walk(c, c.start(), ns.top(), ns.age_mark(), ids, to);

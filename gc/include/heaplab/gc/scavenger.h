@@ -2,10 +2,17 @@
 //
 //   prepare   flip the semispaces: from-space holds the objects, to-space is empty
 //   copy      evacuate what roots and remembered slots reach: copy to to-space, or promote
-//             to old space (PromotionPolicy); leave a forwarding word in the old copy
-//   scan      Cheney's scan pointer chases the copy pointer through to-space; promoted
-//             objects wait on a worklist and are scanned the same way, recording the slots
-//             that still point into new space in the remembered set
+//             to old space (PromotionPolicy); leave a forwarding word in the old copy.
+//             Copies go through V8's local allocation buffers (EvacuationAllocator, 11.3):
+//             32 KiB carved from to-space, never straddling a page, merged with the previous
+//             one when adjacent; a buffer's unused end becomes a filler when the next one is
+//             not adjacent, and the last one's is given back to to-space. Objects over 8 KiB
+//             are allocated from to-space directly. When no buffer can be carved any more,
+//             objects that do not fit the current one are promoted.
+//   scan      Cheney's scan pointer chases the copy pointer through the buffers in the order
+//             they were carved; promoted objects and direct copies wait on worklists and are
+//             scanned the same way, recording the slots that still point into new space in
+//             the remembered set
 //   weak      update or free the young entries of the id table
 //   buffers   walk the young list of objects with external backing stores: release the dead
 //             ones' stores, move promoted ones to the old list
@@ -52,6 +59,9 @@ class Scavenger {
 
  private:
   Address Evacuate(Address object);  // a young object's address after the Scavenge
+  Address AllocateInToSpace(std::size_t size);  // 0 when to-space has no room for it
+  Address RefillLab(std::size_t size);
+  void FinishLab();
   void ScanSlots(HeapObject host, bool host_becomes_old);
   void ScanUntilDone();
   bool StaysYoung(Address a) const;  // in to-space after the Scavenge
@@ -71,6 +81,17 @@ class Scavenger {
   Pretenuring* pretenuring_ = nullptr;
   Marker* marking_;
   std::vector<Address> promoted_;  // promoted objects whose slots are not yet scanned
+  std::vector<Address> direct_;    // young copies outside the buffers, not yet scanned
+  // The copy buffers: where each run of merged buffers starts and, for all but the open last
+  // one, where its objects end. The open one's objects end at lab_top_, its room at lab_limit_.
+  struct LabRun {
+    Address start;
+    Address top;
+  };
+  std::vector<LabRun> labs_;
+  Address lab_top_ = 0;
+  Address lab_limit_ = 0;
+  bool lab_refill_fails_ = false;  // V8's lab_allocation_will_fail_
   std::size_t slots_scanned_ = 0;
 };
 
