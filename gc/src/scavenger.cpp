@@ -70,59 +70,59 @@ Address Scavenger::Evacuate(Address object) {
 
 // V8 11.3 (EvacuationAllocator::AllocateInNewSpace, LocalAllocator::kLabSize and
 // kMaxLabObjectSize).
-constexpr std::size_t kLabSize = 32 * KB;
-constexpr std::size_t kMaxLabObjectSize = 8 * KB;
+constexpr std::size_t kCopyBufferSize = 32 * KB;
+constexpr std::size_t kMaxCopyBufferObjectSize = 8 * KB;
 
 Address Scavenger::AllocateInToSpace(std::size_t size) {
-  if (size > kMaxLabObjectSize) [[unlikely]] {
+  if (size > kMaxCopyBufferObjectSize) [[unlikely]] {
     const Address a = heap_.new_space().Allocate(size);
     if (a != 0) direct_.push_back(a);
     return a;
   }
-  if (size > lab_limit_ - lab_top_) [[unlikely]]
-    return RefillLab(size);
-  const Address a = lab_top_;
-  lab_top_ += size;
+  if (size > buffer_limit_ - buffer_top_) [[unlikely]]
+    return RefillBuffer(size);
+  const Address a = buffer_top_;
+  buffer_top_ += size;
   return a;
 }
 
 // V8 (EvacuationAllocator::NewLocalAllocationBuffer): a new buffer from to-space, merged with
 // the open one when it starts where that one ends (LocalAllocationBuffer::TryMerge), else the
 // open one's rest becomes a filler (CloseAndMakeIterable).
-Address Scavenger::RefillLab(std::size_t size) {
-  if (lab_refill_fails_) return 0;
-  const Address start = heap_.new_space().Allocate(kLabSize);
+Address Scavenger::RefillBuffer(std::size_t size) {
+  if (buffer_refill_fails_) return 0;
+  const Address start = heap_.new_space().Allocate(kCopyBufferSize);
   if (start == 0) {
-    lab_refill_fails_ = true;
+    buffer_refill_fails_ = true;
     return 0;
   }
-  if (labs_.empty() || start != lab_limit_) {
-    if (!labs_.empty()) {
-      WriteFiller(lab_top_, lab_limit_ - lab_top_);
-      labs_.back().top = lab_top_;
+  if (buffers_.empty() || start != buffer_limit_) {
+    if (!buffers_.empty()) {
+      WriteFiller(buffer_top_, buffer_limit_ - buffer_top_);
+      buffers_.back().top = buffer_top_;
     }
-    labs_.push_back({start, start});
-    lab_top_ = start;
+    buffers_.push_back({start, start});
+    buffer_top_ = start;
   }
-  lab_limit_ = start + kLabSize;
-  const Address a = lab_top_;
-  lab_top_ += size;
+  buffer_limit_ = start + kCopyBufferSize;
+  const Address a = buffer_top_;
+  buffer_top_ += size;
   return a;
 }
 
 // V8 (EvacuationAllocator::Finalize): the open buffer's rest goes back to to-space when the
 // buffer ends at to-space's top, else it becomes a filler.
-void Scavenger::FinishLab() {
-  if (labs_.empty()) return;
+void Scavenger::FinishBuffer() {
+  if (buffers_.empty()) return;
   NewSpace& ns = heap_.new_space();
-  if (lab_limit_ == ns.top()) {
-    ns.GiveBack(lab_top_);
+  if (buffer_limit_ == ns.top()) {
+    ns.GiveBack(buffer_top_);
   } else {
-    WriteFiller(lab_top_, lab_limit_ - lab_top_);
+    WriteFiller(buffer_top_, buffer_limit_ - buffer_top_);
   }
-  labs_.clear();
-  lab_top_ = lab_limit_ = 0;
-  lab_refill_fails_ = false;
+  buffers_.clear();
+  buffer_top_ = buffer_limit_ = 0;
+  buffer_refill_fails_ = false;
 }
 
 void Scavenger::ScanSlots(HeapObject host, bool host_becomes_old) {
@@ -139,20 +139,20 @@ void Scavenger::ScanSlots(HeapObject host, bool host_becomes_old) {
 
 void Scavenger::ScanUntilDone() {
   std::size_t run = 0;  // the buffer run the scan pointer is in
-  Address scan = labs_.empty() ? 0 : labs_[0].start;
+  Address scan = buffers_.empty() ? 0 : buffers_[0].start;
   for (;;) {
     // Cheney: the scan pointer chases the copy pointer, run after run.
-    while (run < labs_.size()) {
-      if (scan == 0) scan = labs_[run].start;
-      const bool open = run + 1 == labs_.size();
-      if (scan < (open ? lab_top_ : labs_[run].top)) {
+    while (run < buffers_.size()) {
+      if (scan == 0) scan = buffers_[run].start;
+      const bool open = run + 1 == buffers_.size();
+      if (scan < (open ? buffer_top_ : buffers_[run].top)) {
         HeapObject obj(scan);
         ScanSlots(obj, false);
         scan += obj.size();
         continue;
       }
       if (open) break;
-      scan = labs_[++run].start;
+      scan = buffers_[++run].start;
     }
     if (promoted_.empty() && direct_.empty()) break;
     while (!direct_.empty()) {
@@ -245,7 +245,7 @@ void Scavenger::Run() {
   {
     Tracer::Scope scope(tracer_, Phase::ScavengeParallel);
     ScanUntilDone();
-    FinishLab();
+    FinishBuffer();
     clock_.Charge(Work::ScannedSlot, static_cast<double>(slots_scanned_));
   }
   {

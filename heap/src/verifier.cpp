@@ -102,8 +102,8 @@ class Verifier {
     const Address end = a + size;
     while (a < end) {
       const Address page = a - (a - base) % kPageSize;
-      const Address stop = std::min(end, a < page + kNewSpacePageArea ? page + kNewSpacePageArea
-                                                                      : page + kPageSize);
+      const Address stop =
+          std::min(end, a < page + kNewSpacePageArea ? page + kNewSpacePageArea : page + kPageSize);
       if (a < page + kNewSpacePageArea) n += stop - a;
       a = stop;
     }

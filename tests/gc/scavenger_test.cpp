@@ -128,8 +128,8 @@ namespace {
 std::string RootedObjects(int count, std::size_t size) {
   std::string t = "heaplab-trace 1\n{\n";
   for (int i = 1; i <= count; ++i)
-    t += "a " + std::to_string(i) + " " + std::to_string(size) + " 0\nr " + std::to_string(i) +
-         "\n";
+    t +=
+        "a " + std::to_string(i) + " " + std::to_string(size) + " 0\nr " + std::to_string(i) + "\n";
   return t + "}\ng minor\n";
 }
 

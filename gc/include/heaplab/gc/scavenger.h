@@ -58,10 +58,10 @@ class Scavenger {
   void Run();
 
  private:
-  Address Evacuate(Address object);  // a young object's address after the Scavenge
+  Address Evacuate(Address object);             // a young object's address after the Scavenge
   Address AllocateInToSpace(std::size_t size);  // 0 when to-space has no room for it
-  Address RefillLab(std::size_t size);
-  void FinishLab();
+  Address RefillBuffer(std::size_t size);
+  void FinishBuffer();
   void ScanSlots(HeapObject host, bool host_becomes_old);
   void ScanUntilDone();
   bool StaysYoung(Address a) const;  // in to-space after the Scavenge
@@ -83,15 +83,16 @@ class Scavenger {
   std::vector<Address> promoted_;  // promoted objects whose slots are not yet scanned
   std::vector<Address> direct_;    // young copies outside the buffers, not yet scanned
   // The copy buffers: where each run of merged buffers starts and, for all but the open last
-  // one, where its objects end. The open one's objects end at lab_top_, its room at lab_limit_.
-  struct LabRun {
+  // one, where its objects end. The open one's objects end at buffer_top_, its room at
+  // buffer_limit_.
+  struct BufferRun {
     Address start;
     Address top;
   };
-  std::vector<LabRun> labs_;
-  Address lab_top_ = 0;
-  Address lab_limit_ = 0;
-  bool lab_refill_fails_ = false;  // V8's lab_allocation_will_fail_
+  std::vector<BufferRun> buffers_;
+  Address buffer_top_ = 0;
+  Address buffer_limit_ = 0;
+  bool buffer_refill_fails_ = false;  // V8's lab_allocation_will_fail_
   std::size_t slots_scanned_ = 0;
 };
 

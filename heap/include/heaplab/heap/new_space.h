@@ -90,12 +90,10 @@ class NewSpace {
 
   // Bytes allocated in to-space, page tails left as fillers included (V8's Size: the pages
   // before the current one at their usable size, plus the current page up to the top).
-  std::size_t Size() const {
-    return page_ * kNewSpacePageArea + (top_ - PageStart(page_));
-  }
+  std::size_t Size() const { return page_ * kNewSpacePageArea + (top_ - PageStart(page_)); }
   std::size_t Capacity() const { return Pages(to_->capacity()) * kNewSpacePageArea; }
   std::size_t TotalCapacity() const { return to_->capacity(); }  // committed bytes per semispace
-  std::size_t InitialCapacity() const { return initial_capacity_; }  // total, per semispace
+  std::size_t InitialCapacity() const { return initial_capacity_; }    // total, per semispace
   std::size_t MaximumCapacity() const { return to_->max_capacity(); }  // total, per semispace
   bool IsAtMaximumCapacity() const { return TotalCapacity() >= MaximumCapacity(); }
   std::size_t Available() const { return Capacity() - Size(); }
