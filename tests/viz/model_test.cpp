@@ -475,6 +475,13 @@ class ModelTest : public QObject {
     QVERIFY(log.TraceGcLine(11).find("164 ms: Mark-Compact 40.2 (71.3) -> 35.4 (69.2) MB") !=
             std::string::npos);
     QCOMPARE(log.GcCollectorName(11), std::string("Mark-Compact"));
+    // The events table shows the same: the log's line as the row's tooltip.
+    EventTableModel table;
+    table.SetRun(std::make_shared<const RunData>(log));
+    QCOMPARE(table.data(table.index(11, EventTableModel::CollectorColumn)).toString(),
+             QString("Mark-Compact"));
+    QCOMPARE(table.data(table.index(11, 0), Qt::ToolTipRole).toString(),
+             QString::fromStdString(file[11]));
     QCOMPARE(log.gcs[11].collector, Collector::MarkCompact);
     QCOMPARE(log.gcs[11].start_ms, 164 - 15.32);  // the line's time is the GC's end
     QCOMPARE(log.end_ms, 2289.0);
