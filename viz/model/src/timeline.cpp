@@ -108,6 +108,10 @@ TimelineSeries BuildTimeline(const RunData& run, double t0, double t1, int pixel
   if (last < run.gcs.size()) ++last;
   std::vector<std::size_t> scavenges;
   std::vector<std::size_t> mark_compacts;
+  const auto samples = static_cast<qsizetype>(2 * (last - first));
+  for (auto& layer : used)
+    layer.reserve(samples);
+  committed.reserve(samples);
   for (std::size_t i = first; i < last; ++i) {
     const GcEvent& e = run.gcs[i];
     auto before = Layers(e.before, e.external_memory);
