@@ -595,5 +595,39 @@ TEST(PauseHistogram, PercentilesWithinOnePercent) {
   EXPECT_EQ(bounded.PausePercentile(0), all.front());
 }
 
+// set_keep_text: each record carries its own GC line (for the visualizer's hover), even when
+// the verbose block after it is read before the record is handed on; without it, nothing.
+TEST(V8LogText, KeptOnlyWhenAskedAndAlwaysTheRecordsOwnLine) {
+  struct Texts : V8LogObserver {
+    std::vector<std::pair<std::uint64_t, std::string>> seen;
+    void OnGcRecord(const V8GcRecord& r) override {
+      seen.emplace_back(r.line, std::string(r.text));
+    }
+  };
+  const std::string first =
+      "[1:0x10]       17 ms: Scavenge 3.9 (4.0) -> 3.6 (5.0) MB, 0.62 / 0.00 ms  (average mu = "
+      "1.000, current mu = 1.000) allocation failure; ";
+  const std::string second =
+      "[1:0x10]       30 ms: Scavenge 4.9 (6.0) -> 4.6 (6.0) MB, 0.50 / 0.00 ms  (average mu = "
+      "1.000, current mu = 1.000) task; ";
+  const std::string input = "program output\n" + first + "\n" +
+                            "[1:0x10] New space, used: 700 KB, available: 306 KB, committed: "
+                            "2048 KB\n" +
+                            second + "\r\n";
+  for (const bool keep : {true, false}) {
+    Texts texts;
+    V8LogReader reader(texts);
+    reader.set_keep_text(keep);
+    reader.Begin("t.log");
+    reader.Feed(input);
+    reader.Finish();
+    ASSERT_EQ(texts.seen.size(), 2u);
+    EXPECT_EQ(texts.seen[0].first, 2u);
+    EXPECT_EQ(texts.seen[1].first, 4u);
+    EXPECT_EQ(texts.seen[0].second, keep ? first : "");
+    EXPECT_EQ(texts.seen[1].second, keep ? second : "");  // without the \r
+  }
+}
+
 }  // namespace
 }  // namespace heaplab

@@ -6,11 +6,15 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <fstream>
+#include <iomanip>
 #include <numeric>
+#include <sstream>
 
+#include <heaplab/gc/exports.h>
 #include <heaplab/viz/document.h>
 #include <heaplab/viz/event_table_model.h>
 #include <heaplab/viz/loader.h>
+#include <heaplab/viz/read_documents.h>
 #include <heaplab/viz/stats_models.h>
 #include <heaplab/viz/stepper.h>
 #include <heaplab/viz/timeline.h>
@@ -62,6 +66,34 @@ const char* kKnownTrace =
     "}\n"
     "g minor\n"
     "g minor\n";
+
+std::string Fixture(const char* name) {
+  return std::string(HEAPLAB_TEST_DATA) + "/" + name;
+}
+
+std::vector<std::string> FileLines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
+  return lines;
+}
+
+RunData LoadLog(const std::string& path, std::size_t isolate = 0) {
+  LoadControl control;
+  return LogDocument(path, isolate).Load(GcFlags(), control);
+}
+
+// The message of what `f` throws, or "" when it throws nothing.
+template <typename F>
+std::string Thrown(F f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return {};
+}
 
 std::size_t Objects(const HeapSnapshot& s, ChunkRole role) {
   std::size_t n = 0;
@@ -420,6 +452,276 @@ class ModelTest : public QObject {
                 .toString()
                 .contains("--max-semi-space-size=1"));
     QVERIFY(model.data(model.index(0, CompareModel::Difference)).toString().startsWith('+'));
+  }
+
+  // Real node logs and events files as documents.
+
+  void logDocumentReadsTheFixture() {
+    const std::string path = Fixture("leaky_cache.log");
+    const RunData log = LoadLog(path);
+    QVERIFY(log.source == RunSource::NodeLog);
+    QCOMPARE(log.gcs.size(), std::size_t{24});  // SUMMARY.txt: 22 Scavenges, 2 Mark-Compacts
+    QCOMPARE(log.lines.size(), log.gcs.size());
+    QVERIFY(log.warnings.empty());
+    QCOMPARE(log.isolates, std::vector<std::string>{"8572:0x27543c00"});
+    QVERIFY(log.whole_heap);
+    QCOMPARE(log.trace_events, std::uint64_t{25});  // every line, the program's own included
+    // The hover text of each collection is its own line of the file, at its own line number.
+    const std::vector<std::string> file = FileLines(path);
+    for (std::size_t i = 0; i < log.gcs.size(); ++i) {
+      QCOMPARE(log.lines[i].line, std::uint64_t{i + 1});
+      QCOMPARE(log.TraceGcLine(i), file[i]);
+    }
+    QVERIFY(log.TraceGcLine(11).find("164 ms: Mark-Compact 40.2 (71.3) -> 35.4 (69.2) MB") !=
+            std::string::npos);
+    QCOMPARE(log.GcCollectorName(11), std::string("Mark-Compact"));
+    // The events table shows the same: the log's line as the row's tooltip.
+    EventTableModel table;
+    table.SetRun(std::make_shared<const RunData>(log));
+    QCOMPARE(table.data(table.index(11, EventTableModel::CollectorColumn)).toString(),
+             QString("Mark-Compact"));
+    QCOMPARE(table.data(table.index(11, 0), Qt::ToolTipRole).toString(),
+             QString::fromStdString(file[11]));
+    QCOMPARE(log.gcs[11].collector, Collector::MarkCompact);
+    QCOMPARE(log.gcs[11].start_ms, 164 - 15.32);  // the line's time is the GC's end
+    QCOMPARE(log.end_ms, 2289.0);
+    // The whole log's counts, as `heaplab v8log` and SUMMARY.txt count them.
+    const RangeStats all = ComputeRangeStats(log, 0, 0);
+    QCOMPARE(all.by_collector, (std::map<std::string, int>{{"Mark-Compact", 2}, {"Scavenge", 22}}));
+    QCOMPARE(all.by_reason,
+             (std::map<std::string, int>{{"allocation failure", 22},
+                                         {"finalize incremental marking via stack guard", 2}}));
+    QCOMPARE(all.all.max, 16.13);
+  }
+
+  void logRangeStatistics() {
+    const RunData log = LoadLog(Fixture("leaky_cache.log"));
+    // [140, 1100] ms holds the collections that start in it: the Mark-Compacts starting at
+    // 148.68 and 991.77 and the Scavenges ending at 277, 455, 606 and 752 ms.
+    const RangeStats r = ComputeRangeStats(log, 140, 1100);
+    QCOMPARE(r.scavenge.count, 4);
+    QCOMPARE(r.mark_compact.count, 2);
+    QCOMPARE(r.all.count, 6);
+    QCOMPARE(r.all.p50, 11.11);  // nearest rank of 5.10 8.23 11.11 11.43 13.31 15.32
+    QCOMPARE(r.all.p95, 15.32);
+    QCOMPARE(r.all.max, 15.32);
+    QCOMPARE(r.by_reason.at("allocation failure"), 4);
+    QCOMPARE(r.by_reason.at("finalize incremental marking via stack guard"), 2);
+    // Paused in range: 64.50 ms of the six, and 6 ms of the Scavenge that started at 136.15.
+    QVERIFY(std::abs(r.mutator_utilization - (1 - 70.5 / 960)) < 1e-9);
+    // Control: from 150 ms the first Mark-Compact (started at 148.68) is out.
+    const RangeStats later = ComputeRangeStats(log, 150, 1100);
+    QCOMPARE(later.mark_compact.count, 1);
+    QCOMPARE(later.by_reason.at("finalize incremental marking via stack guard"), 1);
+    QCOMPARE(later.all.max, 13.31);
+    // The model's rows name them.
+    RangeStatsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.SetRange(std::make_shared<const RunData>(log), 140, 1100);
+    QStringList rows;
+    for (int i = 0; i < model.rowCount(); ++i)
+      rows << model.index(i, 0).data().toString() + "=" + model.index(i, 1).data().toString();
+    QVERIFY2(rows.contains("Collector: Mark-Compact=2"), qPrintable(rows.join('|')));
+    QVERIFY2(rows.contains("Reason: allocation failure=4"), qPrintable(rows.join('|')));
+    QVERIFY2(rows.contains("Collections=6; pauses p50 11.11, p95 15.32, max 15.32 ms"),
+             qPrintable(rows.join('|')));
+  }
+
+  void verboseLogKeepsItsReasons() {
+    const RunData log = LoadLog(Fixture("leaky_cache_verbose.log"));
+    QCOMPARE(log.gcs.size(), std::size_t{24});
+    QVERIFY(log.warnings.empty());
+    const RangeStats all = ComputeRangeStats(log, 0, 0);
+    QCOMPARE(all.by_reason,
+             (std::map<std::string, int>{{"allocation failure", 21},
+                                         {"finalize incremental marking via stack guard", 2},
+                                         {"task", 1}}));
+    // Each collection's line number points at its own GC line, not at its verbose block.
+    const std::vector<std::string> file = FileLines(Fixture("leaky_cache_verbose.log"));
+    for (std::size_t i = 0; i < log.gcs.size(); ++i)
+      QCOMPARE(file.at(log.lines[i].line - 1), log.TraceGcLine(i));
+    QVERIFY(log.lines[1].line > log.lines[0].line + 1);  // a block lies between them
+  }
+
+  void logTimelineIsTheWholeHeap() {
+    const RunData log = LoadLog(Fixture("leaky_cache.log"));
+    const TimelineSeries s = BuildTimeline(log, 0, 0, 800);
+    // One layer: the heap's objects as the line prints them (A -> B MB); nothing below it.
+    for (const QPointF& p : s.used[0])
+      QCOMPARE(p.y(), 0.0);
+    double top = 0;
+    for (const QPointF& p : s.used[1])
+      top = std::max(top, p.y());
+    QVERIFY(std::abs(top - 386.2) < 0.06);  // the largest "before" of the log
+    QCOMPARE(s.used[3], s.used[1]);
+    QCOMPARE(static_cast<int>(s.mark_compacts.size()), 2);
+    QVERIFY(std::abs(s.mark_compacts[0].y() - 35.4) < 0.06);  // marker at the heap after
+  }
+
+  void twoIsolatesAreKeptApart() {
+    const QString path = dir_.filePath("two.log");
+    {
+      std::ofstream out(path.toStdString());
+      for (const char* f : {"leaky_cache.log", "lru_churn.log"})
+        out << std::ifstream(Fixture(f)).rdbuf();
+    }
+    const RunData first = LoadLog(path.toStdString(), 0);
+    const RunData second = LoadLog(path.toStdString(), 1);
+    QCOMPARE(first.isolates.size(), std::size_t{2});
+    QCOMPARE(first.gcs.size(), std::size_t{24});
+    QCOMPARE(second.gcs.size(), std::size_t{19});  // SUMMARY.txt for lru_churn.log
+    QCOMPARE(second.isolate, std::size_t{1});
+    QVERIFY(second.title.find("isolate 11434:0x44650c00") != std::string::npos);
+    QCOMPARE(second.lines.front().line, std::uint64_t{26});  // after leaky_cache's 25 lines
+    const std::string error = Thrown([&] { LoadLog(path.toStdString(), 2); });
+    QVERIFY2(error.find("two.log: the log has 2 isolate(s), not 3") != std::string::npos,
+             error.c_str());
+  }
+
+  void badLogsNameFileAndLine() {
+    // Not a log at all: no document kind takes it.
+    const QString text = WriteTrace("notes.txt", "hello\nworld\n");
+    std::string error = Thrown([&] { OpenDocumentFile(text.toStdString()); });
+    QVERIFY2(error.find("notes.txt:1: not a file heaplab-viz reads") != std::string::npos,
+             error.c_str());
+    // A .log that holds no V8 line.
+    const QString not_log = WriteTrace("bad.log", "hello\nworld\n");
+    QVERIFY(SniffFile(not_log.toStdString()) == FileKind::NodeLog);
+    error = Thrown([&] { LoadLog(not_log.toStdString()); });
+    QVERIFY2(error.find("bad.log:1: not a node GC log") != std::string::npos, error.c_str());
+    // A log cut inside its 12th line: the 11 before are shown, the cut one is named.
+    std::string cut;
+    const std::vector<std::string> lines = FileLines(Fixture("leaky_cache.log"));
+    for (int i = 0; i < 11; ++i)
+      cut += lines[static_cast<std::size_t>(i)] + "\n";
+    cut += lines[11].substr(0, 70);  // "...164 ms: Mark-Compact 40.2 (71.3) -> 35.4 (6"
+    const QString cut_path = WriteTrace("cut.log", cut.c_str());
+    const RunData partial = LoadLog(cut_path.toStdString());
+    QCOMPARE(partial.gcs.size(), std::size_t{11});
+    QCOMPARE(partial.warnings.size(), std::size_t{1});
+    QVERIFY2(
+        partial.warnings[0].find("cut.log:12: a GC line that does not parse") != std::string::npos,
+        partial.warnings[0].c_str());
+    // Control: the whole line reads without a warning.
+    const QString whole =
+        WriteTrace("whole.log", (cut.substr(0, cut.rfind('\n') + 1) + lines[11] + "\n").c_str());
+    const RunData full = LoadLog(whole.toStdString());
+    QCOMPARE(full.gcs.size(), std::size_t{12});
+    QVERIFY(full.warnings.empty());
+    // The loader reports a failure with the message, never a crash.
+    Loader loader;
+    QSignalSpy failed(&loader, &Loader::failed);
+    loader.Load(std::make_shared<LogDocument>(not_log.toStdString()), GcFlags());
+    QVERIFY(failed.wait(10000));
+    QVERIFY(failed.front().front().toString().contains("bad.log:1:"));
+  }
+
+  void filesAreRecognisedByContent() {
+    QVERIFY(SniffFile(Fixture("leaky_cache.log")) == FileKind::NodeLog);
+    // A log whose V8 lines come after the program's own output, under any name.
+    const QString late = WriteTrace("late.out", "starting\nlistening on 8080\n[1:0x1]  5 ms: x\n");
+    QVERIFY(SniffFile(late.toStdString()) == FileKind::NodeLog);
+    QVERIFY(SniffFile(WriteTrace("t.txt", kKnownTrace).toStdString()) == FileKind::Trace);
+    QVERIFY(SniffFile(WriteTrace("e.txt", "{\"schema\":\"heaplab-events\"}\n").toStdString()) ==
+            FileKind::Events);
+    QVERIFY(SniffFile(WriteTrace("u.txt", "[x:0x1] no\n").toStdString()) == FileKind::Unknown);
+    QVERIFY(dynamic_cast<const LogDocument*>(OpenDocumentFile(Fixture("lru_churn.log")).get()));
+  }
+
+  void eventsFileOpensAsADocument() {
+    // run_ written as an events file: every collection, then the heap events, then the end.
+    std::ostringstream out;
+    {
+      EventsHeader header;
+      header.prefix = LogPrefix::Predictable();
+      header.source = "scenario leak-cache";
+      EventsWriter writer(out, header);
+      for (const GcEvent& e : run_->gcs)
+        writer.OnGc(e);
+      for (const HeapEvent& e : run_->heap_events)
+        writer.OnHeapEvent(e);
+      EventsEnd end;
+      end.end_ms = run_->end_ms;
+      writer.Finish(end);
+    }
+    const QString path = WriteTrace("run.jsonl", out.str().c_str());
+    QVERIFY(SniffFile(path.toStdString()) == FileKind::Events);
+    LoadControl control;
+    const RunData read = EventsDocument(path.toStdString()).Load(GcFlags(), control);
+    QVERIFY(read.source == RunSource::EventsFile);
+    QVERIFY(read.warnings.empty());
+    QCOMPARE(read.gcs.size(), run_->gcs.size());
+    QCOMPARE(read.end_ms, run_->end_ms);
+    QVERIFY(!read.whole_heap);
+    std::size_t limit_changes = 0;
+    for (const HeapEvent& e : run_->heap_events)
+      limit_changes += e.kind == HeapEventKind::LimitChange;
+    QCOMPARE(read.limits.size(), limit_changes);
+    for (std::size_t i = 0; i < read.gcs.size(); ++i) {
+      QCOMPARE(read.lines[i].line, std::uint64_t{i + 2});  // the header is line 1
+      QCOMPARE(read.TraceGcLine(i), run_->TraceGcLine(i));
+    }
+    QCOMPARE(ComputeRangeStats(read, 0, 0).by_collector,
+             ComputeRangeStats(*run_, 0, 0).by_collector);
+
+    // Without its end line: read, with a warning.
+    const std::string text = out.str();
+    const std::size_t last_line = text.rfind('\n', text.size() - 2) + 1;
+    const QString unfinished = WriteTrace("unfinished.jsonl", text.substr(0, last_line).c_str());
+    const RunData partial = EventsDocument(unfinished.toStdString()).Load(GcFlags(), control);
+    QCOMPARE(partial.gcs.size(), run_->gcs.size());
+    QCOMPARE(partial.warnings.size(), std::size_t{1});
+    QVERIFY(partial.warnings[0].find("unfinished.jsonl:") != std::string::npos);
+    QVERIFY(partial.warnings[0].find("no end line") != std::string::npos);
+
+    // Cut inside its 5th line: an error naming the file and that line.
+    std::size_t at = 0;
+    for (int i = 0; i < 4; ++i)
+      at = text.find('\n', at) + 1;
+    const QString cut = WriteTrace("cut.jsonl", text.substr(0, at + 40).c_str());
+    std::string error = Thrown([&] { EventsDocument(cut.toStdString()).Load(GcFlags(), control); });
+    QVERIFY2(error.find("cut.jsonl:5:") != std::string::npos, error.c_str());
+
+    // A version this build does not read.
+    std::string wrong = text;
+    const std::size_t v = wrong.find("\"version\":1");
+    QVERIFY(v != std::string::npos);
+    wrong.replace(v, 11, "\"version\":99");
+    const QString wrong_path = WriteTrace("wrong.jsonl", wrong.c_str());
+    error = Thrown([&] { EventsDocument(wrong_path.toStdString()).Load(GcFlags(), control); });
+    QVERIFY2(error.find("wrong.jsonl:1:") != std::string::npos, error.c_str());
+    QVERIFY2(error.find("99") != std::string::npos, error.c_str());
+  }
+
+  void hundredThousandLineLog() {
+    // The fixture's GC lines over and over, each pass later by the fixture's length.
+    const std::vector<std::string> lines = FileLines(Fixture("leaky_cache.log"));
+    const QString path = dir_.filePath("long.log");
+    {
+      std::ofstream out(path.toStdString());
+      int written = 0;
+      for (int pass = 0; written < 100000; ++pass) {
+        for (const std::string& line : lines) {
+          const std::size_t ms = line.find(" ms: ");
+          if (ms == std::string::npos || written == 100000) continue;
+          const std::size_t close = line.find(']');
+          const double t = std::stod(line.substr(close + 1, ms - close - 1)) + pass * 2400.0;
+          out << line.substr(0, close + 1) << ' ' << std::fixed << std::setprecision(0)
+              << std::setw(8) << t << line.substr(ms) << '\n';
+          ++written;
+        }
+      }
+    }
+    const RunData log = LoadLog(path.toStdString());
+    QCOMPARE(log.trace_events, std::uint64_t{100000});
+    QCOMPARE(log.gcs.size(), std::size_t{100000});
+    QVERIFY(log.warnings.empty());
+    QCOMPARE(log.lines.back().line, std::uint64_t{100000});
+    const TimelineSeries s = BuildTimeline(log, 0, 0, 1000);
+    for (const auto& layer : s.used)
+      QVERIFY(layer.size() <= 1000);
+    QVERIFY(s.scavenges.size() <= 1000 && s.mark_compacts.size() <= 1000);
+    QCOMPARE(ComputeRangeStats(log, 0, 0).all.count, 100000);
   }
 };
 

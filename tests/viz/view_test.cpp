@@ -19,6 +19,11 @@
 #include "step_view.h"
 #include "timeline_view.h"
 
+#include <QComboBox>
+#include <fstream>
+
+#include <heaplab/viz/read_documents.h>
+
 using namespace heaplab;
 using namespace heaplab::viz;
 
@@ -186,6 +191,111 @@ class ViewTest : public QObject {
     QVERIFY(csv_file.open(QIODevice::ReadOnly));
     QCOMPARE(csv_file.readAll().count('\n'),
              static_cast<qsizetype>(window_->run()->gcs.size() + 1));
+  }
+
+  // A node log as a document of its own (after the scenario's tests: it replaces the run).
+  void nodeLogOpensAsADocument() {
+    const QString path = QStringLiteral(HEAPLAB_TEST_DATA "/leaky_cache.log");
+    QSignalSpy shown(window_.get(), &MainWindow::runShown);
+    window_->OpenFile(path);
+    QVERIFY(shown.wait(30000));
+    const auto run = window_->run();
+    QVERIFY(run->source == RunSource::NodeLog);
+    QCOMPARE(run->gcs.size(), std::size_t{24});
+    QVERIFY(!window_->isolate_chooser_shown());
+    window_->ShowTab(MainWindow::TimelineTab);
+    QTest::qWait(50);
+    TimelineView* t = window_->timeline();
+    QVERIFY(t->drawn_points() > 0);
+    QVERIFY(Colours(t->chart_view()) >= 8);
+    QCOMPARE(t->range_stats().stats().all.count, 24);
+    // Hovering the first Mark-Compact shows its line of the file, with the line number.
+    const QString tip = t->GcToolTip(11);
+    QVERIFY2(tip.contains("leaky_cache.log, line 12"), qPrintable(tip));
+    QVERIFY2(tip.contains("164 ms: Mark-Compact 40.2 (71.3) -&gt; 35.4 (69.2) MB, 15.32 / 0.00 ms"),
+             qPrintable(tip));
+    // Zoomed, the statistics follow the range.
+    t->ZoomTo(140, 1100);
+    QCOMPARE(t->range_stats().stats().all.count, 6);
+    t->Back();
+    // The events table's tooltip is the log's line too.
+    QCOMPARE(window_->events_view()->model()->rowCount(), 24);
+    window_->ShowTab(MainWindow::PausesTab);
+    QTest::qWait(50);
+    QVERIFY(Colours(window_->pauses()->histogram_view()) >= 8);
+    // Step-through has nothing to step in a log, and says so instead of failing.
+    window_->ShowTab(MainWindow::StepTab);
+    QTest::qWait(50);
+    QVERIFY(window_->step_view()->stepper() == nullptr);
+  }
+
+  void compareOverlaysTheLogWithASimulatedRun() {
+    window_->ShowTab(MainWindow::CompareTab);
+    CompareView* c = window_->compare();
+    ScenarioOptions options;
+    options.params["entries"] = 200000;
+    c->SetOther(std::make_shared<ScenarioDocument>("leak-cache", options));
+    QSignalSpy compared(c, &CompareView::compared);
+    c->Run();
+    QVERIFY(compared.wait(60000));
+    QCOMPARE(c->model().values(0).first, 22.0);  // Node's Scavenges: the log's
+    QVERIFY(c->model().values(0).second > 0);
+    QStringList names;
+    for (QAbstractSeries* series : c->chart_view()->chart()->series())
+      names << series->name();
+    QVERIFY2(names.contains("Node used"), qPrintable(names.join('|')));
+    QVERIFY2(names.contains("Node young GC"), qPrintable(names.join('|')));
+    QVERIFY2(names.contains("heaplab used"), qPrintable(names.join('|')));
+    const QString title = c->chart_view()->chart()->title();
+    QVERIFY2(title.contains("Node: leaky_cache.log against heaplab: scenario leak-cache"),
+             qPrintable(title));
+    QCOMPARE(c->model().headerData(CompareModel::A, Qt::Horizontal).toString(),
+             QString("A: Node: leaky_cache.log"));
+    QVERIFY(Colours(c->chart_view()) >= 8);
+    // Control: without the overlay, a log is not replayed under B.
+    c->SetOther(nullptr);
+    QSignalSpy again(c, &CompareView::compared);
+    c->Run();
+    QTest::qWait(200);
+    QCOMPARE(again.size(), 0);
+  }
+
+  void isolateChooserSwitchesIsolates() {
+    const QString path = dir_.filePath("two.log");
+    {
+      std::ofstream out(path.toStdString());
+      for (const char* f : {"/leaky_cache.log", "/lru_churn.log"})
+        out << std::ifstream(std::string(HEAPLAB_TEST_DATA) + f).rdbuf();
+    }
+    QSignalSpy shown(window_.get(), &MainWindow::runShown);
+    window_->OpenFile(path);
+    QVERIFY(shown.wait(30000));
+    QVERIFY(window_->isolate_chooser_shown());
+    QCOMPARE(window_->isolate_box()->count(), 2);
+    QCOMPARE(window_->run()->gcs.size(), std::size_t{24});
+    window_->ChooseIsolate(1);
+    QVERIFY(shown.wait(30000));
+    QCOMPARE(window_->run()->gcs.size(), std::size_t{19});
+    QCOMPARE(window_->isolate_box()->currentIndex(), 1);
+  }
+
+  void badFilesShowAnErrorNamingFileAndLine() {
+    const QString notes = dir_.filePath("notes.txt");
+    std::ofstream(notes.toStdString()) << "hello\nworld\n";
+    const auto before = window_->run();
+    window_->OpenFile(notes);
+    QVERIFY2(window_->last_error().contains("notes.txt:1: not a file heaplab-viz reads"),
+             qPrintable(window_->last_error()));
+    QCOMPARE(window_->run(), before);  // the shown run stays
+    // An events file of a version this build does not read: the loader fails with file:line.
+    const QString events = dir_.filePath("wrong.jsonl");
+    std::ofstream(events.toStdString())
+        << "{\"schema\":\"heaplab-events\",\"version\":99,\"pid\":1,\"isolate\":65536,"
+           "\"max_heap_size\":1,\"source\":\"x\"}\n";
+    QSignalSpy failed(window_->loader(), &Loader::failed);
+    window_->OpenFile(events);
+    QVERIFY(failed.wait(10000));
+    QVERIFY2(window_->last_error().contains("wrong.jsonl:1:"), qPrintable(window_->last_error()));
   }
 };
 

@@ -324,6 +324,7 @@ struct V8LogReader::Isolate {
   IsolateId id;
   V8GcRecord pending;
   std::string reason;  // storage of pending.reason_text
+  std::string text;    // storage of pending.text, when the reader keeps it
   bool has_pending = false;
   bool any_event = false;
   double last_time_ms = 0;  // the time of the last event: report entries up to it are repeats
@@ -356,6 +357,7 @@ void V8LogReader::Emit(Isolate& iso) {
   if (!iso.has_pending) return;
   iso.has_pending = false;
   iso.pending.reason_text = iso.reason;
+  iso.pending.text = iso.text;
   observer_.OnGcRecord(iso.pending);
 }
 
@@ -673,6 +675,7 @@ bool V8LogReader::GcLine(Isolate& iso, double time_ms, std::string_view body, bo
   r.old_generation_limit = iso.next_limit;
   r.file = file_;
   r.line = line_;
+  if (keep_text_) iso.text.assign(current_.substr(0, kMaxV8KeptText));
   iso.reason.clear();
   e.end_ms = time_ms;
 

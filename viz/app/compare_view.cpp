@@ -1,6 +1,8 @@
 #include "compare_view.h"
 
 #include <QChartView>
+#include <QComboBox>
+#include <QFileDialog>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -9,11 +11,13 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScatterSeries>
+#include <QSettings>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
+#include <heaplab/viz/read_documents.h>
 #include <heaplab/viz/timeline.h>
 
 namespace heaplab::viz {
@@ -26,8 +30,31 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   GcFlags b;
   b.max_semi_space_mb = 1;  // a first comparison worth making: small against default semispaces
   b_form_->SetFlags(b);
-  side_layout->addWidget(new QLabel(tr("A is the settings panel's configuration."), side));
+  mode_ = new QLabel(side);
+  mode_->setWordWrap(true);
+  side_layout->addWidget(mode_);
   side_layout->addWidget(b_form_);
+  // Or the open document against another: a node log beside a simulated run.
+  auto* other_box = new QGroupBox(tr("Or overlay another run"), side);
+  auto* other_layout = new QVBoxLayout(other_box);
+  auto* overlay_file = new QPushButton(tr("Overlay a log or file…"), other_box);
+  overlay_file->setToolTip(
+      tr("Compare the open document with a node GC log, an events file or a trace"));
+  other_layout->addWidget(overlay_file);
+  auto* scenario_row = new QHBoxLayout();
+  scenarios_ = new QComboBox(other_box);
+  for (const Scenario& sc : Scenarios())
+    scenarios_->addItem(QString::fromStdString(sc.name));
+  scenarios_->setCurrentText(QStringLiteral("leak-cache"));
+  auto* overlay_scenario = new QPushButton(tr("Overlay"), other_box);
+  overlay_scenario->setToolTip(
+      tr("Compare the open document with this scenario, replayed with A's flags"));
+  scenario_row->addWidget(scenarios_, 1);
+  scenario_row->addWidget(overlay_scenario);
+  other_layout->addLayout(scenario_row);
+  clear_other_ = new QPushButton(tr("Back to A against B"), other_box);
+  other_layout->addWidget(clear_other_);
+  side_layout->addWidget(other_box);
   run_ = new QPushButton(tr("Compare"), side);
   run_->setToolTip(tr("Replay the open document under A and under B"));
   side_layout->addWidget(run_);
@@ -57,6 +84,26 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   layout->addWidget(split, 1);
 
   connect(run_, &QPushButton::clicked, this, &CompareView::Run);
+  connect(overlay_file, &QPushButton::clicked, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Overlay a node GC log, an events file or a trace"),
+        QSettings().value("lastDir").toString(),
+        tr("Node GC logs, events files, traces (*.log *.txt *.jsonl *.hlt);;All files (*)"));
+    if (path.isEmpty()) return;
+    try {
+      SetOther(OpenDocumentFile(path.toStdString()));
+      Run();
+    } catch (const std::exception& e) {
+      status_->setText(QString::fromStdString(e.what()));
+    }
+  });
+  connect(overlay_scenario, &QPushButton::clicked, this, [this] {
+    SetOther(std::make_shared<ScenarioDocument>(scenarios_->currentText().toStdString(),
+                                                ScenarioOptions()));
+    Run();
+  });
+  connect(clear_other_, &QPushButton::clicked, this, [this] { SetOther(nullptr); });
+  UpdateMode();
   connect(b_form_, &FlagsForm::changed, this, [this] { b_edited_ = true; });
   connect(loader_, &Loader::progress, this, [this](double f) {
     progress_->setRange(0, f < 0 ? 0 : 100);
@@ -82,9 +129,49 @@ void CompareView::SetDocument(std::shared_ptr<const Document> doc, const GcFlags
   }
 }
 
+void CompareView::SetOther(std::shared_ptr<const Document> other) {
+  other_ = std::move(other);
+  UpdateMode();
+}
+
+void CompareView::UpdateMode() {
+  b_form_->setEnabled(!other_);
+  clear_other_->setEnabled(other_ != nullptr);
+  mode_->setText(other_ ? tr("The open document against %1 (replayed with the settings "
+                             "panel's flags when it is a trace or a scenario).")
+                              .arg(QString::fromStdString(other_->Title()))
+                        : tr("A is the settings panel's configuration; B is this one."));
+}
+
 void CompareView::Run() {
   if (!doc_) {
-    status_->setText(tr("Open a trace or a scenario first."));
+    status_->setText(tr("Open a trace, a scenario or a log first."));
+    return;
+  }
+  if (other_) {
+    try {
+      a_.ToConfig();
+    } catch (const GcFlagError& e) {
+      status_->setText(e.what());
+      return;
+    }
+    progress_->setVisible(true);
+    progress_->setRange(0, 0);
+    status_->setText(
+        tr("Reading %1 and %2…")
+            .arg(QString::fromStdString(doc_->Title()), QString::fromStdString(other_->Title())));
+    loader_->Start([doc = doc_, other = other_, flags = a_](LoadControl& control) {
+      Runs runs;
+      runs.push_back(std::make_shared<const RunData>(doc->Load(flags, control)));
+      runs.push_back(std::make_shared<const RunData>(other->Load(flags, control)));
+      return runs;
+    });
+    return;
+  }
+  if (!doc_->Replayable()) {
+    status_->setText(tr("%1 is read, not replayed: overlay a simulated run (a scenario or a "
+                        "trace) to compare with it.")
+                         .arg(QString::fromStdString(doc_->Title())));
     return;
   }
   GcFlags b = b_form_->flags();
@@ -104,9 +191,18 @@ void CompareView::Run() {
 void CompareView::Show(const Runs& runs) {
   progress_->setVisible(false);
   if (runs.size() != 2) return;
-  model_->SetRuns(runs[0], runs[1]);
+  // Overlaid runs carry their makers' names ("Node: app.log", "heaplab: scenario ..."); two
+  // configurations of one document are A and B.
+  const bool overlay = other_ != nullptr;
+  model_->SetRuns(runs[0], runs[1], overlay);
   auto* chart = new QChart();
-  chart->setTitle(tr("%1: heap used, A against B").arg(QString::fromStdString(runs[0]->title)));
+  if (overlay) {
+    chart->setTitle(tr("Heap used and collections: %1 against %2")
+                        .arg(QString::fromStdString(RunLabel(*runs[0])),
+                             QString::fromStdString(RunLabel(*runs[1]))));
+  } else {
+    chart->setTitle(tr("%1: heap used, A against B").arg(QString::fromStdString(runs[0]->title)));
+  }
   auto* x = new QValueAxis();
   auto* y = new QValueAxis();
   x->setTitleText(tr("time (ms)"));
@@ -124,7 +220,22 @@ void CompareView::Show(const Runs& runs) {
   for (std::size_t i = 0; i < 2; ++i) {
     const TimelineSeries s = BuildTimeline(*runs[i], 0, t1, pixels);
     // Short names: the table's headers (and their tooltips) spell out the flags.
-    const QString name = i == 0 ? QStringLiteral("A") : QStringLiteral("B");
+    // Short names in the legend (the title and the table name the files): who made the run.
+    QString name = i == 0 ? QStringLiteral("A") : QStringLiteral("B");
+    if (overlay) {
+      switch (runs[i]->source) {
+        case RunSource::NodeLog:
+          name = tr("Node");
+          break;
+        case RunSource::EventsFile:
+          name = tr("events file");
+          break;
+        case RunSource::Replay:
+          name = tr("heaplab");
+          break;
+      }
+      if (runs[0]->source == runs[1]->source) name += i == 0 ? " A" : " B";
+    }
     auto* used = new QLineSeries();
     used->setName(name + tr(" used"));
     used->replace(s.used[kLayerCount - 1]);
@@ -134,12 +245,23 @@ void CompareView::Show(const Runs& runs) {
     committed->replace(s.committed);
     committed->setPen(QPen(colors[i], 1, Qt::DashLine));
     auto* full = new QScatterSeries();
-    full->setName(name + tr(" Mark-Compact"));
+    full->setName(name + (overlay ? tr(" full GC") : tr(" Mark-Compact")));
     full->replace(s.mark_compacts);
     full->setColor(colors[i]);
     full->setMarkerSize(9);
     full->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
-    for (QXYSeries* series : std::initializer_list<QXYSeries*>{used, committed, full}) {
+    std::vector<QXYSeries*> all{used, committed, full};
+    if (overlay) {
+      // Every collection's mark: the pauses of both runs on the same time axis.
+      auto* young = new QScatterSeries();
+      young->setName(name + tr(" young GC"));
+      young->replace(s.scavenges);
+      young->setColor(colors[i].lighter(130));
+      young->setBorderColor(colors[i].darker(150));
+      young->setMarkerSize(6);
+      all.push_back(young);
+    }
+    for (QXYSeries* series : all) {
       chart->addSeries(series);
       series->attachAxis(x);
       series->attachAxis(y);
@@ -150,12 +272,15 @@ void CompareView::Show(const Runs& runs) {
   x->setRange(0, t1);
   y->setRange(0, y_max * 1.08);
   y->applyNiceNumbers();
-  chart->legend()->setAlignment(Qt::AlignBottom);
+  // An overlay has longer names (Node, heaplab): a column beside the plot keeps them whole.
+  chart->legend()->setAlignment(overlay ? Qt::AlignRight : Qt::AlignBottom);
   QChart* old = chart_->chart();
   chart_->setChart(chart);
   delete old;
-  status_->setText(tr("Done: A took %1 s, B %2 s to replay.")
+  status_->setText(tr("Done: %1 took %2 s, %3 %4 s to load.")
+                       .arg(overlay ? QString::fromStdString(RunLabel(*runs[0])) : "A")
                        .arg(runs[0]->load_seconds, 0, 'f', 2)
+                       .arg(overlay ? QString::fromStdString(RunLabel(*runs[1])) : "B")
                        .arg(runs[1]->load_seconds, 0, 'f', 2));
   Q_EMIT compared();
 }

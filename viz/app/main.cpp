@@ -1,8 +1,9 @@
 // heaplab-viz: the desktop visualizer.
-//   heaplab-viz [TRACE]                 open a trace (or nothing)
+//   heaplab-viz [FILE]                  open a trace, a node GC log or an events file
 //   heaplab-viz --scenario NAME         run a built-in scenario at once
 //   heaplab-viz --tour OUTDIR           the scripted tour, a PNG per view into OUTDIR
-//   heaplab-viz --measure TRACE         load, replay and redraw times of TRACE
+//              [--tour-log LOG]         ... with a node log beside a simulated run
+//   heaplab-viz --measure FILE          load (and replay) and redraw times of FILE
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
@@ -22,20 +23,25 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription("The heaplab desktop visualizer");
   parser.addHelpOption();
   parser.addVersionOption();
-  parser.addPositionalArgument("trace", "A trace file to open");
+  parser.addPositionalArgument("file",
+                               "A file to open: a trace, a node GC log or a heaplab events file");
   const QCommandLineOption scenario("scenario", "Run the built-in scenario NAME.", "name");
   const QCommandLineOption tour("tour",
                                 "Run the scripted tour, saving a screenshot of each view into "
                                 "DIR, and exit (status 1 when a check fails).",
                                 "dir");
-  const QCommandLineOption measure(
-      "measure", "Open TRACE (or scenario:NAME), print load, replay and redraw times, and exit.",
-      "trace");
+  const QCommandLineOption tour_log(
+      "tour-log", "A node GC log the tour opens and overlays with the leak-cache scenario.", "log");
+  const QCommandLineOption measure("measure",
+                                   "Open FILE (a trace, a node log, an events file, or "
+                                   "scenario:NAME), print load, replay and redraw times, and exit.",
+                                   "file");
   // Two collector flags of heaplab run that also start the app (the settings panel has all).
   const QCommandLineOption semi("max-semi-space-size", "Largest semispace size, in MiB.", "mb");
   const QCommandLineOption interval("gc-interval", "A collection every N allocations.", "n");
   parser.addOption(scenario);
   parser.addOption(tour);
+  parser.addOption(tour_log);
   parser.addOption(measure);
   parser.addOption(semi);
   parser.addOption(interval);
@@ -46,7 +52,8 @@ int main(int argc, char** argv) {
   if (parser.isSet(semi)) flags.max_semi_space_mb = parser.value(semi).toULongLong();
   if (parser.isSet(interval)) flags.gc_interval = parser.value(interval).toLongLong();
   window.settings()->flags_form()->SetFlags(flags);
-  if (parser.isSet(tour)) return heaplab::viz::RunTour(window, parser.value(tour));
+  if (parser.isSet(tour))
+    return heaplab::viz::RunTour(window, parser.value(tour), parser.value(tour_log));
   if (parser.isSet(measure)) return heaplab::viz::RunMeasure(window, parser.value(measure));
   window.show();
   if (!parser.positionalArguments().isEmpty()) {

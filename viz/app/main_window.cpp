@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
@@ -19,6 +20,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTextStream>
+#include <QToolBar>
 #include <QToolButton>
 #include <QtGlobal>
 
@@ -30,6 +32,8 @@
 #include "step_view.h"
 #include "timeline_view.h"
 #include "version.h"
+
+#include <heaplab/viz/read_documents.h>
 
 namespace heaplab::viz {
 
@@ -86,6 +90,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
   CreateMenus();
 
+  // A log with several isolates (two processes, or workers) shows one at a time.
+  auto* isolates = addToolBar(tr("Isolate"));
+  isolates->setObjectName("isolates");
+  isolates->addWidget(new QLabel(tr(" Isolate: "), isolates));
+  isolate_box_ = new QComboBox(isolates);
+  isolate_box_->setToolTip(tr("The log holds several isolates (pid:address): choose one"));
+  isolate_box_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  isolates->addWidget(isolate_box_);
+  isolate_bar_ = isolates;
+  isolate_bar_->setVisible(false);
+  connect(isolate_box_, &QComboBox::activated, this, &MainWindow::ChooseIsolate);
+
   connect(settings_, &SettingsPanel::openScenarioRequested, this,
           [this] { OpenScenario(settings_->scenario(), settings_->scenario_options()); });
   connect(settings_, &SettingsPanel::replayRequested, this, &MainWindow::Replay);
@@ -99,8 +115,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(loader_, &Loader::finished, this, &MainWindow::ShowRun);
   connect(loader_, &Loader::failed, this, [this](const QString& message) {
     SetBusy(false);
-    status_->setText(tr("Failed: %1").arg(message));
-    QMessageBox::warning(this, tr("heaplab-viz"), message);
+    ShowError(message);
   });
   connect(loader_, &Loader::cancelled, this, [this] {
     SetBusy(false);
@@ -110,6 +125,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   QSettings settings;
   restoreGeometry(settings.value("window/geometry").toByteArray());
   restoreState(settings.value("window/state").toByteArray());
+  isolate_bar_->setVisible(false);  // until a log of several isolates is shown
   tabs_->setCurrentIndex(settings.value("window/tab", 0).toInt());
   settings_->SelectScenario(settings.value("scenario", "leak-cache").toString());
   if (!settings.contains("window/geometry")) resize(1280, 820);
@@ -119,15 +135,20 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::CreateMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
-  QAction* open = file->addAction(tr("&Open trace…"), this, [this] {
+  QAction* open = file->addAction(tr("&Open…"), this, [this] {
     QSettings settings;
-    const QString path =
-        QFileDialog::getOpenFileName(this, tr("Open a trace"), settings.value("lastDir").toString(),
-                                     tr("heaplab traces (*.hlt *.hlb);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open a trace, a node GC log or an events file"),
+        settings.value("lastDir").toString(),
+        tr("Traces, node GC logs, events files (*.hlt *.hlb *.log *.txt *.jsonl);;"
+           "heaplab traces (*.hlt *.hlb);;node GC logs (*.log *.txt);;"
+           "heaplab events files (*.jsonl);;All files (*)"));
     if (!path.isEmpty()) OpenFile(path);
   });
   open->setShortcut(QKeySequence::Open);
-  open->setStatusTip(tr("Open a trace file and replay it with the settings panel's flags"));
+  open->setStatusTip(
+      tr("Open a trace (replayed with the settings panel's flags), a node --trace-gc log or a "
+         "heaplab events file (shown as read)"));
   file->addAction(tr("Run &scenario"), this,
                   [this] { OpenScenario(settings_->scenario(), settings_->scenario_options()); })
       ->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
@@ -169,13 +190,39 @@ void MainWindow::OpenFile(const QString& path) {
   const QFileInfo info(path);
   if (!info.isFile() || !info.isReadable()) {
     status_->setText(tr("Cannot open %1").arg(path));
-    QMessageBox::warning(this, tr("heaplab-viz"),
-                         tr("Cannot open %1: no such readable file.").arg(path));
+    ShowError(tr("Cannot open %1: no such readable file.").arg(path));
+    return;
+  }
+  std::shared_ptr<const Document> doc;
+  try {
+    doc = OpenDocumentFile(info.absoluteFilePath().toStdString());
+  } catch (const std::exception& e) {
+    ShowError(QString::fromStdString(e.what()));
     return;
   }
   QSettings().setValue("lastDir", info.absolutePath());
   AddRecent(info.absoluteFilePath());
-  OpenDocument(std::make_shared<TraceDocument>(info.absoluteFilePath().toStdString()));
+  OpenDocument(std::move(doc));
+}
+
+void MainWindow::ChooseIsolate(int index) {
+  const auto* log = dynamic_cast<const LogDocument*>(doc_.get());
+  if (log == nullptr || index < 0 || static_cast<std::size_t>(index) == log->isolate()) return;
+  OpenDocument(std::make_shared<LogDocument>(log->path(), static_cast<std::size_t>(index)));
+}
+
+bool MainWindow::isolate_chooser_shown() const {
+  return !isolate_bar_->isHidden();
+}
+
+void MainWindow::ShowError(const QString& message) {
+  last_error_ = message;
+  status_->setText(tr("Failed: %1").arg(message));
+  // Not modal: the window (and a test driving it) goes on.
+  auto* box =
+      new QMessageBox(QMessageBox::Warning, tr("heaplab-viz"), message, QMessageBox::Ok, this);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
 }
 
 void MainWindow::OpenScenario(const QString& name, const ScenarioOptions& options) {
@@ -206,7 +253,9 @@ void MainWindow::Replay() {
   compare_->SetDocument(doc_, flags);
   step_->Start(doc_, flags);
   SetBusy(true);
-  status_->setText(tr("Replaying %1…").arg(QString::fromStdString(doc_->Title())));
+  last_error_.clear();
+  status_->setText((doc_->Replayable() ? tr("Replaying %1…") : tr("Reading %1…"))
+                       .arg(QString::fromStdString(doc_->Title())));
   loader_->Load(doc_, flags);
 }
 
@@ -230,14 +279,35 @@ void MainWindow::ShowRun(const Runs& runs) {
   events_->SetRun(run_);
   // Aliasing: the map shares the run's snapshot instead of copying it.
   heap_map_->SetSnapshot(std::shared_ptr<const HeapSnapshot>(run_, &run_->final_heap),
-                         tr("the heap at the end of the run"));
-  QString text = tr("%1: %L2 events, %L3 collections, %4 ms of run, replayed in %5 s")
-                     .arg(QString::fromStdString(run_->title))
-                     .arg(run_->trace_events)
-                     .arg(run_->gcs.size())
-                     .arg(run_->end_ms, 0, 'f', 1)
-                     .arg(run_->load_seconds, 0, 'f', 2);
+                         run_->source == RunSource::Replay
+                             ? tr("the heap at the end of the run")
+                             : tr("%1 records collections, not objects: no heap to picture")
+                                   .arg(QString::fromStdString(run_->title)));
+  isolate_box_->clear();
+  for (const std::string& name : run_->isolates)
+    isolate_box_->addItem(QString::fromStdString(name));
+  isolate_box_->setCurrentIndex(static_cast<int>(run_->isolate));
+  isolate_bar_->setVisible(run_->isolates.size() > 1);
+  QString text = run_->source == RunSource::Replay
+                     ? tr("%1: %L2 events, %L3 collections, %4 ms of run, replayed in %5 s")
+                     : tr("%1: %L2 lines, %L3 collections, %4 ms of run, read in %5 s");
+  text = text.arg(QString::fromStdString(run_->title))
+             .arg(run_->trace_events)
+             .arg(run_->gcs.size())
+             .arg(run_->end_ms, 0, 'f', 1)
+             .arg(run_->load_seconds, 0, 'f', 2);
   if (!run_->ending.empty()) text += " — " + QString::fromStdString(run_->ending);
+  if (!run_->warnings.empty()) {
+    // Lines that did not parse: the run is shown, and the first of them is named.
+    text += " — " + tr("%n warning(s), first: ", "", static_cast<int>(run_->warnings.size())) +
+            QString::fromStdString(run_->warnings.front());
+    QStringList all;
+    for (const std::string& w : run_->warnings)
+      all << QString::fromStdString(w);
+    status_->setToolTip(all.join('\n'));
+  } else {
+    status_->setToolTip(QString());
+  }
   status_->setText(text);
   Q_EMIT runShown();
 }

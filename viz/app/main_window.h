@@ -1,5 +1,6 @@
 // The main window: the settings panel as a dock, the views as tabs (Timeline, Pauses, Events,
-// Heap map, Step-through, Compare), File > Open with recent files, drag and drop, export,
+// Heap map, Step-through, Compare), File > Open (traces, node GC logs, events files) with
+// recent files, an isolate chooser for logs of several isolates, drag and drop, export,
 // the status bar with progress and cancel, and settings remembered with QSettings.
 #pragma once
 
@@ -10,11 +11,13 @@
 #include <heaplab/viz/event_table_model.h>
 #include <heaplab/viz/loader.h>
 
+class QComboBox;
 class QLabel;
 class QMenu;
 class QProgressBar;
 class QTabWidget;
 class QTableView;
+class QToolBar;
 class QToolButton;
 
 namespace heaplab::viz {
@@ -51,6 +54,12 @@ class MainWindow : public QMainWindow {
   QTableView* events_view() const { return events_view_; }
   QWidget* CurrentExportable() const;
   bool SaveEventsCsv(const QString& path, QString* error);
+  // The last error shown (a file that could not be opened or read), empty after a good load.
+  QString last_error() const { return last_error_; }
+  QComboBox* isolate_box() const { return isolate_box_; }
+  bool isolate_chooser_shown() const;
+  // Shows the log's isolate `index` (the chooser's slot).
+  void ChooseIsolate(int index);
 
  Q_SIGNALS:
   void runShown();
@@ -69,6 +78,7 @@ class MainWindow : public QMainWindow {
   void ExportView();
   void ExportCsv();
   void About();
+  void ShowError(const QString& message);
 
   SettingsPanel* settings_;
   QTabWidget* tabs_;
@@ -84,6 +94,9 @@ class MainWindow : public QMainWindow {
   QLabel* status_;
   QProgressBar* progress_;
   QToolButton* cancel_;
+  QToolBar* isolate_bar_;
+  QComboBox* isolate_box_;
+  QString last_error_;
   std::shared_ptr<const Document> doc_;
   std::shared_ptr<const RunData> run_;
 };

@@ -118,6 +118,14 @@ void StepView::showEvent(QShowEvent* event) {
 
 bool StepView::EnsureStepper() {
   if (stepper_ || !doc_) return stepper_ != nullptr;
+  if (!doc_->Replayable()) {
+    // A log or an events file holds finished collections, no trace events to step.
+    explanation_->setText(tr("%1 is read, not replayed: step-through needs a trace or a "
+                             "scenario.")
+                              .arg(QString::fromStdString(doc_->Title())));
+    Refresh();
+    return false;
+  }
   try {
     stepper_ = std::make_unique<Stepper>(*doc_, flags_);
   } catch (const std::exception& e) {

@@ -14,6 +14,7 @@
 #include <QVBoxLayout>
 #include <QValueAxis>
 #include <algorithm>
+#include <filesystem>
 
 namespace heaplab::viz {
 
@@ -193,6 +194,9 @@ void TimelineView::Redraw() {
       for (const QPointF& p : series_.used[0])
         empty = empty && p.y() < 1e-9;
     }
+    areas_[static_cast<std::size_t>(l)]->setName(
+        run_->whole_heap && l == 1 ? tr("heap used (the log gives no per-space sizes)")
+                                   : tr("%1 used").arg(LayerName(static_cast<Layer>(l))));
     const auto markers = view_->chart()->legend()->markers(areas_[static_cast<std::size_t>(l)]);
     for (QLegendMarker* m : markers)
       m->setVisible(!empty);
@@ -211,6 +215,10 @@ void TimelineView::Redraw() {
     limit_->setName(tr("old-generation limit (%1 MB, above)").arg(limit_max, 0, 'f', 0));
   }
   limit_->replace(series_.limit);
+  // A log without [HeapController] lines does not say the limit: no line at zero for it.
+  limit_->setVisible(limit_max > 0);
+  for (QLegendMarker* m : view_->chart()->legend()->markers(limit_))
+    m->setVisible(limit_max > 0);
   scavenges_->replace(series_.scavenges);
   mark_compacts_->replace(series_.mark_compacts);
   drawn_points_ += static_cast<int>(series_.committed.size() + series_.limit.size() +
@@ -236,6 +244,25 @@ void TimelineView::Redraw() {
 QString TimelineView::GcToolTip(std::size_t index) const {
   if (!run_ || index >= run_->gcs.size()) return {};
   const GcEvent& e = run_->gcs[index];
+  if (index < run_->lines.size()) {
+    // A read document: where the collection came from, its line, and the figures read.
+    const QString where =
+        tr("%1, line %2")
+            .arg(QString::fromStdString(std::filesystem::path(run_->file).filename().string()))
+            .arg(run_->lines[index].line);
+    return QString(
+               "%1<pre>%2</pre>#%3 %4 at %5 ms: pause %6 ms, heap %7 -> %8 MB, "
+               "average mu %9")
+        .arg(where.toHtmlEscaped())
+        .arg(QString::fromStdString(run_->TraceGcLine(index)).toHtmlEscaped())
+        .arg(e.number)
+        .arg(QString::fromStdString(run_->GcCollectorName(index)))
+        .arg(e.start_ms, 0, 'f', 1)
+        .arg(e.pause_ms, 0, 'f', 2)
+        .arg(static_cast<double>(e.start_object_size) / (1024 * 1024), 0, 'f', 1)
+        .arg(static_cast<double>(e.end_object_size) / (1024 * 1024), 0, 'f', 1)
+        .arg(e.average_mu, 0, 'f', 3);
+  }
   return QString(
              "<pre>%1</pre>#%2 %3 at %4 ms: pause %5 ms, promoted %6 KB, copied %7 KB, "
              "average mu %8")

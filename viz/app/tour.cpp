@@ -20,6 +20,8 @@
 #include "step_view.h"
 #include "timeline_view.h"
 
+#include <heaplab/viz/read_documents.h>
+
 namespace heaplab::viz {
 
 namespace {
@@ -118,6 +120,9 @@ int RunMeasure(MainWindow& window, const QString& what) {
     }
     Await(&window, &MainWindow::runShown, 3600 * 1000, "the replay");
     const qint64 shown_ms = timer.elapsed();
+    // The time since the last tick: installing the run's models and charts (runShown is
+    // emitted at the end of that), which no later tick would see.
+    longest_gap = std::max(longest_gap, since_tick.elapsed());
     ticker.stop();
     const auto run = window.run();
     Check(run != nullptr, "no run");
@@ -128,9 +133,11 @@ int RunMeasure(MainWindow& window, const QString& what) {
       window.timeline()->ResetZoom();
       redraw += window.timeline()->last_redraw_ms();
     }
-    log << "measure: " << what << ": " << run->trace_events << " events, " << run->gcs.size()
-        << " collections, " << run->end_ms << " ms of run" << Qt::endl;
-    log << "measure: load and replay " << run->load_seconds << " s (on the loader thread); "
+    const bool read = run->source != RunSource::Replay;
+    log << "measure: " << what << ": " << run->trace_events << (read ? " lines, " : " events, ")
+        << run->gcs.size() << " collections, " << run->end_ms << " ms of run" << Qt::endl;
+    log << "measure: " << (read ? "load (read) " : "load and replay ") << run->load_seconds
+        << " s (on the loader thread); "
         << "shown after " << shown_ms << " ms; longest GUI stall meanwhile " << longest_gap << " ms"
         << Qt::endl;
     log << "measure: timeline redraw at full zoom-out " << redraw / 5 << " ms (mean of 5), "
@@ -142,7 +149,7 @@ int RunMeasure(MainWindow& window, const QString& what) {
   return 0;
 }
 
-int RunTour(MainWindow& window, const QString& out_dir) {
+int RunTour(MainWindow& window, const QString& out_dir, const QString& node_log) {
   QTextStream log(stdout);
   QDir().mkpath(out_dir);
   try {
@@ -237,6 +244,43 @@ int RunTour(MainWindow& window, const QString& out_dir) {
         << heap.slabs.size() << " slabs pictured, " << full << " full" << Qt::endl;
     window.ShowTab(MainWindow::HeapMapTab);
     Shoot(&window, out_dir, "heap-map-slabs.png", log);
+
+    // 5. A real node log as a document of its own, then beside a simulated run.
+    if (node_log.isEmpty()) {
+      log << "tour: no --tour-log given: the node log part is left out" << Qt::endl;
+    } else {
+      window.OpenFile(node_log);
+      Await(&window, &MainWindow::runShown, 60000, "reading " + node_log);
+      const auto node = window.run();
+      Check(node->source == RunSource::NodeLog && !node->gcs.empty() &&
+                node->lines.size() == node->gcs.size(),
+            node_log + " was not read as a node log");
+      Check(QString::fromStdString(node->TraceGcLine(0)).startsWith('['),
+            "the first collection's hover line is not the log's own line");
+      log << "tour: " << QString::fromStdString(node->title) << ": " << node->gcs.size()
+          << " collections from " << node->trace_events << " lines, read in " << node->load_seconds
+          << " s" << Qt::endl;
+      window.ShowTab(MainWindow::TimelineTab);
+      Check(window.timeline()->drawn_points() > 0, "the log's timeline draws no point");
+      Shoot(&window, out_dir, "log-timeline.png", log);
+      window.ShowTab(MainWindow::PausesTab);
+      Shoot(&window, out_dir, "log-pauses.png", log);
+      // Beside the leak-cache scenario, replayed with the tour's (predictable) flags, with as
+      // many entries as leaky_cache.js stores (N = 1,200,000).
+      window.ShowTab(MainWindow::CompareTab);
+      ScenarioOptions entries;
+      entries.params["entries"] = 1200000;
+      window.compare()->SetOther(std::make_shared<ScenarioDocument>("leak-cache", entries));
+      window.compare()->Run();
+      Await(window.compare(), &CompareView::compared, 240000, "the log against leak-cache");
+      const auto counts = window.compare()->model().values(0);  // Scavenges
+      Check(counts.first > 0 && counts.second > 0,
+            "the log against leak-cache shows no Scavenge on one side");
+      const QString title = window.compare()->chart_view()->chart()->title();
+      Check(title.contains("Node: "), "the overlay's title does not say which run is Node's");
+      Shoot(&window, out_dir, "compare-log.png", log);
+      window.compare()->SetOther(nullptr);
+    }
   } catch (const TourFailure& f) {
     log << "tour: FAILED: " << f.what() << "\n";
     return 1;

@@ -44,7 +44,7 @@ QVariant EventTableModel::data(const QModelIndex& index, int role) const {
     case Number:
       return e.number;
     case CollectorColumn:
-      return QString(CollectorName(e.collector));
+      return QString::fromStdString(run_->GcCollectorName(row));
     case ReasonColumn:
       return QString(ReasonString(e.reason));
     case StartMs:

@@ -7,10 +7,18 @@
 namespace heaplab::viz {
 
 std::string RunData::TraceGcLine(std::size_t i) const {
+  if (i < lines.size() && !lines[i].text.empty()) return lines[i].text;
   std::string line = FormatTraceGcLine(gcs.at(i), LogPrefix::Predictable());
   while (!line.empty() && line.back() == '\n')
     line.pop_back();
   return line;
+}
+
+std::string RunData::GcCollectorName(std::size_t i) const {
+  if (i < lines.size() && !lines[i].collector.empty()) return lines[i].collector;
+  const GcEvent& e = gcs.at(i);
+  if (e.collector == Collector::MarkCompact && e.reduce_memory) return "Mark-Compact (reduce)";
+  return CollectorName(e.collector);
 }
 
 std::size_t RunData::FirstGcAtOrAfter(double time_ms) const {
@@ -30,6 +38,18 @@ std::size_t RunData::LimitAt(double time_ms) const {
 void Recorder::OnHeapEvent(const HeapEvent& e) {
   data_.heap_events.push_back(e);
   if (e.kind == HeapEventKind::LimitChange) data_.limits.push_back({e.time_ms, e.value});
+}
+
+std::string RunLabel(const RunData& run) {
+  switch (run.source) {
+    case RunSource::NodeLog:
+      return "Node: " + run.title;
+    case RunSource::EventsFile:
+      return "events file: " + run.title;
+    case RunSource::Replay:
+      break;
+  }
+  return "heaplab: " + run.title;
 }
 
 const char* CollectorName(Collector c) {

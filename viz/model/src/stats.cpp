@@ -98,6 +98,14 @@ RangeStats ComputeRangeStats(const RunData& run, double t0, double t1) {
   r.t1 = t1;
   r.scavenge = ComputePauseStats(run, Collector::Scavenge, t0, t1);
   r.mark_compact = ComputePauseStats(run, Collector::MarkCompact, t0, t1);
+  r.all = ComputePauseStats(run, std::nullopt, t0, t1);
+  for (std::size_t k = run.FirstGcAtOrAfter(t0); k < run.gcs.size(); ++k) {
+    const GcEvent& e = run.gcs[k];
+    if (e.start_ms > t1) break;
+    ++r.by_collector[run.GcCollectorName(k)];
+    const bool printed = run.source != RunSource::NodeLog || e.reason != Reason::Unknown;
+    ++r.by_reason[printed ? ReasonString(e.reason) : "(not printed)"];
+  }
   double paused = 0;
   std::size_t i = run.FirstGcAtOrAfter(t0);
   if (i > 0) --i;  // its pause may reach into the range

@@ -95,6 +95,9 @@ void RangeStatsModel::SetRange(std::shared_ptr<const RunData> run, double t0, do
     add("Mark-Compact pauses (ms)",
         QString("total %1, max %2, p95 %3")
             .arg(Ms(r.mark_compact.total_ms), Ms(r.mark_compact.max), Ms(r.mark_compact.p95)));
+    add("Collections", QString("%1; pauses p50 %2, p95 %3, max %4 ms")
+                           .arg(r.all.count)
+                           .arg(Ms(r.all.p50), Ms(r.all.p95), Ms(r.all.max)));
     add("Mutator utilization", QString::number(r.mutator_utilization, 'f', 3));
     add("Old generation after full GCs (MB)",
         r.full_gcs == 0
@@ -105,6 +108,12 @@ void RangeStatsModel::SetRange(std::shared_ptr<const RunData> run, double t0, do
                   .arg(r.old_after_last_full >= r.old_after_first_full ? "+" : "")
                   .arg(Mb(r.old_after_last_full) - Mb(r.old_after_first_full), 0, 'f', 1)
                   .arg(r.full_gcs));
+    for (const auto& [name, count] : r.by_collector)
+      rows_.emplace_back(QString("Collector: %1").arg(QString::fromStdString(name)),
+                         QString::number(count));
+    for (const auto& [name, count] : r.by_reason)
+      rows_.emplace_back(QString("Reason: %1").arg(QString::fromStdString(name)),
+                         QString::number(count));
   }
   endResetModel();
 }
@@ -134,12 +143,13 @@ QVariant RangeStatsModel::headerData(int section, Qt::Orientation orientation, i
 
 // CompareModel
 
-void CompareModel::SetRuns(std::shared_ptr<const RunData> a, std::shared_ptr<const RunData> b) {
+void CompareModel::SetRuns(std::shared_ptr<const RunData> a, std::shared_ptr<const RunData> b,
+                           bool by_source) {
   beginResetModel();
   rows_.clear();
   if (a && b) {
-    a_name_ = Args(*a);
-    b_name_ = Args(*b);
+    a_name_ = by_source ? QString::fromStdString(RunLabel(*a)) : Args(*a);
+    b_name_ = by_source ? QString::fromStdString(RunLabel(*b)) : Args(*b);
     const PauseStats sa = ComputePauseStats(*a, Collector::Scavenge);
     const PauseStats sb = ComputePauseStats(*b, Collector::Scavenge);
     const PauseStats ma = ComputePauseStats(*a, Collector::MarkCompact);

@@ -34,7 +34,7 @@ void DecimateMarkers(const RunData& run, const std::vector<std::size_t>& gcs, do
   for (std::size_t i : gcs) {
     const GcEvent& e = run.gcs[i];
     const int column = Column(e.start_ms, t0, t1, pixels);
-    const QPointF p(e.start_ms, Mb(e.end_object_size + e.external_memory));
+    const QPointF p(e.start_ms, Mb(e.end_object_size + (run.whole_heap ? 0 : e.external_memory)));
     if (column == last_column) {
       if (e.pause_ms > run.gcs[kept.back()].pause_ms) {
         points.back() = p;
@@ -108,10 +108,20 @@ TimelineSeries BuildTimeline(const RunData& run, double t0, double t1, int pixel
   if (last < run.gcs.size()) ++last;
   std::vector<std::size_t> scavenges;
   std::vector<std::size_t> mark_compacts;
+  const auto samples = static_cast<qsizetype>(2 * (last - first));
+  for (auto& layer : used)
+    layer.reserve(samples);
+  committed.reserve(samples);
   for (std::size_t i = first; i < last; ++i) {
     const GcEvent& e = run.gcs[i];
-    const auto before = Layers(e.before, e.external_memory);
-    const auto after = Layers(e.after, e.external_memory);
+    auto before = Layers(e.before, e.external_memory);
+    auto after = Layers(e.after, e.external_memory);
+    if (run.whole_heap) {
+      // Only the heap's objects as a whole are known: one layer, the second, from the line's
+      // "A (B) -> C (D) MB"; the layers above it add nothing.
+      before = {0, Mb(e.start_object_size), Mb(e.start_object_size), Mb(e.start_object_size)};
+      after = {0, Mb(e.end_object_size), Mb(e.end_object_size), Mb(e.end_object_size)};
+    }
     for (int l = 0; l < kLayerCount; ++l) {
       used[l].push_back({e.start_ms, before[l]});
       used[l].push_back({e.end_ms, after[l]});

@@ -89,7 +89,14 @@ struct V8GcRecord {
   std::size_t old_generation_limit = 0;  // [HeapController] new limit (bytes), 0 if none
   std::string_view file;
   std::uint64_t line = 0;
+  // The GC line as read, without its newline, when the reader keeps it (set_keep_text; for an
+  // entry of the out-of-memory report, the report's line, cut to kMaxV8KeptText bytes); empty
+  // otherwise. Valid during OnGcRecord.
+  std::string_view text;
 };
+
+// The most of a line V8LogReader::set_keep_text keeps.
+inline constexpr std::size_t kMaxV8KeptText = 1024;
 
 struct V8LogProblem {
   std::string file;
@@ -146,6 +153,9 @@ class V8LogReader {
   void Finish();
 
   const V8LogCounts& counts() const { return counts_; }
+  // Whether V8GcRecord::text carries each GC line's text (the visualizer shows it on hover).
+  // Off by default: it costs a copy of every GC line.
+  void set_keep_text(bool keep) { keep_text_ = keep; }
 
  private:
   struct Isolate;
@@ -164,6 +174,7 @@ class V8LogReader {
   std::string carry_;       // a line that crosses pieces
   bool carry_cut_ = false;  // the carried line passed kMaxV8LogLine
   bool in_dump_ = false;
+  bool keep_text_ = false;
   std::string_view current_;  // the line being read
   std::string last_prefix_;   // "[pid:0xaddress]" of the last prefixed line, and its isolate
   IsolateId last_prefix_id_;

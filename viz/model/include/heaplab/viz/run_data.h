@@ -19,6 +19,20 @@ struct LimitPoint {
   std::size_t limit = 0;
 };
 
+// Where a run's events came from.
+enum class RunSource {
+  Replay,      // a trace or a scenario replayed through a Session
+  NodeLog,     // a real node --trace-gc log, read (LogDocument)
+  EventsFile,  // a heaplab events file (--events-out), read (EventsDocument)
+};
+
+// Where a collection was read from: the line of the file and, for a log, its text.
+struct SourceLine {
+  std::uint64_t line = 0;  // 1-based line in RunData::file
+  std::string text;        // the log line as node printed it; empty for an events file
+  std::string collector;   // the collector as the log names it ("Minor Mark-Compact", ...)
+};
+
 struct RunData {
   std::string title;              // "scenario leak-cache", "app.hlt"
   std::vector<std::string> args;  // the flags of the run, as on the command line
@@ -32,8 +46,23 @@ struct RunData {
   std::string ending;              // empty, or why the run stopped early (OOM, trace error)
   HeapSnapshot final_heap;
 
-  // The --trace-gc line of gcs[i], without its newline (predictable prefix).
+  // Read documents (logs, events files); empty or default for a replay.
+  RunSource source = RunSource::Replay;
+  std::string file;                   // the file read
+  std::vector<SourceLine> lines;      // parallel to gcs
+  std::vector<std::string> isolates;  // a log's isolates ("8265:0x917bc00"), in order
+  std::size_t isolate = 0;            // the one shown
+  std::vector<std::string> warnings;  // lines that did not parse (FILE:LINE: ...), no end line
+  // The heap is known only as a whole (a --trace-gc line gives no per-space sizes): the
+  // timeline then draws one layer, the heap's objects.
+  bool whole_heap = false;
+
+  // The --trace-gc line of gcs[i], without its newline: a log's own line as read, otherwise
+  // printed with the predictable prefix.
   std::string TraceGcLine(std::size_t i) const;
+  // The collector of gcs[i] as V8 names it: a log's name, or "Scavenge", "Mark-Compact" and
+  // "Mark-Compact (reduce)" (counted apart, as `heaplab run --json` counts them).
+  std::string GcCollectorName(std::size_t i) const;
   // Index of the first GC that starts at or after `time_ms` (gcs.size() if none).
   std::size_t FirstGcAtOrAfter(double time_ms) const;
   // The limit in force at `time_ms`.
@@ -53,5 +82,8 @@ class Recorder : public GcObserver {
 };
 
 const char* CollectorName(Collector c);  // "Scavenge", "Mark-Compact"
+// Who made the run, for legends: "Node: app.log", "events file: run.jsonl (scenario churn)",
+// "heaplab: scenario leak-cache".
+std::string RunLabel(const RunData& run);
 
 }  // namespace heaplab::viz

@@ -2,7 +2,9 @@
 // end-of-run summary of the command line computes them), histograms, mutator utilization.
 #pragma once
 
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <QPointF>
@@ -48,6 +50,12 @@ struct RangeStats {
   double t1 = 0;
   PauseStats scavenge;
   PauseStats mark_compact;
+  PauseStats all;  // every collection in range
+  // Collections in range by the collector's name (RunData::GcCollectorName: a log's own names,
+  // Mark-Compact (reduce) apart) and by reason as --trace-gc prints it ("(not printed)" for a
+  // name=value log line, which has none).
+  std::map<std::string, int> by_collector;
+  std::map<std::string, int> by_reason;
   double mutator_utilization = 1;  // 1 - pause time in range / range length
   // Old-generation bytes of objects after the first and the last full GC in range (growth
   // across full GCs is the leak's signature); 0 when there is none.

@@ -55,7 +55,10 @@ class CompareModel : public QAbstractTableModel {
  public:
   enum Column { Metric, A, B, Difference, ColumnCount };
   explicit CompareModel(QObject* parent = nullptr) : QAbstractTableModel(parent) {}
-  void SetRuns(std::shared_ptr<const RunData> a, std::shared_ptr<const RunData> b);
+  // `by_source`: the columns name each run by who made it (RunLabel: "Node: app.log") instead
+  // of by its flags (two configurations of one document).
+  void SetRuns(std::shared_ptr<const RunData> a, std::shared_ptr<const RunData> b,
+               bool by_source = false);
   // The raw figures of row `row` for run a and b (tests compare them).
   std::pair<double, double> values(int row) const;
 

@@ -20,7 +20,9 @@ inline constexpr int kLayerCount = static_cast<int>(Layer::Count);
 const char* LayerName(Layer layer);  // "new space", "old space", "large objects", "external"
 
 struct TimelineSeries {
-  // Upper edge of each layer, cumulative (layer i includes layers below it); y in MB.
+  // Upper edge of each layer, cumulative (layer i includes layers below it); y in MB. For a
+  // run known only as a whole (RunData::whole_heap) every layer but the first is the heap's
+  // objects: the views draw it as one layer.
   std::array<QVector<QPointF>, kLayerCount> used;
   QVector<QPointF> committed;  // whole heap, MB
   QVector<QPointF> limit;      // old generation's allocation limit, MB
