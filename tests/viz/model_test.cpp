@@ -625,6 +625,16 @@ class ModelTest : public QObject {
     QVERIFY(SniffFile(WriteTrace("e.txt", "{\"schema\":\"heaplab-events\"}\n").toStdString()) ==
             FileKind::Events);
     QVERIFY(SniffFile(WriteTrace("u.txt", "[x:0x1] no\n").toStdString()) == FileKind::Unknown);
+    // Binary: 3 MiB of bytes without a line end, not read whole, and refused by name.
+    const QString binary = dir_.filePath("blob.bin");
+    {
+      std::ofstream out(binary.toStdString(), std::ios::binary);
+      for (int i = 0; i < 3 * 1024 * 1024; ++i)
+        out.put(static_cast<char>(i % 7 == 0 ? 0 : 'x'));
+    }
+    const std::string error = Thrown([&] { OpenDocumentFile(binary.toStdString()); });
+    QVERIFY2(error.find("blob.bin:1: not a file heaplab-viz reads") != std::string::npos,
+             error.c_str());
     QVERIFY(dynamic_cast<const LogDocument*>(OpenDocumentFile(Fixture("lru_churn.log")).get()));
   }
 

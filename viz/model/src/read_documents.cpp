@@ -290,13 +290,18 @@ FileKind SniffFile(const std::string& path) {
   CheckReadable(path, "file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot open '" + path + "': " + std::strerror(errno));
-  std::string line;
+  // The first MiB at most, whatever its lines: a file without line ends (a binary) costs no
+  // more.
+  std::string head(1u << 20, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  std::string_view rest(head);
   bool first = true;
-  std::size_t read = 0;
-  while (read < (1u << 20) && std::getline(in, line)) {
-    read += line.size() + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::string_view view(line);
+  while (!rest.empty()) {
+    const std::size_t end = rest.find('\n');
+    std::string_view view = rest.substr(0, end);
+    rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+    if (!view.empty() && view.back() == '\r') view.remove_suffix(1);
     while (!view.empty() && (view.front() == ' ' || view.front() == '\t'))
       view.remove_prefix(1);
     if (first) {
