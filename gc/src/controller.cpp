@@ -371,7 +371,7 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
   // the ineffective-GC check, both before the GC's line is printed.
   const std::size_t old_size = heap_.OldGenerationSize();
   const LimitTrace t = growing_.RecomputeAfterFullGc(
-      old_size, heap_.new_space().Capacity(), mark_compact_speed_.Average(),
+      old_size, heap_.new_space().Capacity(), CombinedMarkCompactSpeed(incremental),
       old_allocation_.Average(0, 0, kOldAllocationWindowMs), CurrentGrowingMode(reduce));
   HeapEvent limit{HeapEventKind::LimitChange, clock_->NowMs(), t.limit, 0};
   limit.factor = t.factor;
@@ -389,12 +389,53 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
   Epilogue(true, objects_before);
   tracer_.End();
 
-  mark_compact_speed_.Push(static_cast<double>(e.end_object_size), e.pause_ms);
+  // V8 (GCTracer::UpdateStatistics): a full GC that finished incremental marking records its
+  // pause apart from atomic full GCs, and its marking steps' speed (averaged with the previous
+  // cycles', GCTracer::RecordIncrementalMarkingSpeed).
+  if (incremental) {
+    incremental_mark_compact_speed_.Push(static_cast<double>(e.end_object_size), e.pause_ms);
+    const std::size_t bytes = marking_.bytes_marked();
+    const double ms = marking_.steps_ms();
+    if (bytes > 0 && ms > 0) {
+      const double speed = static_cast<double>(bytes) / ms;
+      recorded_incremental_marking_speed_ = recorded_incremental_marking_speed_ == 0
+                                                ? speed
+                                                : (recorded_incremental_marking_speed_ + speed) / 2;
+    }
+  } else {
+    mark_compact_speed_.Push(static_cast<double>(e.end_object_size), e.pause_ms);
+  }
   const double evacuate_ms = e.phase_ms[static_cast<std::size_t>(Phase::Evacuate)];
   if (collector.moved_bytes() > 0 && evacuate_ms > 0) {
     compaction_speed_.Push(static_cast<double>(collector.moved_bytes()), evacuate_ms);
   }
   if (config_.verify_heap) Verify("after Mark-Compact");
+}
+
+// V8 11.3 (GCTracer::CombinedMarkCompactSpeedInBytesPerMillisecond): the atomic full GCs'
+// speed (live bytes after / pause) if there was any; otherwise the incremental marking steps'
+// speed combined with the finishing pauses' speed, 1 / (1 / s1 + 1 / s2); 0 (no data, the
+// growing factor is then the maximum) while either is below 0.5 bytes per ms. A full GC that
+// finishes incremental marking has a short pause, so its own live bytes / pause would be a
+// marking speed many times V8's.
+double GcController::CombinedMarkCompactSpeed(bool incremental) const {
+  constexpr double kMinimumMarkingSpeed = 0.5;
+  const double atomic = mark_compact_speed_.Average();
+  if (atomic > 0) return atomic;
+  const double s1 = IncrementalMarkingSpeed(incremental);
+  const double s2 = incremental_mark_compact_speed_.Average();
+  if (s1 < kMinimumMarkingSpeed || s2 < kMinimumMarkingSpeed) return atomic;
+  return s1 * s2 / (s1 + s2);
+}
+
+// V8 (GCTracer::IncrementalMarkingSpeedInBytesPerMillisecond): the recorded speed, else the
+// current cycle's steps, else a conservative 128 KiB per ms.
+double GcController::IncrementalMarkingSpeed(bool incremental) const {
+  constexpr double kConservativeSpeed = 128.0 * KB;
+  if (recorded_incremental_marking_speed_ != 0) return recorded_incremental_marking_speed_;
+  if (incremental && marking_.steps_ms() > 0)
+    return static_cast<double>(marking_.bytes_marked()) / marking_.steps_ms();
+  return kConservativeSpeed;
 }
 
 // V8 (Heap::CheckIneffectiveMarkCompact): the rule itself is in oom_policy.h.

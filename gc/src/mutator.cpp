@@ -45,7 +45,7 @@ Address Mutator::Allocate(Id id, std::size_t size, std::uint64_t slots, Kind kin
   Address a = allocate();
   // V8 (HeapAllocator::AllocateRawWithRetryOrFailSlowPath): retry after each of two
   // collections, then after collecting all available garbage, then give up.
-  for (int attempt = 0; a == 0 && attempt < 2; ++attempt) {
+  for (int attempt = 0; a == 0 && attempt < kLightRetries; ++attempt) {
     controller_.CollectForYoungAllocation();
     a = allocate();
   }
@@ -60,9 +60,11 @@ Address Mutator::Allocate(Id id, std::size_t size, std::uint64_t slots, Kind kin
 }
 
 // V8 (HeapAllocator::AllocateRaw for AllocationType::kOld, then its retry path): the old
-// generation takes the object from its free list or a new page; when it may not grow, a full
-// GC runs ("allocation failure"), and as a last resort all available garbage is collected.
-// Either way allocating may reach the old generation's limit and start marking.
+// generation takes the object from its free list or a new page; when it may not grow, two full
+// GCs run ("allocation failure", HeapAllocator::AllocateRawWithLightRetrySlowPath retries after
+// each), and as a last resort all available garbage is collected
+// (AllocateRawWithRetryOrFailSlowPath). Either way allocating may reach the old generation's
+// limit and start marking.
 Address Mutator::AllocateOld(Id id, std::size_t size, std::uint64_t slots, Kind kind) {
   if (controller_.GcIntervalDue()) controller_.CollectForYoungAllocation();
   PayForAllocation(size);
@@ -75,7 +77,7 @@ Address Mutator::AllocateOld(Id id, std::size_t size, std::uint64_t slots, Kind 
     return heap_.Allocate(size, slots, kind, Generation::Old);
   };
   Address a = allocate();
-  if (a == 0) {
+  for (int attempt = 0; a == 0 && attempt < kLightRetries; ++attempt) {
     controller_.Collect(Collector::MarkCompact, Reason::AllocationFailure,
                         "GC in old space requested");
     a = allocate();

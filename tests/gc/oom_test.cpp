@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <sstream>
+#include <string>
 
 #include <heaplab/gc/oom.h>
 #include <heaplab/gc/oom_policy.h>
@@ -140,6 +142,55 @@ TEST(OutOfMemory, AnObjectLargerThanTheHeapReachesTheHeapLimit) {
     EXPECT_STREQ(oom.what(),
                  "Reached heap limit Allocation failed - JavaScript heap out of memory");
   }
+}
+
+// V8 (HeapAllocator::AllocateRawWithLightRetrySlowPath): an old-space allocation that does
+// not fit is retried after each of two full GCs ("allocation failure") before the last resort.
+// 12.5 MiB of live 128 KiB objects in a 16 MiB old generation, then an 8 MiB table.
+std::string OldTableTrace(bool live) {
+  std::string t = "heaplab-trace 1\n";
+  if (!live) t += "{\n";
+  for (int i = 1; i <= 100; ++i)
+    t += "o " + std::to_string(i) + " 131072 0\n";
+  if (!live) t += "}\n";
+  return t + "o 1000 8388608 0\n";
+}
+
+struct ReasonCount : GcObserver {
+  void OnGc(const GcEvent& e) override {
+    if (e.collector != Collector::MarkCompact) return;
+    allocation_failure += e.reason == Reason::AllocationFailure ? 1 : 0;
+    last_resort += e.reason == Reason::LastResort ? 1 : 0;
+  }
+  int allocation_failure = 0;
+  int last_resort = 0;
+};
+
+TEST(OutOfMemory, AnOldAllocationThatCannotFitIsRetriedAfterTwoFullGcs) {
+  Session s(Limited(16));
+  ReasonCount count;
+  s.tracer().AddObserver(&count);
+  std::istringstream in(OldTableTrace(true));
+  try {
+    s.ReplayStream(in, "old-table");
+    FAIL() << "expected out of memory";
+  } catch (const OutOfMemory& oom) {
+    EXPECT_EQ(oom.kind(), OutOfMemory::Kind::HeapLimit);
+  }
+  EXPECT_EQ(count.allocation_failure, 2);
+  EXPECT_GE(count.last_resort, 2);  // then Heap::CollectAllAvailableGarbage
+}
+
+TEST(OutOfMemory, AnOldAllocationThatFitsAfterOneFullGcIsNotRetriedAgain) {
+  // Control: the same objects are garbage, so the first full GC makes room.
+  Session s(Limited(16));
+  ReasonCount count;
+  s.tracer().AddObserver(&count);
+  std::istringstream in(OldTableTrace(false));
+  s.ReplayStream(in, "old-table");
+  EXPECT_EQ(count.allocation_failure, 1);
+  EXPECT_EQ(count.last_resort, 0);
+  EXPECT_EQ(s.heap().ids().StateOf(1000), IdTable::State::Live);
 }
 
 }  // namespace

@@ -102,6 +102,12 @@ class GcController {
   void RecordSurvival(GcEvent& e);
   double AverageSurvivalRatio() const;
   GrowingMode CurrentGrowingMode(bool reduce_memory) const;
+  // V8 11.3 (GCTracer::CombinedMarkCompactSpeedInBytesPerMillisecond): the marking speed the
+  // heap-growing factor uses, in bytes per ms. `incremental`: the current full GC finishes
+  // incremental marking (its steps count as the current cycle's speed).
+  double CombinedMarkCompactSpeed(bool incremental) const;
+  // V8 (GCTracer::IncrementalMarkingSpeedInBytesPerMillisecond).
+  double IncrementalMarkingSpeed(bool incremental) const;
   void CheckIneffectiveMarkCompact(std::size_t old_size, double mu);
   void Verify(const char* when);
 
@@ -112,17 +118,19 @@ class GcController {
   PromotionPolicy promotion_;
   HeapGrowing growing_;
   IncrementalMarking marking_;
-  std::size_t global_limit_ = 0;           // bytes, V8's global limit after the last full GC
-  bool marking_task_pending_ = false;      // a marking task waits for the next `i` event
-  std::size_t allocated_since_step_ = 0;   // bytes
-  std::size_t allocated_since_sweep_ = 0;  // bytes
-  double completion_deadline_ms_ = -1;     // marking complete, waiting for a task until then
-  double last_task_ms_ = -1;               // when tasks last ran (an `i` event)
-  double average_time_to_task_ms_ = -1;    // between `i` events; -1: unknown
-  SpeedSamples mark_compact_speed_;        // (live bytes after, pause)
-  SpeedSamples compaction_speed_;          // (bytes moved, ms)
-  SpeedSamples old_allocation_;            // (bytes added to the old generation, mutator ms)
-  std::array<double, 10> survival_{};      // last survival ratios, percent
+  std::size_t global_limit_ = 0;                 // bytes, V8's global limit after the last full GC
+  bool marking_task_pending_ = false;            // a marking task waits for the next `i` event
+  std::size_t allocated_since_step_ = 0;         // bytes
+  std::size_t allocated_since_sweep_ = 0;        // bytes
+  double completion_deadline_ms_ = -1;           // marking complete, waiting for a task until then
+  double last_task_ms_ = -1;                     // when tasks last ran (an `i` event)
+  double average_time_to_task_ms_ = -1;          // between `i` events; -1: unknown
+  SpeedSamples mark_compact_speed_;              // atomic full GCs: (live bytes after, pause)
+  SpeedSamples incremental_mark_compact_speed_;  // the same, full GCs finishing marking
+  double recorded_incremental_marking_speed_ = 0;  // bytes per ms of marking steps, 0: none
+  SpeedSamples compaction_speed_;                  // (bytes moved, ms)
+  SpeedSamples old_allocation_;        // (bytes added to the old generation, mutator ms)
+  std::array<double, 10> survival_{};  // last survival ratios, percent
   std::size_t survival_count_ = 0;
   std::size_t survived_since_last_expansion_ = 0;  // bytes (V8's counter of the same name)
   enum class Resize { None, Grow, Shrink };

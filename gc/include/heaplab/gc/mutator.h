@@ -12,6 +12,10 @@ namespace heaplab {
 
 class Mutator {
  public:
+  // V8 (HeapAllocator::AllocateRawWithLightRetrySlowPath): a failed allocation, young or old,
+  // is retried after each of two collections before the last resort.
+  static constexpr int kLightRetries = 2;
+
   Mutator(Heap& heap, GcController& controller)
       : heap_(heap), controller_(controller), marking_(controller.incremental_marking()) {}
 
