@@ -53,6 +53,10 @@ int ShowEvents(const EventsArgs& args) {
       for (GcObserver* o : to)
         o->OnSweeping(e);
     }
+    void OnPretenuring(const PretenuringEvent& e) override {
+      for (GcObserver* o : to)
+        o->OnPretenuring(e);
+    }
   } fan_out;
   views.Attach([&](GcObserver* o) { fan_out.to.push_back(o); });
   EventRecord record;
@@ -91,8 +95,9 @@ Action AddEventsCommand(CLI::App& app) {
   CLI::App* events = app.add_subcommand(
       "events",
       "Read an events file (heaplab run --events-out FILE) and show it as a run does:\n"
-      "--trace-gc, --trace-gc-nvp, --trace-gc-verbose and --trace-incremental-marking print\n"
-      "the run's own lines again; the summary, --json, --csv and --chrome-trace as well.");
+      "--trace-gc, --trace-gc-nvp, --trace-gc-verbose, --trace-incremental-marking,\n"
+      "--trace-pretenuring and --trace-pretenuring-statistics print the run's own lines\n"
+      "again; the summary, --json, --csv and --chrome-trace as well.");
   events->add_option("FILE", args->file, "Events file ('-' for standard input)")->required();
   AddOutputFlags(*events, args->output, /*buffers=*/false);
   return [args] { return ShowEvents(*args); };

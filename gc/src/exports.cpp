@@ -59,6 +59,26 @@ const char* SweepingKindText(SweepingEventKind k) {
   return k == SweepingEventKind::Step ? "step" : "complete";
 }
 
+const char* PretenuringKindText(PretenuringEventKind k) {
+  switch (k) {
+    case PretenuringEventKind::Site:
+      return "site";
+    case PretenuringEventKind::Summary:
+      return "summary";
+    case PretenuringEventKind::Reset:
+      return "reset";
+  }
+  return "?";
+}
+
+// PretenureDecision (pretenuring.h) by its number.
+constexpr std::array<const char*, 4> kDecisions = {"undecided", "dont_tenure", "maybe_tenure",
+                                                   "tenure"};
+
+const char* DecisionText(std::uint8_t d) {
+  return d < kDecisions.size() ? kDecisions[d] : "?";
+}
+
 json Spaces(const std::array<SpaceStats, kSpaceCount>& spaces) {
   json out = json::object();
   for (int i = 0; i < kSpaceCount; ++i) {
@@ -259,6 +279,45 @@ SweepingEvent ReadSweeping(const Fields& f) {
   return e;
 }
 
+std::uint8_t ReadDecision(const Fields& f, const char* name) {
+  const std::string d = f.String(name);
+  const auto it = std::find(kDecisions.begin(), kDecisions.end(), d);
+  if (it == kDecisions.end())
+    throw std::invalid_argument(fmt::format(
+        "field '{}': expected undecided, dont_tenure, maybe_tenure or tenure, found \"{}\"", name,
+        d));
+  return static_cast<std::uint8_t>(it - kDecisions.begin());
+}
+
+PretenuringEvent ReadPretenuring(const Fields& f) {
+  PretenuringEvent e;
+  const std::string kind = f.String("kind");
+  if (kind == "site") {
+    e.kind = PretenuringEventKind::Site;
+  } else if (kind == "summary") {
+    e.kind = PretenuringEventKind::Summary;
+  } else if (kind == "reset") {
+    e.kind = PretenuringEventKind::Reset;
+  } else {
+    throw std::invalid_argument("field 'kind': unknown pretenuring event kind \"" + kind + "\"");
+  }
+  e.time_ms = f.Double("time_ms");
+  e.site = f.Size("site");
+  e.created = f.Int("created");
+  e.found = f.Int("found");
+  e.ratio = f.Double("ratio");
+  e.before = ReadDecision(f, "before");
+  e.after = ReadDecision(f, "after");
+  e.deopt_maybe_tenured = f.Bool("deopt_maybe_tenured");
+  e.visited = f.Int("visited");
+  e.active = f.Int("active");
+  e.mementos = f.Int("mementos");
+  e.tenured = f.Int("tenured");
+  e.not_tenured = f.Int("not_tenured");
+  e.survival_rate = f.Double("survival_rate");
+  return e;
+}
+
 json Parse(std::string_view line) {
   json j = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) throw std::invalid_argument("not a JSON object (malformed JSON)");
@@ -373,6 +432,26 @@ void EventsWriter::OnSweeping(const SweepingEvent& e) {
   out_ << j.dump() << '\n';
 }
 
+void EventsWriter::OnPretenuring(const PretenuringEvent& e) {
+  const json j = {{"type", "pretenuring"},
+                  {"kind", PretenuringKindText(e.kind)},
+                  {"time_ms", e.time_ms},
+                  {"site", e.site},
+                  {"created", e.created},
+                  {"found", e.found},
+                  {"ratio", e.ratio},
+                  {"before", DecisionText(e.before)},
+                  {"after", DecisionText(e.after)},
+                  {"deopt_maybe_tenured", e.deopt_maybe_tenured},
+                  {"visited", e.visited},
+                  {"active", e.active},
+                  {"mementos", e.mementos},
+                  {"tenured", e.tenured},
+                  {"not_tenured", e.not_tenured},
+                  {"survival_rate", e.survival_rate}};
+  out_ << j.dump() << '\n';
+}
+
 void EventsWriter::Finish(const EventsEnd& end) {
   const json j = {{"type", "end"},
                   {"end_ms", end.end_ms},
@@ -392,9 +471,10 @@ EventsHeader ParseEventsHeader(std::string_view line) {
   const Fields f(j);
   EventsHeader h;
   h.version = f.Int("version");
-  if (h.version != kEventsVersion)
-    throw std::invalid_argument(fmt::format("events file version {}; this heaplab reads version {}",
-                                            h.version, kEventsVersion));
+  if (h.version < kOldestEventsVersion || h.version > kEventsVersion)
+    throw std::invalid_argument(
+        fmt::format("events file version {}; this heaplab reads versions {} to {}", h.version,
+                    kOldestEventsVersion, kEventsVersion));
   h.prefix.pid = f.Int("pid");
   h.prefix.isolate = static_cast<Address>(f.Size("isolate"));
   h.max_heap_size = f.Size("max_heap_size");
@@ -419,6 +499,9 @@ EventRecord ParseEventLine(std::string_view line) {
   } else if (type == "sweeping") {
     r.type = EventRecord::Type::Sweeping;
     r.sweeping = ReadSweeping(f);
+  } else if (type == "pretenuring") {
+    r.type = EventRecord::Type::Pretenuring;
+    r.pretenuring = ReadPretenuring(f);
   } else if (type == "end") {
     r.type = EventRecord::Type::End;
     r.end.end_ms = f.Double("end_ms");
@@ -428,7 +511,8 @@ EventRecord ParseEventLine(std::string_view line) {
     r.end.exit_status = f.Int("exit_status");
   } else {
     throw std::invalid_argument(
-        "field 'type': expected gc, heap, marking, sweeping or end, found \"" + type + "\"");
+        "field 'type': expected gc, heap, marking, sweeping, pretenuring or end, found \"" + type +
+        "\"");
   }
   return r;
 }
@@ -446,6 +530,9 @@ void Dispatch(const EventRecord& record, GcObserver& observer) {
       break;
     case EventRecord::Type::Sweeping:
       observer.OnSweeping(record.sweeping);
+      break;
+    case EventRecord::Type::Pretenuring:
+      observer.OnPretenuring(record.pretenuring);
       break;
     case EventRecord::Type::End:
       break;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # --events-out and `heaplab events`: the events of a simulated run, written as JSON lines and
 # printed back through the same printers, give the run's own output byte for byte
-# (--trace-gc, --trace-gc-verbose, --trace-gc-nvp, --trace-incremental-marking, the summary).
+# (--trace-gc, --trace-gc-verbose, --trace-gc-nvp, --trace-incremental-marking, --trace-pretenuring,
+# --trace-pretenuring-statistics, the summary).
 # Bad events files are refused with the file and line. Needs jq. Run by ctest with HEAPLAB set.
 set -euo pipefail
 
@@ -39,18 +40,69 @@ roundtrip churn "--trace-gc|$ALL" --scenario churn --param requests=20000
 # the run out of memory (--trace-gc-verbose prints the --trace-gc lines too).
 roundtrip leak "$ALL" --scenario leak-cache --max-old-space-size=24
 roundtrip lru "$ALL" --scenario lru-cache --param ops=150000
+# Allocation-site pretenuring: the statistics lines of every digest (leak-cache tenures sites),
+# and V8's line when tenured sites are reset after a full GC that kept few objects
+# (fragmentation's full GC).
+roundtrip pretenure "--trace-pretenuring-statistics|--trace-gc --trace-pretenuring --trace-pretenuring-statistics" \
+  --scenario leak-cache --max-old-space-size=24
+roundtrip reset "--trace-gc --trace-pretenuring" --scenario fragmentation
 
 # What the leak-cache file holds: Mark-Compacts that finished incremental marking, marking and
 # sweeping events, the end line saying oom.
 if jq -se '([.[] | select(.type == "gc" and .collector == "Mark-Compact" and .incremental_steps > 0)] | length > 0)
            and ([.[] | select(.type == "marking")] | length > 0)
            and ([.[] | select(.type == "sweeping")] | length > 0)
-           and (.[0].schema == "heaplab-events" and .[0].version == 1)
+           and (.[0].schema == "heaplab-events" and .[0].version == 2)
            and (.[-1].type == "end" and .[-1].end_state == "oom" and .[-1].exit_status == 134)' \
      "$TMP/leak.jsonl" >/dev/null; then
   pass "leak-cache events: incremental Mark-Compacts, marking and sweeping events, end oom"
 else
   fail "leak-cache events: missing Mark-Compacts with incremental marking, or the end line"
+fi
+
+# What the pretenuring files hold: sites that reached a decision and summaries; a reset.
+if jq -se '([.[] | select(.type == "pretenuring" and .kind == "site" and .after == "tenure")] | length > 0)
+           and ([.[] | select(.type == "pretenuring" and .kind == "summary")] | length > 0)' \
+     "$TMP/pretenure.jsonl" >/dev/null &&
+   jq -se '[.[] | select(.type == "pretenuring" and .kind == "reset")] | length > 0' \
+     "$TMP/reset.jsonl" >/dev/null; then
+  pass "pretenuring events: tenured sites and summaries (leak-cache), a reset (fragmentation)"
+else
+  fail "pretenuring events: missing tenured sites or summaries (leak-cache) or a reset (fragmentation)"
+fi
+# Controls: without its pretenuring lines a file prints back something else than the run, so
+# the round trips above depend on them; and one changed ratio changes a printed line.
+"$HEAPLAB" run --scenario leak-cache --max-old-space-size=24 --predictable --trace-pretenuring \
+  --trace-pretenuring-statistics --events-out "$TMP/p.jsonl" >"$TMP/p.run" 2>/dev/null || true
+for name_views in "p:--trace-pretenuring --trace-pretenuring-statistics" \
+                  "reset:--trace-gc --trace-pretenuring"; do
+  name="${name_views%%:*}"
+  read -r -a views <<<"${name_views#*:}"
+  jq -c 'select(.type != "pretenuring")' "$TMP/$name.jsonl" >"$TMP/$name.dropped.jsonl"
+  "$HEAPLAB" events "$TMP/$name.dropped.jsonl" "${views[@]}" >"$TMP/$name.dropped" 2>/dev/null ||
+    true
+  run_out="$TMP/$name.run"
+  if [[ -s "$run_out" ]] && ! cmp -s "$run_out" "$TMP/$name.dropped"; then
+    pass "control: $name without its pretenuring lines prints something else"
+  else
+    fail "control: dropping $name's pretenuring lines changes nothing printed back"
+  fi
+done
+jq -c 'if .type == "pretenuring" and .kind == "site" then .ratio /= 2 else . end' \
+  "$TMP/p.jsonl" >"$TMP/p3.jsonl"
+"$HEAPLAB" events "$TMP/p3.jsonl" --trace-pretenuring-statistics >"$TMP/p3.back" 2>/dev/null ||
+  true
+if cmp -s "$TMP/p.run" "$TMP/p3.back"; then
+  fail "control: halved site ratios print the same output"
+else
+  pass "control: halved site ratios print different lines"
+fi
+# A version 1 file (before pretenuring lines) is still read.
+sed '1s/"version":2/"version":1/' "$TMP/p.dropped.jsonl" >"$TMP/v1.jsonl"
+if "$HEAPLAB" events "$TMP/v1.jsonl" --trace-gc >/dev/null 2>"$TMP/err"; then
+  pass "a version 1 events file is read"
+else
+  fail "a version 1 events file is refused: $(head -c 300 "$TMP/err")"
 fi
 
 # Control: one changed pause changes the printed-back output, so the comparison can fail.
@@ -101,7 +153,7 @@ expect_error "a line without its fields" "bad.jsonl:6:1: missing field 'collecto
 head -n 3 "$TMP/c.jsonl" >"$TMP/bad2.jsonl"
 echo '{"type":"gc",' >>"$TMP/bad2.jsonl"
 expect_error "malformed JSON" "bad2.jsonl:4:1: .*malformed JSON" events "$TMP/bad2.jsonl"
-sed '1s/"version":1/"version":7/' "$TMP/c.jsonl" >"$TMP/v7.jsonl"
+sed '1s/"version":2/"version":7/' "$TMP/c.jsonl" >"$TMP/v7.jsonl"
 expect_error "an unknown version" "v7.jsonl:1:1: events file version 7" events "$TMP/v7.jsonl"
 printf 'heaplab-trace 1\na 1 16 0\n' >"$TMP/trace.hlt"
 expect_error "a trace, not an events file" "trace.hlt:1:1: .*events file" events "$TMP/trace.hlt"
@@ -109,6 +161,10 @@ expect_error "a missing file" "cannot open events file" events "$TMP/none.jsonl"
 jq -c 'if .type == "gc" and .number == 2 then .reason = "bored" else . end' "$TMP/c.jsonl" \
   >"$TMP/reason.jsonl"
 expect_error "an unknown reason" "unknown reason \"bored\"" events "$TMP/reason.jsonl"
+jq -c 'if .type == "pretenuring" and .kind == "site" then .after = "forever" else . end' \
+  "$TMP/p.jsonl" >"$TMP/decision.jsonl"
+expect_error "an unknown pretenuring decision" \
+  "decision.jsonl:[0-9]+:1: field 'after': expected undecided, dont_tenure" events "$TMP/decision.jsonl"
 expect_error "an unwritable --events-out" "cannot write '$TMP/no/such/dir.jsonl'" \
   run --scenario churn --param requests=10 --events-out "$TMP/no/such/dir.jsonl"
 

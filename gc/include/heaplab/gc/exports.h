@@ -19,7 +19,9 @@
 
 namespace heaplab {
 
-inline constexpr int kEventsVersion = 1;
+// Version 2 added the "pretenuring" lines; a version 1 file (which has none) is still read.
+inline constexpr int kEventsVersion = 2;
+inline constexpr int kOldestEventsVersion = 1;
 
 // The first line of an events file: what made it and how to print it back.
 struct EventsHeader {
@@ -40,12 +42,13 @@ struct EventsEnd {
 
 // One line of an events file after the header.
 struct EventRecord {
-  enum class Type { Gc, Heap, Marking, Sweeping, End };
+  enum class Type { Gc, Heap, Marking, Sweeping, Pretenuring, End };
   Type type = Type::Gc;
   GcEvent gc;
   HeapEvent heap{};
   MarkingEvent marking;
   SweepingEvent sweeping;
+  PretenuringEvent pretenuring;
   EventsEnd end;
 };
 
@@ -57,6 +60,7 @@ class EventsWriter : public GcObserver {
   void OnHeapEvent(const HeapEvent& e) override;
   void OnMarking(const MarkingEvent& e) override;
   void OnSweeping(const SweepingEvent& e) override;
+  void OnPretenuring(const PretenuringEvent& e) override;
   // Writes the end line; call once, after the last event.
   void Finish(const EventsEnd& end);
 
