@@ -2,7 +2,7 @@
 # The fidelity table: for each Node 20 fixture workload and flag set, Node's and heaplab's
 # Scavenge and Mark-Compact counts (the "Last few GCs" dump not counted again), heap after each
 # full GC, and the out-of-memory ending. (Semispace growth points need verbose logs, which only
-# leaky_cache has: see tests/gc/new_space_sizing_test.cpp for the timing rule.)
+# leaky_cache has: check_new_space.sh compares them, GC by GC.)
 # Node's side is read from tests/data/node20/*.log; heaplab's side replays
 # heaplab_fidelity_traces WORKLOAD through `heaplab run -` with the same flags.
 #
