@@ -694,9 +694,10 @@ class ModelTest : public QObject {
 
     // A version this build does not read.
     std::string wrong = text;
-    const std::size_t v = wrong.find("\"version\":1");
+    const std::string version = "\"version\":" + std::to_string(kEventsVersion);
+    const std::size_t v = wrong.find(version);
     QVERIFY(v != std::string::npos);
-    wrong.replace(v, 11, "\"version\":99");
+    wrong.replace(v, version.size(), "\"version\":99");
     const QString wrong_path = WriteTrace("wrong.jsonl", wrong.c_str());
     error = Thrown([&] { EventsDocument(wrong_path.toStdString()).Load(GcFlags(), control); });
     QVERIFY2(error.find("wrong.jsonl:1:") != std::string::npos, error.c_str());
