@@ -19,7 +19,11 @@ Action AddStatsCommand(CLI::App& app) {
       "allocated between birth and death, deaths found exactly from reachability), peak\n"
       "live bytes and the survival curve. Checks the trace as 'heaplab check' does.");
   stats->add_option("TRACE", *trace, "Trace file ('-' for standard input)")->required();
-  return [trace] {
+  auto json = std::make_shared<bool>(false);
+  stats->add_flag("--json", *json,
+                  "Print the same figures as one line of JSON (schema heaplab-trace-stats, "
+                  "docs/stats.md)");
+  return [trace, json] {
     std::ifstream file;
     std::istream* in = &std::cin;
     const std::string name = *trace == "-" ? "<stdin>" : *trace;
@@ -37,7 +41,11 @@ Action AddStatsCommand(CLI::App& app) {
     while (reader.Next(e))
       report.Put(e);
     report.Finish();
-    std::cout << report.Format();
+    if (*json) {
+      std::cout << report.ToJson() << '\n';
+    } else {
+      std::cout << report.Format();
+    }
     FlushStandardOutput();
     return kExitOk;
   };

@@ -3,6 +3,7 @@
 #include "allocation_check.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <bit>
@@ -296,6 +297,24 @@ std::string FormatHistogram(const TraceStats::Histogram& h, const char* unit) {
   return s.empty() ? "  (none)\n" : s;
 }
 
+// The verdict on the survival after 1 MiB (a Node 20 semispace): what a Scavenge copies.
+const char* Verdict(double fraction) {
+  return fraction < 0.2   ? "most objects die young; it holds"
+         : fraction < 0.5 ? "many objects survive; it holds weakly"
+                          : "most objects survive; it fails for this trace";
+}
+
+const char* VerdictWord(double fraction) {
+  return fraction < 0.2 ? "holds" : fraction < 0.5 ? "holds weakly" : "fails";
+}
+
+std::uint64_t Sum(const std::array<std::uint64_t, TraceStats::kBuckets>& a) {
+  std::uint64_t t = 0;
+  for (const std::uint64_t b : a)
+    t += b;
+  return t;
+}
+
 }  // namespace
 
 std::string TraceStats::Format() const {
@@ -307,12 +326,7 @@ std::string TraceStats::Format() const {
   }
   s += "\n";
   s += fmt::format("allocated: {} bytes in {} objects ({} Buffers, {} bytes off the heap)\n",
-                   clock_, objects_, count(Op::Buffer), [&] {
-                     std::uint64_t t = 0;
-                     for (const std::uint64_t b : buffer_sizes_.bytes)
-                       t += b;
-                     return t;
-                   }());
+                   clock_, objects_, count(Op::Buffer), Sum(buffer_sizes_.bytes));
   s += "object sizes (rounded up to 8 bytes; a Buffer's on-heap wrapper):\n";
   s += FormatHistogram(sizes_, "objects");
   if (count(Op::Buffer) > 0) {
@@ -339,12 +353,55 @@ std::string TraceStats::Format() const {
     s += fmt::format(
         "generational hypothesis: {:.1f}% of the bytes outlive 1 MiB of further allocation: "
         "{}\n",
-        p.fraction * 100.0,
-        p.fraction < 0.2   ? "most objects die young; it holds"
-        : p.fraction < 0.5 ? "many objects survive; it holds weakly"
-                           : "most objects survive; it fails for this trace");
+        p.fraction * 100.0, Verdict(p.fraction));
   }
   return s;
+}
+
+std::string TraceStats::ToJson() const {
+  using json = nlohmann::ordered_json;
+  json by_kind = json::object();
+  for (const char op : {'a', 'o', 'b', 'w', 'l', '{', '}', 'r', 'd', 't', 'i', 'g'})
+    by_kind[std::string(1, op)] = by_op_[static_cast<unsigned char>(op)];
+  // The buckets that hold something; `high` is null for the last, open-ended one.
+  auto histogram = [](const Histogram& h, const char* unit) {
+    json out = json::array();
+    for (std::size_t b = 0; b < kBuckets; ++b) {
+      if (h.count[b] == 0) continue;
+      out.push_back({{"low", BucketLow(b)},
+                     {"high", b + 1 < kBuckets ? json(BucketLow(b + 1)) : json(nullptr)},
+                     {unit, h.count[b]},
+                     {"bytes", h.bytes[b]}});
+    }
+    return out;
+  };
+  json survival = json::array();
+  json hypothesis = nullptr;
+  for (const SurvivalPoint& p : SurvivalCurve()) {
+    survival.push_back({{"after", p.after}, {"fraction", p.fraction}, {"watched", p.watched}});
+    if (p.after == 1024 * 1024)
+      hypothesis = {{"fraction", p.fraction}, {"verdict", VerdictWord(p.fraction)}};
+  }
+  const json j = {{"schema", "heaplab-trace-stats"},
+                  {"version", 1},
+                  {"file", file_},
+                  {"events", events_},
+                  {"by_kind", by_kind},
+                  {"allocated_bytes", clock_},
+                  {"objects", objects_},
+                  {"buffers", count(Op::Buffer)},
+                  {"buffer_bytes", Sum(buffer_sizes_.bytes)},
+                  {"object_sizes", histogram(sizes_, "objects")},
+                  {"buffer_lengths", histogram(buffer_sizes_, "buffers")},
+                  {"dead_objects", dead_objects_},
+                  {"alive_at_end", alive_at_end_},
+                  {"alive_at_end_bytes", alive_at_end_bytes_},
+                  {"lifetimes", histogram(lifetimes_, "objects")},
+                  {"peak_live_bytes", peak_live_},
+                  {"peak_live_at", peak_live_at_},
+                  {"survival", survival},
+                  {"generational_hypothesis", hypothesis}};
+  return j.dump();
 }
 
 }  // namespace heaplab

@@ -76,6 +76,8 @@ class TraceStats : public TraceSink {
 
   // The report `heaplab stats` prints.
   std::string Format() const;
+  // The same figures as one line of JSON (`heaplab stats --json`, docs/stats.md), no newline.
+  std::string ToJson() const;
 
  private:
   struct Object {
