@@ -7,9 +7,9 @@
 //                               semispaces) is full of 32-byte objects of which 10% survive
 //                               from one global handle. The timed region is the Scavenge alone.
 //
-// Read the Time column of /512 over /1 (medians with --benchmark_repetitions): DESIGN.md
-// (section 2) wants it near 1 (the issue: within 1.2), since a Scavenge visits roots,
-// remembered slots and survivors and never walks old space.
+// Read the Time column of /512 over /1 (medians with --benchmark_repetitions): it should be
+// near 1 (docs/architecture.md, the object model; the issue: within 1.2), since a Scavenge visits
+// roots, remembered slots and survivors and never walks old space.
 //
 // The old objects are reachable (one directory object holds them) and one full GC runs during
 // set-up, so that the old-generation limit sits above the live size and the controller follows

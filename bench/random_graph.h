@@ -126,6 +126,7 @@ inline void BuildInOldSpace(BenchHeap& h, const RandomGraph& g, std::size_t dead
 inline GcConfig OldGenerationConfig(Compaction compaction = Compaction::None) {
   GcConfig config = FixedNewSpaceConfig(1 * MB, 2048 * MB);
   config.compaction = compaction;
+  config.lazy_sweeping = false;  // the sweep is timed as the full GC's sweep.old phase
   return config;
 }
 

@@ -7,9 +7,16 @@
 set -euo pipefail
 
 packages=(
-  g++ cmake ninja-build pkg-config make
-  libgtest-dev libgmock-dev libbenchmark-dev
-  libfmt-dev libcli11-dev nlohmann-json3-dev libmimalloc-dev libgc-dev
+  g++ cmake ninja-build pkg-config make  # the toolchain
+  libgtest-dev libbenchmark-dev          # tests/ and bench/
+  libfmt-dev libcli11-dev                # fmt in gc/, buffer/ and traces/, CLI11 in cli/
+  nlohmann-json3-dev                     # JSON: run --json, v8log --json, --events-out, sweeps
+  libmimalloc-dev                        # the Buffer pool's backing memory (buffer/)
+  jq                                     # tests/cli: checks of the JSON outputs
+  libgc-dev                              # Boehm GC, the peer of bench/boehm_bench.cpp
+  qt6-base-dev libqt6opengl6-dev         # viz/: Qt 6 Widgets (Qt Charts needs Qt OpenGL)
+  qt6-charts-dev qt6-svg-dev             # viz/: charts, and SVG export
+  xvfb xauth imagemagick                 # the viz tour test runs the app under xvfb-run
 )
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang libclang-rt-14-dev llvm-14)

@@ -21,21 +21,6 @@ BackingMemory::~BackingMemory() {
   mi_heap_destroy(static_cast<mi_heap_t*>(heap_));
 }
 
-void* BackingMemory::Allocate(std::size_t bytes) {
-  void* p = mi_heap_malloc(static_cast<mi_heap_t*>(heap_), bytes == 0 ? 1 : bytes);
-  if (p == nullptr) throw std::bad_alloc();
-  allocated_bytes_ += bytes;
-  ++allocations_;
-  return p;
-}
-
-void BackingMemory::Free(void* p, std::size_t bytes) {
-  if (p == nullptr) return;
-  mi_free(p);
-  allocated_bytes_ -= bytes;
-  --allocations_;
-}
-
 const char* BackingMemory::Name() {
   return "mimalloc";
 }
@@ -45,8 +30,21 @@ const char* BackingMemory::Name() {
 BackingMemory::BackingMemory() = default;
 BackingMemory::~BackingMemory() = default;  // the pool frees its blocks before this runs
 
+const char* BackingMemory::Name() {
+  return "malloc";
+}
+
+#endif
+
+// The one place that differs between the two builds is the block allocator itself; the counts
+// are kept the same way for both.
 void* BackingMemory::Allocate(std::size_t bytes) {
-  void* p = std::malloc(bytes == 0 ? 1 : bytes);
+  const std::size_t n = bytes == 0 ? 1 : bytes;
+#ifdef HEAPLAB_USE_MIMALLOC
+  void* p = mi_heap_malloc(static_cast<mi_heap_t*>(heap_), n);
+#else
+  void* p = std::malloc(n);
+#endif
   if (p == nullptr) throw std::bad_alloc();
   allocated_bytes_ += bytes;
   ++allocations_;
@@ -55,15 +53,13 @@ void* BackingMemory::Allocate(std::size_t bytes) {
 
 void BackingMemory::Free(void* p, std::size_t bytes) {
   if (p == nullptr) return;
+#ifdef HEAPLAB_USE_MIMALLOC
+  mi_free(p);
+#else
   std::free(p);
+#endif
   allocated_bytes_ -= bytes;
   --allocations_;
 }
-
-const char* BackingMemory::Name() {
-  return "malloc";
-}
-
-#endif
 
 }  // namespace heaplab

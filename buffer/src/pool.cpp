@@ -4,13 +4,6 @@
 
 namespace heaplab {
 
-namespace {
-// alignPool: if (poolOffset & 0x7) { poolOffset |= 0x7; poolOffset++; }
-std::size_t RoundUpToPoolAlignment(std::size_t n) {
-  return (n + kPoolAlignment - 1) & ~(kPoolAlignment - 1);
-}
-}  // namespace
-
 const char* BufferApiName(BufferApi api) {
   switch (api) {
     case BufferApi::Unsafe:
@@ -67,16 +60,22 @@ const char* SlabEventName(SlabEventKind k) {
 BufferPool::BufferPool(std::size_t pool_size) : pool_size_(pool_size) {}
 
 BufferPool::~BufferPool() {
-  for (Slab& s : slabs_)
+  slabs_.ForEach([this](Slab& s) {
     if (!s.released) memory_.Free(s.memory, pool_size_);
-  for (BufferRecord& b : buffers_)
+  });
+  buffers_.ForEach([this](BufferRecord& b) {
     if (b.store != nullptr) memory_.Free(b.store, b.size);
+  });
+}
+
+bool BufferPool::Fits(std::size_t size, BufferApi api) const {
+  return current_ >= 0 && FitBytes(size, api) <= pool_size_ - slabs_[current_].offset;
 }
 
 std::size_t BufferPool::BackingBytesFor(std::size_t size, BufferApi api) const {
   if (size == 0) return 0;
   if (!WouldPool(size, api)) return size;
-  const bool fits = current_ >= 0 && size <= pool_size_ - slabs_[current_].offset;
+  const bool fits = Fits(size, api);
   return fits ? 0 : pool_size_;
 }
 
@@ -92,7 +91,7 @@ void BufferPool::NewSlab() {
   Slab s;
   s.number = static_cast<std::uint32_t>(slabs_.size());
   s.memory = static_cast<std::uint8_t*>(memory_.Allocate(pool_size_));
-  slabs_.push_back(s);
+  current_slab_ = &slabs_.push_back(s);
   current_ = static_cast<std::int64_t>(s.number);
   external_bytes_ += pool_size_;
   peak_live_slabs_ = std::max(peak_live_slabs_, ++live_slabs_);
@@ -121,32 +120,28 @@ void BufferPool::ReleaseSlab(Slab& s) {
   Emit(SlabEventKind::Released, s);
 }
 
-BufferHandle BufferPool::Allocate(std::size_t size, BufferApi api) {
-  BufferRecord b;
-  b.size = size;
-  b.api = api;
+BufferHandle BufferPool::AllocateSlow(std::size_t size, BufferApi api) {
+  BufferHandle h = 0;
   if (WouldPool(size, api)) {
     // lib/buffer.js allocate(): if (size > (poolSize - poolOffset)) createPool();
-    if (current_ < 0 || size > pool_size_ - slabs_[current_].offset) NewSlab();
-    Slab& s = slabs_[current_];
-    b.pooled = true;
-    b.slab = current_;
-    b.offset = s.offset;
-    // poolOffset += size; alignPool(): round up to a multiple of 8.
-    s.offset = std::min(pool_size_, RoundUpToPoolAlignment(s.offset + size));
-    ++s.live_views;
-    s.live_view_bytes += size;
-    ++pooled_;
-  } else if (size > 0) {
-    b.store = static_cast<std::uint8_t*>(memory_.Allocate(size));
-    external_bytes_ += size;
-    store_bytes_ += size;
+    if (!Fits(size, api)) NewSlab();
+    h = Carve(size, api);
+  } else {
+    BufferRecord b;
+    b.size = size;
+    b.api = api;
+    if (size > 0) {
+      b.store = static_cast<std::uint8_t*>(memory_.Allocate(size));
+      external_bytes_ += size;
+      store_bytes_ += size;
+    }
+    buffer_bytes_ += size;
+    h = static_cast<BufferHandle>(buffers_.size());
+    buffers_.push_back(b);
   }
   peak_external_ = std::max(peak_external_, external_bytes_);
-  const auto h = static_cast<BufferHandle>(buffers_.size());
-  buffers_.push_back(b);
   for (PoolObserver* o : observers_)
-    o->OnBufferAllocated(h, buffers_.back());
+    o->OnBufferAllocated(h, buffers_[h]);
   return h;
 }
 
@@ -183,13 +178,15 @@ PoolStats BufferPool::stats() const {
   PoolStats s;
   s.buffers = buffers_.size();
   s.pooled = pooled_;
+  s.bytes = buffer_bytes_;
   s.slabs_created = slabs_.size();
   s.live_slabs = live_slabs_;
   s.peak_live_slabs = peak_live_slabs_;
   s.full_slabs = full_slabs_;
   s.pinned_bytes = full_slabs_ * pool_size_;
-  for (const Slab& slab : slabs_)
+  slabs_.ForEach([&s](const Slab& slab) {
     if (slab.state == SlabState::Full) s.pinned_view_bytes += slab.live_view_bytes;
+  });
   s.tail_waste_bytes = tail_waste_;
   s.store_bytes = store_bytes_;
   s.peak_external_bytes = peak_external_;
@@ -222,7 +219,8 @@ std::vector<std::string> BufferPool::Verify() const {
     if (b.store != nullptr) stores += b.size;
   }
   std::size_t live_slabs = 0;
-  for (const Slab& s : slabs_) {
+  for (std::size_t i = 0; i < slabs_.size(); ++i) {
+    const Slab& s = slabs_[i];
     const std::string name = "slab " + std::to_string(s.number);
     if (views[s.number] != s.live_views) {
       fail("[slab-live-count] " + name + " counts " + std::to_string(s.live_views) +
@@ -251,8 +249,8 @@ std::vector<std::string> BufferPool::Verify() const {
 void BufferPool::CorruptForTesting(BufferHandle h, int how) {
   BufferRecord& b = buffers_[h];
   switch (how) {
-    case 0:  // a view whose slab is freed under it
-      if (b.pooled) slabs_[static_cast<std::size_t>(b.slab)].released = true;
+    case 0:  // a view whose slab is freed under it (really freed: nothing leaks)
+      if (b.pooled) ReleaseSlab(slabs_[static_cast<std::size_t>(b.slab)]);
       break;
     case 1:  // a slab that forgets a view
       if (b.pooled) --slabs_[static_cast<std::size_t>(b.slab)].live_views;

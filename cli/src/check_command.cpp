@@ -25,7 +25,7 @@ Action AddCheckCommand(CLI::App& app) {
   check->add_option("TRACE", args->trace, "Trace file ('-' for standard input)")->required();
   AddGcFlags(*check, args->gc);
   return [args] {
-    Session session(args->gc.ToConfig());
+    Session session(ToConfig(args->gc), args->gc.buffer_pool_size);
     try {
       session.ReplayFile(args->trace);
     } catch (const OutOfMemory& oom) {
@@ -38,6 +38,7 @@ Action AddCheckCommand(CLI::App& app) {
               << session.replayer().objects() << " objects, "
               << session.replayer().allocated_bytes() << " bytes allocated, "
               << session.tracer().gc_count() << " collections\n";
+    FlushStandardOutput();  // a result that cannot be written is not a success
     return kExitOk;
   };
 }

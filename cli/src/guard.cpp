@@ -1,3 +1,5 @@
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 
 #include <heaplab/gc/controller.h>
@@ -5,6 +7,18 @@
 #include "commands.h"
 
 namespace heaplab::cli {
+
+std::string WithReason(const std::string& what, int error) {
+  return error == 0 ? what : what + ": " + std::strerror(error);
+}
+
+void FlushStandardOutput() {
+  errno = 0;
+  std::cout.flush();
+  if (!std::cout) {
+    throw std::runtime_error(WithReason("cannot write the output to standard output", errno));
+  }
+}
 
 int Guard(const std::function<int()>& body) {
   try {

@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "flags.h"
+#include "version.h"
 
 int main(int argc, char** argv) {
   using namespace heaplab::cli;
@@ -12,14 +13,23 @@ int main(int argc, char** argv) {
       "Replay a trace or a built-in scenario and see what Scavenge and Mark-Compact do.",
       "heaplab"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "heaplab 0.1.0");
+  app.set_version_flag("--version", std::string("heaplab ") + kVersion);
   app.footer("Run 'heaplab COMMAND --help' for the flags of a command.");
 
   const Action run = AddRunCommand(app);
   const Action gen = AddGenCommand(app);
   const Action check = AddCheckCommand(app);
+  const Action events = AddEventsCommand(app);
+  const Action stats = AddStatsCommand(app);
+  const Action sweep = AddSweepCommand(app);
+  const Action v8log = AddV8LogCommand(app);
 
   std::vector<std::string> args = NormalizeFlagNames(argc, argv);
+  if (const std::string problem = CheckCommandNames(app, args); !problem.empty()) {
+    std::cerr << "heaplab: error: " << problem << "\n"
+              << "Run 'heaplab --help' or 'heaplab COMMAND --help' for usage.\n";
+    return kExitUsage;
+  }
   std::reverse(args.begin(), args.end());
   try {
     app.parse(args);
@@ -34,7 +44,13 @@ int main(int argc, char** argv) {
               << "Run 'heaplab --help' or 'heaplab COMMAND --help' for usage.\n";
     return kExitUsage;
   }
-  for (const auto& [sub, action] : {std::pair{"run", run}, {"gen", gen}, {"check", check}}) {
+  for (const auto& [sub, action] : {std::pair{"run", run},
+                                    {"gen", gen},
+                                    {"check", check},
+                                    {"events", events},
+                                    {"stats", stats},
+                                    {"sweep", sweep},
+                                    {"v8log", v8log}}) {
     if (app.got_subcommand(sub)) return Guard(action);
   }
   return kExitUsage;

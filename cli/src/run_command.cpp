@@ -1,17 +1,41 @@
 // heaplab run: replay a trace or a scenario and report what the collector did.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <stdexcept>
 
+#include <heaplab/buffer/printers.h>
 #include <heaplab/gc/oom.h>
 #include <heaplab/gc/printers.h>
-#include <heaplab/gc/summary.h>
 #include <heaplab/traces/session.h>
 #include "commands.h"
 #include "flags.h"
+#include "views.h"
 
 namespace heaplab::cli {
+
+// NAME=VALUE pairs for `scenario`: a count, or one of an enumerated parameter's choices.
+std::map<std::string, std::uint64_t> ParseScenarioParams(const Scenario& scenario,
+                                                         const std::vector<std::string>& params) {
+  std::map<std::string, std::uint64_t> out;
+  for (const std::string& p : params) {
+    const std::size_t eq = p.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == p.size())
+      throw CLI::ValidationError("--param", "expected NAME=VALUE, found '" + p + "'");
+    // keep-every and keep_every alike, as on the command line of gen.
+    std::string name = p.substr(0, eq);
+    std::replace(name.begin(), name.end(), '-', '_');
+    try {
+      out[name] = ParseScenarioParam(scenario, name, p.substr(eq + 1));
+    } catch (const std::invalid_argument& e) {
+      // A wrong flag value is a usage error of --param, as every other flag's is.
+      throw CLI::ValidationError("--param", e.what());
+    }
+  }
+  return out;
+}
 
 namespace {
 
@@ -26,38 +50,17 @@ struct RunArgs {
   Replay replay;  // when set, replaces the replay of the trace or scenario
 };
 
-std::map<std::string, std::uint64_t> ParseParams(const std::vector<std::string>& params) {
-  std::map<std::string, std::uint64_t> out;
-  for (const std::string& p : params) {
-    const std::size_t eq = p.find('=');
-    std::uint64_t value = 0;
-    bool ok = eq != std::string::npos && eq > 0 && eq + 1 < p.size();
-    for (std::size_t i = eq + 1; ok && i < p.size(); ++i)
-      ok = std::isdigit(p[i]) != 0;
-    if (ok) {
-      try {
-        value = std::stoull(p.substr(eq + 1));
-      } catch (const std::out_of_range&) {
-        ok = false;
-      }
-    }
-    if (!ok) throw CLI::ValidationError("--param", "expected NAME=COUNT, found '" + p + "'");
-    out[p.substr(0, eq)] = value;
-  }
-  return out;
-}
-
 int Run(const RunArgs& args) {
-  const GcConfig config = args.gc.ToConfig();
+  const GcConfig config = ToConfig(args.gc);
   ScenarioOptions scenario_options;
   scenario_options.seed = args.seed;
-  scenario_options.params = ParseParams(args.params);
   const Scenario* scenario = nullptr;
   if (args.trace.empty()) {
     const std::string name = args.scenario.empty() ? kDefaultScenario : args.scenario;
     scenario = FindScenario(name);
     if (scenario == nullptr)
       throw CLI::ValidationError("--scenario", "unknown scenario '" + name + "'");
+    scenario_options.params = ParseScenarioParams(*scenario, args.params);
   } else if (!args.scenario.empty() || !args.params.empty() || args.seed_given) {
     throw CLI::ValidationError("--scenario",
                                "--scenario, --param and --seed make a trace; give them or a "
@@ -65,25 +68,34 @@ int Run(const RunArgs& args) {
   }
 
   // On the heap, as V8's isolate is: its address is what the log prefix shows.
-  const auto owned = std::make_unique<Session>(config);
+  const auto owned = std::make_unique<Session>(config, args.gc.buffer_pool_size);
   Session& session = *owned;
-  const LogPrefix prefix =
+  EventsHeader header;
+  header.prefix =
       config.predictable ? LogPrefix::Predictable() : LogPrefix::ForThisProcess(&session.heap());
-  GcRingBuffer ring(prefix);
-  TraceGcPrinter::Options print;
-  print.verbose = args.output.trace_gc_verbose;
-  print.ignore_scavenger = args.output.trace_gc_ignore_scavenger;
-  print.max_heap_size = MaxReserved(config.heap);
-  TraceGcPrinter trace_gc(std::cout, prefix, print);
-  NvpPrinter nvp(std::cout, prefix);
-  IncrementalMarkingPrinter marking(std::cout, prefix);
-  RunSummary summary;
+  header.max_heap_size = MaxReserved(config.heap);
+  header.source = scenario != nullptr ? "scenario " + scenario->name : args.trace;
+  GcRingBuffer ring(header.prefix);
   Tracer& tracer = session.tracer();
-  tracer.AddObserver(&ring);
-  if (args.output.trace_gc || args.output.trace_gc_verbose) tracer.AddObserver(&trace_gc);
-  if (args.output.trace_gc_nvp) tracer.AddObserver(&nvp);
-  if (args.output.trace_incremental_marking) tracer.AddObserver(&marking);
-  tracer.AddObserver(&summary);
+  // V8 (GCTracer::Print): only the one-line format feeds the ring buffer the out-of-memory
+  // report shows, so with --trace-gc-nvp (which replaces it) the block stays empty.
+  if (!args.output.trace_gc_nvp) tracer.AddObserver(&ring);
+  Views views(args.output, header);
+  views.Attach([&](GcObserver* o) { tracer.AddObserver(o); });
+  BufferTracePrinter trace_buffers(std::cout);
+  if (args.output.trace_buffers) {
+    session.buffers().AddObserver(&trace_buffers);
+    session.buffers().pool().AddObserver(&trace_buffers);
+  }
+  auto end = [&](const char* state, int status) {
+    EventsEnd e;
+    e.end_ms = session.controller().clock().NowMs();
+    e.committed = session.heap().CommittedMemory();
+    e.allocated = session.replayer().allocated_bytes();
+    e.end_state = state;
+    e.exit_status = status;
+    return e;
+  };
 
   try {
     if (args.replay) {
@@ -97,15 +109,14 @@ int Run(const RunArgs& args) {
     std::cout.flush();
     std::cerr << FormatOomReport(ring, oom);
     std::cerr.flush();
+    views.Finish(end("oom", kExitOutOfMemory));
+    FlushStandardOutput();
     return kExitOutOfMemory;
   }
-  if (args.output.summary) {
-    std::cout << summary.Format(session.controller().clock().NowMs(),
-                                session.heap().CommittedMemory(),
-                                session.replayer().allocated_bytes());
-  }
-  std::cout.flush();
-  if (!std::cout) throw std::runtime_error("cannot write the output (standard output failed)");
+  views.Finish(end("ok", kExitOk));
+  if (args.output.summary && !args.output.json && session.buffers().pool().buffer_count() > 0)
+    std::cout << FormatPoolSummary(session.buffers());
+  FlushStandardOutput();
   return kExitOk;
 }
 
@@ -129,8 +140,9 @@ Action AddRunCommand(CLI::App& app, Replay replay) {
     names += "\n    " + s.name + ": " + s.description;
   run->add_option("--scenario", args->scenario, "Generate and replay a scenario:" + names);
   run->add_option("--param", args->params,
-                  "A scenario parameter as NAME=COUNT (see 'heaplab gen SCENARIO --help')");
-  run->add_option("--seed", args->seed, "Seed of the scenario generator (default 1)")
+                  "A scenario parameter as NAME=COUNT, or NAME=CHOICE for an enumerated one\n"
+                  "(mode=stream); see 'heaplab gen SCENARIO --help'");
+  AddSeedOption(*run, args->seed, "Seed of the scenario generator (default 1)")
       ->each([args](const std::string&) { args->seed_given = true; });
   AddGcFlags(*run, args->gc);
   AddOutputFlags(*run, args->output);

@@ -10,7 +10,7 @@ std::array<double, kWorkKinds> ModelCosts() {
   set(Work::AllocatedByte, 0.25);
   set(Work::Store, 2);
   // Collections. A Scavenge of a 1 MiB semispace with 150 KB of survivors costs about
-  // 0.2 ms, as Node 20 reports for such a heap (fixtures/node20/short_lived.log).
+  // 0.2 ms, as Node 20 reports for such a heap (tests/data/node20/short_lived.log).
   set(Work::GcSetup, 20000);
   set(Work::RootSlot, 5);
   set(Work::ScannedSlot, 2);

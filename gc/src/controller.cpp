@@ -10,11 +10,6 @@
 namespace heaplab {
 
 namespace {
-// V8 (Heap::CheckIneffectiveMarkCompact): four full GCs in a row with the old generation at
-// 80% or more of its maximum and mutator utilization under 0.4 mean the program is dying.
-constexpr double kHighHeapPercentage = 0.80;
-constexpr double kLowMutatorUtilization = 0.4;
-constexpr int kMaxConsecutiveIneffectiveMarkCompacts = 4;
 // V8 (Heap::CollectAllAvailableGarbage): between 2 and 7 memory-reducing full GCs.
 constexpr int kMaxLastResortGcs = 7;
 constexpr double kOldAllocationWindowMs = 5000;
@@ -27,7 +22,8 @@ GcController::GcController(Heap& heap, const GcConfig& config)
       tracer_(heap, *clock_),
       promotion_(config.promotion),
       growing_(config.heap.max_old_space_size),
-      marking_(heap, *clock_, config.marking_barrier) {}
+      marking_(heap, *clock_, config.marking_barrier),
+      pretenuring_(config.allocation_site_pretenuring) {}
 
 GcController::~GcController() = default;
 
@@ -49,16 +45,25 @@ GrowingMode GcController::CurrentGrowingMode(bool reduce_memory) const {
   return GrowingMode::Default;
 }
 
+// V8 11.3 (Heap::OldGenerationSpaceAvailable): the room left before the old generation's
+// allocation limit, where the external memory allocated since the last full GC
+// (Heap::AllocatedExternalMemorySinceMarkCompact) counts as if it were old-generation bytes.
+// It counts against this budget only, never against --max-old-space-size.
+std::size_t GcController::OldGenerationSpaceAvailable() const {
+  const std::size_t used = heap_.OldGenerationSize() + heap_.external().GrowthSinceFullGc();
+  const std::size_t limit = growing_.limit();
+  return used < limit ? limit - used : 0;
+}
+
 // V8 (Heap::IncrementalMarkingLimitReached) starts marking once the old generation has no more
-// room before its limit than new space could promote at once, and never below 8 MiB. heaplab
-// marks atomically, so this is where it runs the full GC.
+// room before its limit than new space could promote at once, and never while the old
+// generation's objects are 8 MiB or less (IncrementalMarking::IsBelowActivationThresholds: the
+// objects alone, external memory aside). heaplab marks atomically, so this is where it runs the
+// full GC.
 bool GcController::OldGenerationLimitReached() const {
   constexpr std::size_t kActivationThreshold = 8 * MB;
-  const std::size_t size = heap_.OldGenerationSize();
-  if (size <= kActivationThreshold) return false;
-  const std::size_t limit = growing_.limit();
-  const std::size_t available = size < limit ? limit - size : 0;
-  return available <= heap_.new_space().Capacity();
+  if (heap_.OldGenerationSize() <= kActivationThreshold) return false;
+  return OldGenerationSpaceAvailable() <= heap_.new_space().Capacity();
 }
 
 // V8 (Heap::IncrementalMarkingLimitReached), the rules heaplab has a counterpart for: nothing
@@ -67,10 +72,8 @@ bool GcController::OldGenerationLimitReached() const {
 GcController::MarkingLimit GcController::IncrementalMarkingLimitReached() const {
   constexpr std::size_t kActivationThreshold = 8 * MB;
   if (!config_.incremental_marking) return MarkingLimit::None;
-  const std::size_t size = heap_.OldGenerationSize();
-  if (size <= kActivationThreshold) return MarkingLimit::None;
-  const std::size_t limit = growing_.limit();
-  const std::size_t available = size < limit ? limit - size : 0;
+  if (heap_.OldGenerationSize() <= kActivationThreshold) return MarkingLimit::None;
+  const std::size_t available = OldGenerationSpaceAvailable();
   if (available > heap_.new_space().Capacity()) return MarkingLimit::None;
   if (ShouldOptimizeForMemoryUsage()) return MarkingLimit::Hard;
   if (available == 0) return MarkingLimit::Hard;
@@ -92,7 +95,18 @@ void GcController::StartIncrementalMarkingIfAllocationLimitIsReached() {
   }
 }
 
+void GcController::AfterOldAllocation() {
+  if (config_.incremental_marking) {
+    StartIncrementalMarkingIfAllocationLimitIsReached();
+  } else if (OldGenerationLimitReached()) {
+    FullGc(Reason::AllocationLimit, "GC in old space requested");
+  }
+}
+
 void GcController::StartIncrementalMarking(Reason reason) {
+  // V8 (Heap::StartIncrementalMarking): sweeping completes first; marking needs every mark bit
+  // of the last cycle cleared.
+  CompleteSweeping();
   marking_task_pending_ = false;
   allocated_since_step_ = 0;
   completion_deadline_ms_ = -1;
@@ -156,9 +170,56 @@ bool GcController::ShouldWaitForTask() {
   return now < completion_deadline_ms_;
 }
 
+// Every 64 KiB of allocation while pages wait to be swept: a step of at most 1 ms (heaplab's
+// stand-in for V8's concurrent sweeper tasks, which sweep while the program runs).
+void GcController::SweepOnAllocation(std::size_t bytes) {
+  allocated_since_sweep_ += bytes;
+  if (allocated_since_sweep_ < IncrementalMarking::kAllocatedThreshold) return;
+  allocated_since_sweep_ = 0;
+  SweepingStep(false, kSweepingStepMs);
+}
+
+void GcController::SweepingStep(bool by_task, double budget_ms) {
+  Sweeper& sweeper = heap_.sweeper();
+  if (!sweeper.sweeping()) return;
+  SweepingEvent e;
+  e.by_task = by_task;
+  e.time_ms = clock_->NowMs();
+  do {
+    sweeper.SweepNext();
+    const Sweeper::Work work = sweeper.TakeWork();
+    clock_->Charge(Work::SweptPage, static_cast<double>(work.pages));
+    clock_->Charge(Work::SweptObject, static_cast<double>(work.objects));
+    e.pages += work.pages;
+    e.freed += work.freed;
+  } while (sweeper.sweeping() && clock_->NowMs() - e.time_ms < budget_ms);
+  e.ms = clock_->NowMs() - e.time_ms;
+  e.pages_left = sweeper.pending_pages();
+  tracer_.Publish(e);
+}
+
+void GcController::CompleteSweeping() {
+  Sweeper& sweeper = heap_.sweeper();
+  if (!sweeper.sweeping()) return;
+  SweepingEvent e;
+  e.kind = SweepingEventKind::Complete;
+  e.time_ms = clock_->NowMs();
+  sweeper.EnsureCompleted();
+  const Sweeper::Work work = sweeper.TakeWork();
+  clock_->Charge(Work::SweptPage, static_cast<double>(work.pages));
+  clock_->Charge(Work::SweptObject, static_cast<double>(work.objects));
+  e.pages = work.pages;
+  e.freed = work.freed;
+  e.ms = clock_->NowMs() - e.time_ms;
+  tracer_.Publish(e);
+}
+
 // A `i` event: the program waits on its event loop, and the tasks V8 posted run first.
 void GcController::OnIdle(double ms) {
   const double now = clock_->NowMs();
+  // Sweeping tasks use the wait first (V8's sweeper runs concurrently with everything).
+  while (heap_.sweeper().sweeping() && clock_->NowMs() - now < ms)
+    SweepingStep(true, std::min(kSweepingStepMs, ms - (clock_->NowMs() - now)));
   if (last_task_ms_ >= 0) {
     const double gap = now - last_task_ms_;
     average_time_to_task_ms_ =
@@ -238,7 +299,10 @@ void GcController::Collect(Collector collector, Reason reason, const char* colle
     FullGc(reason, collector_reason);
   } else {
     tracer_.Begin(Collector::Scavenge, reason, collector_reason);
+    const std::size_t objects_before = heap_.SizeOfObjects();
+    Prologue(false);
     Scavenge();
+    Epilogue(false, objects_before);
     tracer_.End();
     if (config_.verify_heap) Verify("after Scavenge");
     if (config_.incremental_marking) {
@@ -254,14 +318,18 @@ void GcController::Collect(Collector collector, Reason reason, const char* colle
 void GcController::Scavenge() {
   Scavenger scavenger(heap_, *clock_, tracer_, promotion_, config_.verify_heap,
                       marking_.IsMarking() ? &marking_.marker() : nullptr);
+  if (pretenuring_.enabled()) scavenger.set_pretenuring(&pretenuring_);
   scavenger.Run();
+  // Pages the promotions swept on demand, in this pause.
+  const Sweeper::Work work = heap_.sweeper().TakeWork();
+  clock_->Charge(Work::SweptPage, static_cast<double>(work.pages));
+  clock_->Charge(Work::SweptObject, static_cast<double>(work.objects));
   GcEvent& e = tracer_.current();
   survived_since_last_expansion_ += e.promoted + e.semi_space_copied;
   old_allocation_.Push(static_cast<double>(e.promoted), e.mutator_ms);
   RecordSurvival(e);
   growing_.ConfigureInitialOldGenerationSize(heap_.OldGenerationSize(), AverageSurvivalRatio(),
                                              CurrentGrowingMode(false));
-  ResizeNewSpace(false);
 }
 
 void GcController::FullGc(Reason reason, const char* collector_reason) {
@@ -282,6 +350,8 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
   tracer_.Begin(Collector::MarkCompact, reason, collector_reason);
   GcEvent& e = tracer_.current();
   e.reduce_memory = reduce;
+  const std::size_t objects_before = heap_.SizeOfObjects();
+  Prologue(reduce);
   if (incremental) {
     e.incremental_steps = marking_.steps();
     e.incremental_ms = marking_.steps_ms();
@@ -289,7 +359,8 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
     tracer_.SetIncrementalMarkingStart(marking_.start_ms());
   }
   MarkCompact collector(heap_, *clock_, tracer_, config_.compaction, config_.verify_heap,
-                        incremental ? &marking_.marker() : nullptr);
+                        incremental ? &marking_.marker() : nullptr, config_.lazy_sweeping);
+  if (pretenuring_.enabled()) collector.set_pretenuring(&pretenuring_);
   collector.Run(EvacuationPolicy::For(reduce, compaction_speed_.Average()));
   e.compacted = collector.moved_bytes();
   e.evacuated_pages = collector.evacuated_pages();
@@ -300,7 +371,7 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
   // the ineffective-GC check, both before the GC's line is printed.
   const std::size_t old_size = heap_.OldGenerationSize();
   const LimitTrace t = growing_.RecomputeAfterFullGc(
-      old_size, heap_.new_space().Capacity(), mark_compact_speed_.Average(),
+      old_size, heap_.new_space().Capacity(), CombinedMarkCompactSpeed(incremental),
       old_allocation_.Average(0, 0, kOldAllocationWindowMs), CurrentGrowingMode(reduce));
   HeapEvent limit{HeapEventKind::LimitChange, clock_->NowMs(), t.limit, 0};
   limit.factor = t.factor;
@@ -314,10 +385,26 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
   CheckIneffectiveMarkCompact(old_size, tracer_.average_mu());
   // Near the heap limit (the old generation within an eighth of its maximum), new space
   // shrinks as after a memory-reducing GC, so that promoting it all at once still fits.
-  ResizeNewSpace(reduce || ShouldOptimizeForMemoryUsage());
+  if (ShouldOptimizeForMemoryUsage()) resize_ = Resize::Shrink;
+  Epilogue(true, objects_before);
   tracer_.End();
 
-  mark_compact_speed_.Push(static_cast<double>(e.end_object_size), e.pause_ms);
+  // V8 (GCTracer::UpdateStatistics): a full GC that finished incremental marking records its
+  // pause apart from atomic full GCs, and its marking steps' speed (averaged with the previous
+  // cycles', GCTracer::RecordIncrementalMarkingSpeed).
+  if (incremental) {
+    incremental_mark_compact_speed_.Push(static_cast<double>(e.end_object_size), e.pause_ms);
+    const std::size_t bytes = marking_.bytes_marked();
+    const double ms = marking_.steps_ms();
+    if (bytes > 0 && ms > 0) {
+      const double speed = static_cast<double>(bytes) / ms;
+      recorded_incremental_marking_speed_ = recorded_incremental_marking_speed_ == 0
+                                                ? speed
+                                                : (recorded_incremental_marking_speed_ + speed) / 2;
+    }
+  } else {
+    mark_compact_speed_.Push(static_cast<double>(e.end_object_size), e.pause_ms);
+  }
   const double evacuate_ms = e.phase_ms[static_cast<std::size_t>(Phase::Evacuate)];
   if (collector.moved_bytes() > 0 && evacuate_ms > 0) {
     compaction_speed_.Push(static_cast<double>(collector.moved_bytes()), evacuate_ms);
@@ -325,18 +412,36 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
   if (config_.verify_heap) Verify("after Mark-Compact");
 }
 
+// V8 11.3 (GCTracer::CombinedMarkCompactSpeedInBytesPerMillisecond): the atomic full GCs'
+// speed (live bytes after / pause) if there was any; otherwise the incremental marking steps'
+// speed combined with the finishing pauses' speed, 1 / (1 / s1 + 1 / s2); 0 (no data, the
+// growing factor is then the maximum) while either is below 0.5 bytes per ms. A full GC that
+// finishes incremental marking has a short pause, so its own live bytes / pause would be a
+// marking speed many times V8's.
+double GcController::CombinedMarkCompactSpeed(bool incremental) const {
+  constexpr double kMinimumMarkingSpeed = 0.5;
+  const double atomic = mark_compact_speed_.Average();
+  if (atomic > 0) return atomic;
+  const double s1 = IncrementalMarkingSpeed(incremental);
+  const double s2 = incremental_mark_compact_speed_.Average();
+  if (s1 < kMinimumMarkingSpeed || s2 < kMinimumMarkingSpeed) return atomic;
+  return s1 * s2 / (s1 + s2);
+}
+
+// V8 (GCTracer::IncrementalMarkingSpeedInBytesPerMillisecond): the recorded speed, else the
+// current cycle's steps, else a conservative 128 KiB per ms.
+double GcController::IncrementalMarkingSpeed(bool incremental) const {
+  constexpr double kConservativeSpeed = 128.0 * KB;
+  if (recorded_incremental_marking_speed_ != 0) return recorded_incremental_marking_speed_;
+  if (incremental && marking_.steps_ms() > 0)
+    return static_cast<double>(marking_.bytes_marked()) / marking_.steps_ms();
+  return kConservativeSpeed;
+}
+
+// V8 (Heap::CheckIneffectiveMarkCompact): the rule itself is in oom_policy.h.
 void GcController::CheckIneffectiveMarkCompact(std::size_t old_size, double mu) {
-  const bool ineffective =
-      static_cast<double>(old_size) >=
-          kHighHeapPercentage * static_cast<double>(config_.heap.max_old_space_size) &&
-      mu < kLowMutatorUtilization;
-  if (!ineffective) {
-    consecutive_ineffective_mark_compacts_ = 0;
-    return;
-  }
-  if (++consecutive_ineffective_mark_compacts_ == kMaxConsecutiveIneffectiveMarkCompacts) {
+  if (ineffective_mark_compacts_.Record(old_size, config_.heap.max_old_space_size, mu))
     throw OutOfMemory(OutOfMemory::Kind::IneffectiveMarkCompacts);
-  }
 }
 
 void GcController::CollectAllAvailableGarbage() {
@@ -369,41 +474,64 @@ double GcController::AverageSurvivalRatio() const {
   return sum / static_cast<double>(n);
 }
 
-// V8 (Heap::ShouldResizeNewSpace, after every GC): grow by the growth factor when more bytes
-// survived since the last growth than the capacity; shrink to max(initial, 2 x size) when
-// reducing memory or when the mutator allocates slower than 1000 bytes per ms.
-void GcController::ResizeNewSpace(bool reduce_memory) {
+// V8 11.3 (Heap::GarbageCollectionPrologue): a GC that begins with new space at its maximum
+// capacity counts towards MaximumSizeMinorGC, which pretenuring needs to tenure a site.
+// V8 (Heap::GarbageCollectionPrologueInSafepoint and Heap::ShouldResizeNewSpace): before the
+// collection, grow by the growth factor when more bytes survived young GCs since the last
+// growth than the capacity, the survivors of this GC not yet counted (so new space grows one
+// GC after the one that crossed the line, as Node's logs show); shrink to max(initial,
+// 2 x size) after the collection when reducing memory or when the mutator allocates slower
+// than 1000 bytes per ms.
+void GcController::Prologue(bool reduce_memory) {
   NewSpace& ns = heap_.new_space();
-  const std::size_t capacity = ns.Capacity();
+  maximum_size_scavenges_ = ns.IsAtMaximumCapacity() ? maximum_size_scavenges_ + 1 : 0;
+  const std::size_t capacity = ns.TotalCapacity();
+  resize_ = Resize::None;
+  if (reduce_memory) {
+    // (V8 skips this under --predictable; heaplab's model clock is deterministic either way)
+    resize_ = Resize::Shrink;
+    return;
+  }
   const GcEvent& e = tracer_.current();
   const double throughput =
       e.mutator_ms > 0 ? static_cast<double>(e.allocated) / e.mutator_ms : 0.0;
   constexpr double kLowAllocationThroughput = 1000;  // bytes per ms
-  bool should_grow = false;
-  bool should_shrink = false;
-  if (reduce_memory) {
-    should_shrink = true;  // (V8 skips this under --predictable; heaplab's model clock is
-                           // deterministic either way)
-  } else {
-    should_grow = capacity < ns.MaximumCapacity() && survived_since_last_expansion_ > capacity;
-    should_shrink = !should_grow && throughput != 0 && throughput < kLowAllocationThroughput;
-    if (should_grow) survived_since_last_expansion_ = 0;
-    if (should_grow == should_shrink) return;
-  }
-  if (should_grow) {
-    const auto target =
-        static_cast<std::size_t>(static_cast<double>(capacity) * config_.semi_space_growth_factor);
+  const bool should_grow =
+      capacity < ns.MaximumCapacity() && survived_since_last_expansion_ > capacity;
+  const bool should_shrink =
+      !should_grow && throughput != 0 && throughput < kLowAllocationThroughput;
+  if (should_grow) survived_since_last_expansion_ = 0;
+  if (should_grow == should_shrink) return;
+  resize_ = should_grow ? Resize::Grow : Resize::Shrink;
+  if (resize_ != Resize::Grow) return;
+  const auto target =
+      static_cast<std::size_t>(static_cast<double>(capacity) * config_.semi_space_growth_factor);
+  const std::size_t now = ns.Resize(target);
+  if (now != capacity)
+    tracer_.Publish({HeapEventKind::SemiSpaceGrow, clock_->NowMs(), now, capacity});
+}
+
+void GcController::Epilogue(bool full_gc, std::size_t objects_before) {
+  NewSpace& ns = heap_.new_space();
+  const double now_ms = clock_->NowMs();
+  // V8 (Heap::MarkCompact, then PretenuringHandler::ProcessPretenuringFeedback).
+  if (full_gc)
+    pretenuring_.EvaluateOldSpaceSurvival(objects_before, heap_.SizeOfObjects(), now_ms, tracer_);
+  const bool at_maximum = ns.IsAtMaximumCapacity();
+  pretenuring_.Process(maximum_size_scavenges_ > 0, at_maximum && maximum_size_scavenges_ == 0,
+                       now_ms, tracer_);
+  if (resize_ != Resize::Shrink) return;
+  resize_ = Resize::None;
+  // V8 (SemiSpaceNewSpace::Shrink): to max(initial, 2 x size) in whole pages, and from-space
+  // is uncommitted until the next GC commits it again.
+  const std::size_t capacity = ns.TotalCapacity();
+  const std::size_t target = RoundUp(std::max(ns.InitialCapacity(), 2 * ns.Size()), kPageSize);
+  if (target < capacity) {
     const std::size_t now = ns.Resize(target);
     if (now != capacity)
-      tracer_.Publish({HeapEventKind::SemiSpaceGrow, clock_->NowMs(), now, capacity});
-  } else if (should_shrink) {
-    const std::size_t target = std::max(ns.InitialCapacity(), 2 * ns.Size());
-    if (target < capacity) {
-      const std::size_t now = ns.Resize(target);
-      if (now != capacity)
-        tracer_.Publish({HeapEventKind::SemiSpaceShrink, clock_->NowMs(), now, capacity});
-    }
+      tracer_.Publish({HeapEventKind::SemiSpaceShrink, clock_->NowMs(), now, capacity});
   }
+  ns.UncommitFromSpace();
 }
 
 void GcController::Verify(const char* when) {

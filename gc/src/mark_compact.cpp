@@ -30,44 +30,56 @@ void MarkCompact::ClearDeadIds() {
                         [this](Address a) { return heap_.InYoung(a); });
 }
 
-// Sweeps old pages: runs of dead objects and holes become free-list blocks (and their recorded
-// slots are forgotten); pages with nothing live are released. Each page's live bytes are
-// handed to old space, which keeps the counts. Evacuation candidates are left alone: their
-// live objects move away and the page goes (its bytes stay counted until it is released).
+// V8 (ArrayBufferSweeper::RequestSweep for a full GC): both lists, never old space; the
+// stores of unmarked wrappers are released. Survivors' addresses are updated with the ids.
+void MarkCompact::SweepArrayBuffers() {
+  Tracer::Scope scope(tracer_, Phase::CompleteSweepArrayBuffers);
+  heap_.external().SweepAll([this](Address a) { return IsMarked(a) ? a : Address{0}; },
+                            [this](Address a) { return heap_.InYoung(a); });
+}
+
+// Old pages: those with nothing live are released; the others are swept now (their runs of
+// dead objects and holes become free-list blocks, their recorded slots forgotten) or, with
+// lazy sweeping, accounted at their live bytes and left to the sweeper. Evacuation candidates
+// are left alone: their live objects move away and the page goes (its bytes stay counted
+// until it is released).
 void MarkCompact::SweepOldSpace() {
   Tracer::Scope scope(tracer_, Phase::Sweep);
   OldSpace& space = heap_.old_space();
+  Sweeper& sweeper = heap_.sweeper();
   space.StartSweeping();
-  std::size_t visited = 0;
+  const std::size_t pages = space.pages().size();
   std::vector<Page*> empty;
   for (Page* page : space.pages()) {
     if (page->Is(kEvacuationCandidate)) continue;
     if (page->live_bytes() == 0) {
       empty.push_back(page);
-      continue;
+    } else if (lazy_sweeping_) {
+      sweeper.Schedule(*page);
+    } else {
+      sweeper.SweepPage(*page);
     }
-    std::size_t live = 0;
-    Address free_start = 0;
-    auto free = [&](Address start, Address end) {
-      space.AddFree(start, end - start);
-      heap_.remembered_set().RemoveRange(page, start, end);
-    };
-    ForEachObject(page->start(), page->end(), [&](HeapObject obj) {
-      ++visited;
-      if (obj.kind() != Kind::Filler && IsMarked(obj.address())) {
-        if (free_start != 0) free(free_start, obj.address());
-        free_start = 0;
-        live += obj.size();
-      } else if (free_start == 0) {
-        free_start = obj.address();
-      }
-    });
-    if (free_start != 0) free(free_start, page->end());
-    space.AccountSweptPage(*page, live);
   }
-  clock_.Charge(Work::SweptPage, static_cast<double>(space.pages().size()));
-  clock_.Charge(Work::SweptObject, static_cast<double>(visited));
+  const Sweeper::Work work = sweeper.TakeWork();
+  clock_.Charge(Work::SweptPage, static_cast<double>(lazy_sweeping_ ? work.pages : pages));
+  clock_.Charge(Work::SweptObject, static_cast<double>(work.objects));
   heap_.ReleasePages(empty);
+}
+
+// V8 (Heap::CompleteSweepingFull): a full GC starts with every page swept, so that marking
+// finds no mark bit of the last cycle.
+void MarkCompact::CompleteSweeping() {
+  Sweeper& sweeper = heap_.sweeper();
+  if (!sweeper.sweeping()) return;
+  Tracer::Scope scope(tracer_, Phase::Sweep);
+  sweeper.EnsureCompleted();
+  ChargeSweeping();
+}
+
+void MarkCompact::ChargeSweeping() {
+  const Sweeper::Work work = heap_.sweeper().TakeWork();
+  clock_.Charge(Work::SweptPage, static_cast<double>(work.pages));
+  clock_.Charge(Work::SweptObject, static_cast<double>(work.objects));
 }
 
 void MarkCompact::SweepLargeObjects() {
@@ -97,8 +109,14 @@ void MarkCompact::EvacuateYoung() {
   NewSpace& ns = heap_.new_space();
   young_used_ = ns.Size();
   std::size_t copied = 0;
-  ForEachObject(ns.to_space().start(), ns.top(), [&](HeapObject obj) {
+  const Address top = ns.top();
+  ForEachObject(ns.to_space().start(), top, [&](HeapObject obj) {
     if (!IsMarked(obj.address())) return;
+    // V8 (PretenuringHandler::UpdateAllocationSite, from the full GC's new-space evacuation).
+    if (pretenuring_ != nullptr) {
+      const Address behind = obj.address() + obj.size();
+      if (behind < top && IsMemento(behind)) pretenuring_->MementoFound(MementoSite(behind));
+    }
     copied += obj.size();
     ++e.objects_promoted;
     MoveToOldSpace(obj);
@@ -163,7 +181,16 @@ void MarkCompact::UpdatePointers(bool candidates) {
     slots += obj.slot_count();
   };
   heap_.IterateRoots([&](Address* slot) { *slot = Forward(*slot); });
-  heap_.ids().UpdateAll([this](Address a) { return Forward(a); }, [](Address) { return false; });
+  // Ids follow their objects. When only young objects moved, only young ids can have (the
+  // dead were freed by ClearDeadIds), so the old part of the table is not walked again.
+  if (candidates || !slide_from_.empty()) {
+    heap_.ids().UpdateAll([this](Address a) { return Forward(a); }, [](Address) { return false; });
+  } else {
+    heap_.ids().UpdateYoung([this](Address a) { return Forward(a); },
+                            [](Address) { return false; });
+  }
+  heap_.external().SweepAll([this](Address a) { return Forward(a); },
+                            [](Address) { return false; });
   if (!slide_from_.empty()) {
     for (Address a : slide_from_)
       update(HeapObject(a));
@@ -172,18 +199,24 @@ void MarkCompact::UpdatePointers(bool candidates) {
   } else if (candidates) {
     for (const Page* page : heap_.old_space().pages()) {
       if (page->Is(kEvacuationCandidate)) continue;
+      // A page left to the lazy sweeper still holds its dead objects, whose slots may name
+      // anything: only marked objects are updated there.
+      const bool unswept = page->Is(kSweepingPending);
       ForEachObject(page->start(), page->end(), [&](HeapObject obj) {
-        if (obj.kind() != Kind::Filler) update(obj);
+        if (obj.kind() != Kind::Filler && (!unswept || IsMarked(obj.address()))) update(obj);
       });
     }
     for (const Chunk* c : heap_.lo_space().chunks())
       update(HeapObject(c->start()));
   } else {
-    // Only young objects moved. The old objects that pointed at them are exactly the recorded
-    // slots of the remembered set (its invariant; the sweeper dropped the slots of the dead),
-    // and the moved copies still hold their young references.
+    // Only young objects moved. The old objects that pointed at them are among the recorded
+    // slots of the remembered set (its invariant), and the moved copies still hold their young
+    // references. A swept dead object's slots were forgotten with it; an unswept one's (lazy
+    // sweeping) may still name a dead young object, which has no forwarding address: only
+    // slots naming a live young object are updated.
     heap_.remembered_set().Iterate([&](Address* slot) {
-      *slot = Forward(*slot);
+      const Address target = *slot;
+      if (heap_.InYoung(target) && IsMarked(target)) *slot = Forward(target);
       ++slots;
       return RememberedSet::Keep::No;
     });
@@ -270,9 +303,12 @@ void MarkCompact::Run(const EvacuationPolicy& policy) {
   evacuated_pages_ = 0;
   moved_bytes_ = 0;
   moved_.clear();
+  CompleteSweeping();
+  heap_.sweeper().set_in_full_gc(true);  // until Finish clears the mark bits
   heap_.old_space().FreeLab();
   Mark();
   ClearDeadIds();
+  SweepArrayBuffers();
   std::vector<Chunk*> candidates;
   if (compaction_ == Compaction::Evacuate) {
     candidates = SelectEvacuationCandidates(heap_.old_space().pages(), policy);
@@ -281,6 +317,7 @@ void MarkCompact::Run(const EvacuationPolicy& policy) {
   }
   SweepLargeObjects();
   if (compaction_ == Compaction::Slide) {
+    // The slide compactor rebuilds every page itself: nothing is left to sweep.
     EvacuateYoung();
     Slide();
   } else {
@@ -289,7 +326,10 @@ void MarkCompact::Run(const EvacuationPolicy& policy) {
     EvacuateCandidates(candidates);
     UpdatePointers(!candidates.empty());
   }
+  ChargeSweeping();  // pages swept on demand by the promotions above
+  heap_.sweeper().set_in_full_gc(false);
   Finish(candidates);
+  heap_.external().ResetAfterFullGc();
 }
 
 }  // namespace heaplab

@@ -4,6 +4,7 @@ namespace heaplab {
 
 void Marker::ClearMarks() {
   heap_.ForEachChunk([](Chunk& c) {
+    if (c.Is(kSweepingPending)) return;  // the lazy sweeper reads them, then clears them
     if (c.marks().allocated()) c.marks().ClearAll();
     c.ResetLiveBytes();
   });

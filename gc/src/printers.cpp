@@ -59,7 +59,7 @@ std::string FormatTraceGcLine(const GcEvent& e, const LogPrefix& prefix) {
 
 void TraceGcPrinter::OnGc(const GcEvent& e) {
   if (options_.ignore_scavenger && e.collector == Collector::Scavenge) return;
-  out_ << FormatTraceGcLine(e, prefix_);
+  if (options_.line) out_ << FormatTraceGcLine(e, prefix_);
   if (options_.verbose) PrintVerbose(e);
 }
 
@@ -81,8 +81,10 @@ void TraceGcPrinter::OnHeapEvent(const HeapEvent& e) {
       e.old_size / 1024, e.global_limit / 1024, e.limit_factor);
 }
 
-// V8 (Heap::PrintShortHeapStatistics). Spaces heaplab does not model (read-only, code) print
-// zeros; the layout is V8's, sizes in KB.
+// V8 (Heap::PrintShortHeapStatistics), sizes in KB. heaplab models neither the read-only nor
+// the code space: by default they show Node 20's start-up sizes as its logs print them (code
+// space: 239 KB used until the first full GC, 16 KB after it, its freed part available after
+// the Scavenges that follow), and count in the totals; with --no-startup-heap they print zeros.
 void TraceGcPrinter::PrintVerbose(const GcEvent& e) {
   const std::string p = prefix_.Text();
   auto kb = [](std::size_t bytes) { return bytes / 1024; };
@@ -91,21 +93,31 @@ void TraceGcPrinter::PrintVerbose(const GcEvent& e) {
     out_ << fmt::format("{}{}used: {:6} KB, available: {:6} KB, committed: {:6} KB\n", p, name,
                         kb(s.size), kb(s.available), kb(s.committed));
   };
+  if (e.collector == Collector::MarkCompact) ++mark_compacts_;
+  SpaceStats read_only;
+  SpaceStats code;
+  if (options_.startup_heap) {
+    read_only.size = 48 * KB;
+    code.committed = 256 * KB;
+    code.size = mark_compacts_ == 0 ? 239 * KB : 16 * KB;
+    code.available = mark_compacts_ == 0 || e.collector == Collector::MarkCompact ? 0 : 223 * KB;
+  }
   const SpaceStats& ns = a[static_cast<int>(SpaceId::NewSpace)];
   const SpaceStats& nlo = a[static_cast<int>(SpaceId::NewLargeObjectSpace)];
   const SpaceStats& os = a[static_cast<int>(SpaceId::OldSpace)];
   const SpaceStats& lo = a[static_cast<int>(SpaceId::LargeObjectSpace)];
-  const std::size_t used = ns.size + nlo.size + os.size + lo.size;
-  const std::size_t available = ns.available + nlo.available + os.available + lo.available;
-  const std::size_t committed = e.end_memory_size;
+  const std::size_t used = read_only.size + ns.size + nlo.size + os.size + code.size + lo.size;
+  const std::size_t available =
+      ns.available + nlo.available + os.available + code.available + lo.available;
+  const std::size_t committed = e.end_memory_size + code.committed;
   const std::size_t max = options_.max_heap_size > committed ? options_.max_heap_size : committed;
   out_ << fmt::format("{}Memory allocator,       used: {:6} KB, available: {:6} KB\n", p,
                       kb(committed), kb(max - committed));
-  space("Read-only space,        ", SpaceStats{});
+  space("Read-only space,        ", read_only);
   space("New space,              ", ns);
   space("New large object space, ", nlo);
   space("Old space,              ", os);
-  space("Code space,             ", SpaceStats{});
+  space("Code space,             ", code);
   space("Large object space,     ", lo);
   space("Code large object space,     ", SpaceStats{});
   out_ << fmt::format(
@@ -143,10 +155,10 @@ double PhaseMs(const GcEvent& e, Phase p) {
 // Fields heaplab has no counterpart for print 0.
 std::string NvpPrinter::Scavenge(const GcEvent& e, double promotion_ratio, double copied_rate,
                                  double promotion_rate) {
-  const double scavenge_ms = PhaseMs(e, Phase::ScavengeRoots) +
-                             PhaseMs(e, Phase::ScavengeParallel) + PhaseMs(e, Phase::ScavengeWeak) +
-                             PhaseMs(e, Phase::ScavengeUpdateRefs) +
-                             PhaseMs(e, Phase::ScavengeSweepLarge);
+  const double scavenge_ms =
+      PhaseMs(e, Phase::ScavengeRoots) + PhaseMs(e, Phase::ScavengeParallel) +
+      PhaseMs(e, Phase::ScavengeWeak) + PhaseMs(e, Phase::ScavengeUpdateRefs) +
+      PhaseMs(e, Phase::ScavengeSweepLarge) + PhaseMs(e, Phase::ScavengeSweepArrayBuffers);
   scavenge_bytes_ += static_cast<double>(e.promoted + e.semi_space_copied);
   scavenge_ms_ += scavenge_ms;
   const double throughput = scavenge_ms_ > 0 ? scavenge_bytes_ / scavenge_ms_ : 0.0;
@@ -170,9 +182,10 @@ std::string NvpPrinter::Scavenge(const GcEvent& e, double promotion_ratio, doubl
       e.pause_ms, e.mutator_ms, e.reduce_memory ? 1 : 0, scavenge_ms,
       PhaseMs(e, Phase::ScavengeRoots), PhaseMs(e, Phase::ScavengeWeak),
       PhaseMs(e, Phase::ScavengeParallel), PhaseMs(e, Phase::ScavengeUpdateRefs),
-      PhaseMs(e, Phase::ScavengeSweepLarge), throughput, e.start_object_size, e.end_object_size,
-      e.holes_before, e.holes_after, e.allocated, e.promoted, e.semi_space_copied, promotion_ratio,
-      e.average_survival_ratio, promotion_rate, copied_rate, allocation_throughput);
+      PhaseMs(e, Phase::ScavengeSweepArrayBuffers), throughput, e.start_object_size,
+      e.end_object_size, e.holes_before, e.holes_after, e.allocated, e.promoted,
+      e.semi_space_copied, promotion_ratio, e.average_survival_ratio, promotion_rate, copied_rate,
+      allocation_throughput);
 }
 
 // V8 (GCTracer::PrintNVP, case MARK_COMPACTOR): the field names, order and formats of V8
@@ -194,7 +207,7 @@ std::string NvpPrinter::MarkCompact(const GcEvent& e, double promotion_ratio, do
       "clear.external_string_table=0.0 clear.string_forwarding_table=0.0 "
       "clear.weak_global_handles=0.0 clear.dependent_code=0.0 clear.maps=0.0 "
       "clear.slots_buffer=0.0 clear.weak_collections=0.0 clear.weak_lists=0.0 "
-      "clear.weak_references={:.1f} clear.join_job=0.0 complete.sweep_array_buffers=0.0 "
+      "clear.weak_references={:.1f} clear.join_job=0.0 complete.sweep_array_buffers={:.1f} "
       "complete.sweeping=0.0 epilogue=0.0 evacuate={:.1f} evacuate.candidates=0.0 "
       "evacuate.clean_up=0.0 evacuate.copy={:.1f} evacuate.prologue=0.0 evacuate.epilogue=0.0 "
       "evacuate.rebalance=0.0 evacuate.update_pointers={:.1f} "
@@ -219,19 +232,53 @@ std::string NvpPrinter::MarkCompact(const GcEvent& e, double promotion_ratio, do
       "average_survival_ratio={:.1f}% promotion_rate={:.1f}% new_space_survive_rate={:.1f}% "
       "new_space_allocation_throughput={:.1f} unmapper_chunks=0 compaction_speed={:.0f}",
       e.pause_ms, e.mutator_ms, e.reduce_memory ? 1 : 0, PhaseMs(e, Phase::Clear),
-      PhaseMs(e, Phase::Clear), evacuate, PhaseMs(e, Phase::Evacuate),
-      PhaseMs(e, Phase::UpdatePointers), PhaseMs(e, Phase::UpdatePointers), mark,
-      PhaseMs(e, Phase::MarkFinishIncremental), PhaseMs(e, Phase::MarkRoots),
-      PhaseMs(e, Phase::MarkClosure), PhaseMs(e, Phase::Sweep), PhaseMs(e, Phase::Sweep),
-      e.incremental_ms, e.incremental_biggest_step_ms, e.incremental_steps, incremental_speed,
-      e.incremental_walltime_ms, e.start_object_size, e.end_object_size, e.holes_before,
-      e.holes_after, e.allocated, e.promoted, e.semi_space_copied, promotion_ratio,
-      e.average_survival_ratio, promotion_rate, copied_rate, allocation_throughput,
-      compaction_speed);
+      PhaseMs(e, Phase::Clear), PhaseMs(e, Phase::CompleteSweepArrayBuffers), evacuate,
+      PhaseMs(e, Phase::Evacuate), PhaseMs(e, Phase::UpdatePointers),
+      PhaseMs(e, Phase::UpdatePointers), mark, PhaseMs(e, Phase::MarkFinishIncremental),
+      PhaseMs(e, Phase::MarkRoots), PhaseMs(e, Phase::MarkClosure), PhaseMs(e, Phase::Sweep),
+      PhaseMs(e, Phase::Sweep), e.incremental_ms, e.incremental_biggest_step_ms,
+      e.incremental_steps, incremental_speed, e.incremental_walltime_ms, e.start_object_size,
+      e.end_object_size, e.holes_before, e.holes_after, e.allocated, e.promoted,
+      e.semi_space_copied, promotion_ratio, e.average_survival_ratio, promotion_rate, copied_rate,
+      allocation_throughput, compaction_speed);
 }
 
 // V8 (IncrementalMarking::Start, Step, ScheduleBytesToMarkBasedOn*, ShouldWaitForTask, Stop
 // under --trace-incremental-marking). Sizes in whole MB or KB, as V8 divides them.
+void PretenuringPrinter::OnPretenuring(const PretenuringEvent& e) {
+  static const char* const kDecision[] = {"undecided", "don't tenure", "maybe tenure", "tenure"};
+  auto name = [](std::uint8_t d) { return d < 4 ? kDecision[d] : "?"; };
+  switch (e.kind) {
+    case PretenuringEventKind::Site:
+      if (!statistics_) return;
+      // V8 prints the site's address; heaplab's sites are numbered, so the number shows
+      // through a made-up address (0x5173 followed by the number in hex).
+      out_ << prefix_.Text()
+           << fmt::format(
+                  "pretenuring: AllocationSite(0x5173{:08x}): (created, found, ratio) ({}, {}, "
+                  "{:.6f}) {} => {}\n",
+                  e.site, e.created, e.found, e.ratio, name(e.before), name(e.after));
+      break;
+    case PretenuringEventKind::Summary:
+      if (!statistics_) return;
+      out_ << prefix_.Text()
+           << fmt::format(
+                  "pretenuring: deopt_maybe_tenured={} visited_sites={} active_sites={} "
+                  "mementos={} tenured={} not_tenured={}\n",
+                  e.deopt_maybe_tenured ? 1 : 0, e.visited, e.active, e.mementos, e.tenured,
+                  e.not_tenured);
+      break;
+    case PretenuringEventKind::Reset:
+      if (!resets_) return;
+      // V8 prints this one without the isolate prefix (PrintF).
+      out_ << fmt::format(
+          "Deopt all allocation sites dependent code due to low survival rate in the old "
+          "generation {:.6f}\n",
+          e.survival_rate);
+      break;
+  }
+}
+
 void IncrementalMarkingPrinter::OnMarking(const MarkingEvent& e) {
   const std::string p =
       fmt::format("{}{:8.0f} ms: [IncrementalMarking] ", prefix_.Text(), e.time_ms);
@@ -318,6 +365,10 @@ std::string FormatOomReport(const GcRingBuffer& ring, const OutOfMemory& oom) {
   std::string out = "\n<--- Last few GCs --->\n" + shown + "\n";
   out += "\n<--- JS stacktrace --->\n\n";
   out += std::string("FATAL ERROR: ") + oom.what() + "\n";
+  // Node's section follows; its frames would be Node's and V8's own C++ functions, which a
+  // simulation does not have, so only the header and a note.
+  out += "----- Native stack trace -----\n\n";
+  out += " (none: heaplab simulates V8's heap; it has no V8 frames to show)\n";
   return out;
 }
 

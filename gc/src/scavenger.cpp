@@ -30,18 +30,27 @@ Address Scavenger::Evacuate(Address object) {
   Address target = 0;
   bool promoted = policy_.ShouldPromote(object, ns);
   if (!promoted) {
-    target = ns.Allocate(size);
+    target = AllocateInToSpace(size);
     promoted = target == 0;  // to-space is full: promote instead
   }
   if (promoted) {
     target = heap_.AllocateForPromotion(size);
-    if (target == 0) target = ns.Allocate(size);  // old space cannot grow: keep it young
+    if (target == 0) {  // old space cannot grow: keep it young
+      target = ns.Allocate(size);
+      if (target != 0) direct_.push_back(target);
+    }
     // Neither: the cage is exhausted, far past the heap limit, and to-space is full too.
     if (target == 0) throw OutOfMemory(OutOfMemory::Kind::HeapLimit);
     promoted = !StaysYoung(target);
   }
   std::memcpy(reinterpret_cast<void*>(target), reinterpret_cast<const void*>(object), size);
   obj.set_forwarding_address(target);
+  // V8 (PretenuringHandler::UpdateAllocationSite): a memento right behind the object.
+  if (pretenuring_ != nullptr) {
+    const Address behind = object + size;
+    if (behind < ns.from_top() && IsMemento(behind))
+      pretenuring_->MementoFound(MementoSite(behind));
+  }
   // The copy, promoted or not, keeps its original's colour (a grey original's worklist entry
   // is followed to the copy afterwards).
   if (marking_ != nullptr && marking_->IsMarked(object)) [[unlikely]]
@@ -59,6 +68,63 @@ Address Scavenger::Evacuate(Address object) {
   return target;
 }
 
+// V8 11.3 (EvacuationAllocator::AllocateInNewSpace, LocalAllocator::kLabSize and
+// kMaxLabObjectSize).
+constexpr std::size_t kCopyBufferSize = 32 * KB;
+constexpr std::size_t kMaxCopyBufferObjectSize = 8 * KB;
+
+Address Scavenger::AllocateInToSpace(std::size_t size) {
+  if (size > kMaxCopyBufferObjectSize) [[unlikely]] {
+    const Address a = heap_.new_space().Allocate(size);
+    if (a != 0) direct_.push_back(a);
+    return a;
+  }
+  if (size > buffer_limit_ - buffer_top_) [[unlikely]]
+    return RefillBuffer(size);
+  const Address a = buffer_top_;
+  buffer_top_ += size;
+  return a;
+}
+
+// V8 (EvacuationAllocator::NewLocalAllocationBuffer): a new buffer from to-space, merged with
+// the open one when it starts where that one ends (LocalAllocationBuffer::TryMerge), else the
+// open one's rest becomes a filler (CloseAndMakeIterable).
+Address Scavenger::RefillBuffer(std::size_t size) {
+  if (buffer_refill_fails_) return 0;
+  const Address start = heap_.new_space().Allocate(kCopyBufferSize);
+  if (start == 0) {
+    buffer_refill_fails_ = true;
+    return 0;
+  }
+  if (buffers_.empty() || start != buffer_limit_) {
+    if (!buffers_.empty()) {
+      WriteFiller(buffer_top_, buffer_limit_ - buffer_top_);
+      buffers_.back().top = buffer_top_;
+    }
+    buffers_.push_back({start, start});
+    buffer_top_ = start;
+  }
+  buffer_limit_ = start + kCopyBufferSize;
+  const Address a = buffer_top_;
+  buffer_top_ += size;
+  return a;
+}
+
+// V8 (EvacuationAllocator::Finalize): the open buffer's rest goes back to to-space when the
+// buffer ends at to-space's top, else it becomes a filler.
+void Scavenger::FinishBuffer() {
+  if (buffers_.empty()) return;
+  NewSpace& ns = heap_.new_space();
+  if (buffer_limit_ == ns.top()) {
+    ns.GiveBack(buffer_top_);
+  } else {
+    WriteFiller(buffer_top_, buffer_limit_ - buffer_top_);
+  }
+  buffers_.clear();
+  buffer_top_ = buffer_limit_ = 0;
+  buffer_refill_fails_ = false;
+}
+
 void Scavenger::ScanSlots(HeapObject host, bool host_becomes_old) {
   RememberedSet& rs = heap_.remembered_set();
   for (Address* slot = host.slots_begin(); slot != host.slots_end(); ++slot) {
@@ -72,15 +138,28 @@ void Scavenger::ScanSlots(HeapObject host, bool host_becomes_old) {
 }
 
 void Scavenger::ScanUntilDone() {
-  NewSpace& ns = heap_.new_space();
-  Address scan = ns.to_space().start();
+  std::size_t run = 0;  // the buffer run the scan pointer is in
+  Address scan = buffers_.empty() ? 0 : buffers_[0].start;
   for (;;) {
-    while (scan < ns.top()) {  // Cheney: the scan pointer chases the copy pointer
-      HeapObject obj(scan);
-      ScanSlots(obj, false);
-      scan += obj.size();
+    // Cheney: the scan pointer chases the copy pointer, run after run.
+    while (run < buffers_.size()) {
+      if (scan == 0) scan = buffers_[run].start;
+      const bool open = run + 1 == buffers_.size();
+      if (scan < (open ? buffer_top_ : buffers_[run].top)) {
+        HeapObject obj(scan);
+        ScanSlots(obj, false);
+        scan += obj.size();
+        continue;
+      }
+      if (open) break;
+      scan = buffers_[++run].start;
     }
-    if (promoted_.empty()) break;
+    if (promoted_.empty() && direct_.empty()) break;
+    while (!direct_.empty()) {
+      const Address a = direct_.back();
+      direct_.pop_back();
+      ScanSlots(HeapObject(a), false);
+    }
     while (!promoted_.empty()) {
       const Address a = promoted_.back();
       promoted_.pop_back();
@@ -89,15 +168,23 @@ void Scavenger::ScanUntilDone() {
   }
 }
 
+Address Scavenger::AfterScavenge(Address a) const {
+  const Chunk* c = heap_.ChunkOf(a);
+  if (c->Is(kLarge)) return c->Is(kSurvived) ? a : 0;
+  const HeapObject obj(a);
+  return obj.is_forwarded() ? obj.forwarding_address() : 0;
+}
+
 void Scavenger::UpdateIds() {
-  heap_.ids().UpdateYoung(
-      [this](Address a) -> Address {
-        const Chunk* c = heap_.ChunkOf(a);
-        if (c->Is(kLarge)) return c->Is(kSurvived) ? a : 0;
-        HeapObject obj(a);
-        return obj.is_forwarded() ? obj.forwarding_address() : 0;
-      },
-      [this](Address a) { return StaysYoung(a); });
+  heap_.ids().UpdateYoung([this](Address a) { return AfterScavenge(a); },
+                          [this](Address a) { return StaysYoung(a); });
+}
+
+// V8 (ArrayBufferSweeper::RequestSweep for a young collection): only the young list is walked;
+// dead wrappers' stores are released, survivors move to the old list when promoted.
+void Scavenger::SweepArrayBuffers() {
+  heap_.external().SweepYoung([this](Address a) { return AfterScavenge(a); },
+                              [this](Address a) { return StaysYoung(a); });
 }
 
 void Scavenger::FinishLargeObjects() {
@@ -158,6 +245,7 @@ void Scavenger::Run() {
   {
     Tracer::Scope scope(tracer_, Phase::ScavengeParallel);
     ScanUntilDone();
+    FinishBuffer();
     clock_.Charge(Work::ScannedSlot, static_cast<double>(slots_scanned_));
   }
   {
@@ -165,6 +253,10 @@ void Scavenger::Run() {
     UpdateIds();
   }
   if (marking_ != nullptr) UpdateMarkingWorklist();
+  {
+    Tracer::Scope scope(tracer_, Phase::ScavengeSweepArrayBuffers);
+    SweepArrayBuffers();
+  }
   {
     Tracer::Scope scope(tracer_, Phase::ScavengeSweepLarge);
     FinishLargeObjects();

@@ -36,6 +36,7 @@ void Tracer::End() {
   current_.end_ms = clock_.NowMs();
   current_.pause_ms = current_.end_ms - current_.start_ms;
   current_.end_object_size = heap_.SizeOfObjects();
+  current_.external_memory = heap_.external().external_memory();
   current_.end_memory_size = heap_.CommittedMemory();
   current_.holes_after = heap_.old_space().Available() + heap_.old_space().Wasted();
   current_.new_space_capacity = heap_.new_space().Capacity();
@@ -66,6 +67,16 @@ void Tracer::Publish(const HeapEvent& event) {
 void Tracer::Publish(const MarkingEvent& event) {
   for (GcObserver* o : observers_)
     o->OnMarking(event);
+}
+
+void Tracer::Publish(const SweepingEvent& event) {
+  for (GcObserver* o : observers_)
+    o->OnSweeping(event);
+}
+
+void Tracer::Publish(const PretenuringEvent& event) {
+  for (GcObserver* o : observers_)
+    o->OnPretenuring(event);
 }
 
 // V8 (GCTracer::RecordMutatorUtilization): the first full GC only sets the start; later ones

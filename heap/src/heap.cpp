@@ -18,12 +18,14 @@ Heap::Heap(const HeapConfig& config)
       old_space_(std::make_unique<OldSpace>(*cage_)),
       lo_space_(std::make_unique<LargeObjectSpace>(*cage_, SpaceId::LargeObjectSpace)),
       new_lo_space_(std::make_unique<LargeObjectSpace>(*cage_, SpaceId::NewLargeObjectSpace)),
-      remembered_set_(*cage_) {
+      remembered_set_(*cage_),
+      sweeper_(*old_space_, remembered_set_) {
   new_space_->from_space().chunk().Set(kFromSpace);
+  old_space_->set_sweeper(&sweeper_);
 }
 
 Address Heap::Allocate(std::size_t size, std::uint64_t slots, Kind kind, Generation where) {
-  if (size > kMaxObjectSize) return 0;  // the header could not encode it
+  if (size > kMaxObjectSize) return 0;  // larger than V8's largest object
   Address a = 0;
   if (size > kMaxRegularObjectSize) {
     if (where == Generation::Young) {

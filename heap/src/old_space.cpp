@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <heaplab/heap/sweeper.h>
+
 namespace heaplab {
 
 OldSpace::~OldSpace() {
@@ -38,6 +40,9 @@ void OldSpace::FreeLab() {
 
 Address OldSpace::AllocateSlow(std::size_t size) {
   FreeLab();
+  // V8 (PagedSpace::RefillLabMain): sweep pending pages for a block before growing.
+  if (sweeper_ != nullptr && sweeper_->sweeping() && !free_list_.CanServe(size))
+    sweeper_->SweepForAllocation(size);
   FreeList::Block block = free_list_.Take(size);
   if (block.start != 0) {
     SetLab(cage_.ChunkOf(block.start), block.start, block.start + block.size);

@@ -181,3 +181,84 @@ TEST(BufferPoolVerifier, DeadBufferKeepsItsStore) {
 
 }  // namespace
 }  // namespace heaplab
+
+namespace heaplab {
+namespace {
+
+// fromStringFast checks the fit with 4 bytes per character while that is under the threshold
+// (real Node: call 232 of the seed-1 placements starts a new slab at offset 5568 for 1007).
+TEST(BufferPool, FromChecksTheFitWithFourBytesPerCharacter) {
+  BufferPool pool;
+  pool.Allocate(4000, BufferApi::Unsafe);
+  pool.Allocate(1568, BufferApi::Unsafe);  // offset 5568: 2624 bytes left
+  const BufferRecord& unsafe_fit = pool.record(pool.Allocate(1007, BufferApi::Unsafe));
+  EXPECT_EQ(unsafe_fit.slab, 0);  // 1007 fits
+  BufferPool p2;
+  p2.Allocate(4000, BufferApi::Unsafe);
+  p2.Allocate(1568, BufferApi::Unsafe);
+  const BufferRecord& from = p2.record(p2.Allocate(1007, BufferApi::From));
+  EXPECT_EQ(from.slab, 1);                                              // 4 x 1007 = 4028 does not
+  EXPECT_EQ(p2.record(p2.Allocate(5, BufferApi::From)).offset, 1008u);  // advances by 1007
+  // From 1024 characters on, 4 x length reaches the threshold and the real length is used.
+  BufferPool p3;
+  p3.Allocate(4000, BufferApi::Unsafe);
+  p3.Allocate(1568, BufferApi::Unsafe);
+  EXPECT_EQ(p3.record(p3.Allocate(1100, BufferApi::From)).slab, 0);
+}
+
+// The inline bump path and the slow path follow the same rules: the same requests placed with
+// and without an observer (which sends every request down the slow path) land at the same slab
+// and offset, and both pools count the same.
+TEST(BufferPool, BumpPathAndSlowPathPlaceAlike) {
+  BufferPool fast;
+  BufferPool slow;
+  Recorder listening;
+  slow.AddObserver(&listening);
+  fast.Reserve(10);  // a hint only: more than 10 Buffers still work
+  std::size_t size = 1;
+  for (int i = 0; i < 3000; ++i) {
+    size = (size * 7919 + 13) % 5000;  // pooled and not, all APIs
+    const auto api = static_cast<BufferApi>(i % 5);
+    const BufferRecord a = fast.record(fast.Allocate(size, api));
+    const BufferRecord b = slow.record(slow.Allocate(size, api));
+    ASSERT_EQ(a.pooled, b.pooled) << i;
+    ASSERT_EQ(a.slab, b.slab) << i;
+    ASSERT_EQ(a.offset, b.offset) << i;
+    if (i % 3 == 0) {  // some die, so that slabs empty and go
+      fast.Release(static_cast<BufferHandle>(i));
+      slow.Release(static_cast<BufferHandle>(i));
+    }
+  }
+  EXPECT_EQ(fast.stats().slabs_created, slow.stats().slabs_created);
+  EXPECT_EQ(fast.stats().pooled, slow.stats().pooled);
+  EXPECT_EQ(fast.stats().bytes, slow.stats().bytes);
+  EXPECT_EQ(fast.external_bytes(), slow.external_bytes());
+  EXPECT_GT(fast.stats().slabs_created, 100u);
+  EXPECT_TRUE(fast.Verify().empty());
+  EXPECT_TRUE(slow.Verify().empty());
+}
+
+TEST(StableVector, ElementsNeverMove) {
+  StableVector<std::uint64_t, 3> v;  // blocks of 8
+  v.Reserve(20);                     // three blocks up front
+  std::vector<const std::uint64_t*> where;
+  for (std::uint64_t i = 0; i < 100; ++i)
+    where.push_back(&v.push_back(i * 3));
+  ASSERT_EQ(v.size(), 100u);
+  for (std::uint64_t i = 0; i < 100; ++i) {
+    EXPECT_EQ(v[i], i * 3);
+    EXPECT_EQ(&v[i], where[i]) << "element " << i << " moved";
+  }
+  EXPECT_EQ(v.back(), 297u);
+  std::uint64_t sum = 0, count = 0;
+  v.ForEach([&](std::uint64_t x) {
+    EXPECT_EQ(x, count * 3);
+    sum += x;
+    ++count;
+  });
+  EXPECT_EQ(count, 100u);
+  EXPECT_EQ(sum, 3u * 99 * 100 / 2);
+}
+
+}  // namespace
+}  // namespace heaplab

@@ -4,27 +4,7 @@
 # Each check prints what failed; the script exits 1 if any check failed.
 set -euo pipefail
 
-: "${HEAPLAB:?set HEAPLAB to the heaplab binary}"
-if [[ ! -x "$HEAPLAB" ]]; then
-  echo "end_to_end: HEAPLAB='$HEAPLAB' is not an executable" >&2
-  exit 1
-fi
-
-TMP="$(mktemp -d "${TMPDIR:-/tmp}/heaplab-e2e.XXXXXX")"
-trap 'rm -rf "$TMP"' EXIT
-
-failures=0
-fail() {
-  echo "FAIL: $*" >&2
-  failures=$((failures + 1))
-}
-pass() { echo "ok: $*"; }
-
-# Runs "$@" with stdout and stderr captured in $TMP/out and $TMP/err; sets $status.
-capture() {
-  status=0
-  "$@" >"$TMP/out" 2>"$TMP/err" || status=$?
-}
+source "$(dirname "$0")/lib.sh" e2e
 
 # --- help -------------------------------------------------------------------------------------
 

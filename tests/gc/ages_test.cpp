@@ -62,9 +62,12 @@ TEST(Ages, BookRulePromotesOnceToSpaceIsAQuarterFull) {
   config.promotion = PromotionRule::Book;
   auto s = ReplayText(config, ManySurvivors());
   const GcEvent& e = s->tracer().current();
+  // To-space's fill is counted as new space counts it, in whole 32 KiB copy buffers: seven
+  // fill 229376 bytes of the first page (under a quarter, 257720); the next buffer starts the
+  // second page, the fill passes the quarter, and every later survivor is promoted.
   const std::size_t quarter = s->heap().new_space().Capacity() / 4;
-  EXPECT_GE(e.semi_space_copied, quarter);
-  EXPECT_LT(e.semi_space_copied, quarter + 128);
+  ASSERT_EQ(quarter, 257720u);
+  EXPECT_EQ(e.semi_space_copied, 7 * 32 * KB + 128);
   EXPECT_EQ(e.semi_space_copied + e.promoted, 4000u * 128);
   EXPECT_GT(e.promoted, 0u);
 }
@@ -76,15 +79,37 @@ TEST(Ages, V8RuleCopiesEveryFirstTimeSurvivor) {
   EXPECT_EQ(e.promoted, 0u);
 }
 
-TEST(Ages, SurvivorsThatDoNotFitInToSpaceArePromoted) {
-  // 1000 objects of 1 KiB survive twice their first GC's worth... to-space overflows.
+// Survivors that do not fit in to-space are promoted. A full 1 MiB semispace cannot be copied
+// into an empty one: copied through 32 KiB buffers, seven per page, to-space takes 4 x 7 x 32
+// objects of 1 KiB, and the other 104 of 1000 fresh survivors (none below the age mark, so the
+// V8 rule would copy them all) are promoted.
+std::string ThousandFreshKiBObjects() {
   std::string t = "heaplab-trace 1\n";
   for (int i = 1; i <= 1000; ++i)
     t += "a " + std::to_string(i) + " 1024 0\n";
-  // Force a Scavenge with 1000 KiB of survivors but keep them all: the semispace is 1 MiB.
-  auto s = ReplayText(SmallConfig(), t + "g minor\n");
+  return t;
+}
+
+TEST(Ages, SurvivorsThatDoNotFitInToSpaceArePromoted) {
+  auto s = ReplayText(SmallConfig(), ThousandFreshKiBObjects());
+  Heap& heap = s->heap();
+  s->mutator().RequestGc(Generation::Young);
   const GcEvent& e = s->tracer().current();
-  EXPECT_EQ(e.semi_space_copied + e.promoted, 1000u * 1024);
+  EXPECT_EQ(e.semi_space_copied, 896u * KB) << "four pages of seven buffers";
+  EXPECT_EQ(e.promoted, 104u * KB) << "the rest did not fit";
+  std::size_t young = 0;
+  for (Id id = 1; id <= 1000; ++id)
+    young += heap.InYoung(AddressOf(*s, id)) ? 1 : 0;
+  EXPECT_EQ(young, 896u);
+}
+
+TEST(Ages, TheSameSurvivorsAreAllCopiedWhenToSpaceHoldsThem) {
+  // Control for the test above: with 2 MiB semispaces nothing is promoted.
+  auto s = ReplayText(SmallConfig(2, 2), ThousandFreshKiBObjects());
+  s->mutator().RequestGc(Generation::Young);
+  const GcEvent& e = s->tracer().current();
+  EXPECT_EQ(e.semi_space_copied, 1000u * KB);
+  EXPECT_EQ(e.promoted, 0u);
 }
 
 TEST(Ages, YoungLargeObjectsArePromotedWholeWithoutMoving) {

@@ -1,6 +1,7 @@
 // Evacuation candidates chosen as V8 chooses them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 
 #include <heaplab/gc/evacuation.h>
@@ -31,6 +32,40 @@ TEST(Evacuation, PicksPagesAtLeast70PercentFreeLeastLiveFirst) {
   EXPECT_EQ(chosen[1], c);
   EXPECT_EQ(chosen[2], a);
   (void)full;
+}
+
+// V8 (MarkCompactCollector::CollectEvacuationCandidates): a page is a candidate when its free
+// bytes are at least target_fragmentation_percent x (area / 100). The threshold is written out
+// here, not computed from the policy, so that a change of the percentage or of the comparison
+// fails. Two nearly empty pages are always chosen beside the page under test, so that the
+// selection is never empty because nothing would be released.
+constexpr std::size_t kSeventyPercentFree = 70 * (kPageSize / 100);
+constexpr std::size_t kTwentyPercentFree = 20 * (kPageSize / 100);
+
+bool ChoosesPageWithFreeBytes(std::size_t free_bytes, bool reduce_memory) {
+  Pages p;
+  p.Add(1 * KB);
+  p.Add(1 * KB);
+  Chunk* page = p.Add(kPageSize - free_bytes);
+  const auto chosen = SelectEvacuationCandidates(p.list, EvacuationPolicy::For(reduce_memory, 0));
+  EXPECT_GE(chosen.size(), 2u) << "the two nearly empty pages are always chosen";
+  return std::find(chosen.begin(), chosen.end(), page) != chosen.end();
+}
+
+TEST(Evacuation, APageExactly70PercentFreeIsACandidate) {
+  EXPECT_TRUE(ChoosesPageWithFreeBytes(kSeventyPercentFree, false));
+}
+
+TEST(Evacuation, APageOneByteShortOf70PercentFreeIsNot) {
+  EXPECT_FALSE(ChoosesPageWithFreeBytes(kSeventyPercentFree - 1, false));
+}
+
+TEST(Evacuation, ReducingMemoryAPageExactly20PercentFreeIsACandidate) {
+  EXPECT_TRUE(ChoosesPageWithFreeBytes(kTwentyPercentFree, true));
+}
+
+TEST(Evacuation, ReducingMemoryAPageOneByteShortOf20PercentFreeIsNot) {
+  EXPECT_FALSE(ChoosesPageWithFreeBytes(kTwentyPercentFree - 1, true));
 }
 
 TEST(Evacuation, NothingWhenNoPageWouldBeReleased) {

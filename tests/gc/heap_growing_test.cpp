@@ -2,8 +2,11 @@
 // printed under --trace-gc-verbose (tests/data/node20/leaky_cache_verbose.log).
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include <heaplab/gc/heap_growing.h>
 #include <heaplab/heap/globals.h>
+#include "test_heap.h"
 
 namespace heaplab {
 namespace {
@@ -78,6 +81,84 @@ TEST(HeapGrowing, FullGcSetsTheLimitFromLiveBytes) {
   EXPECT_EQ(g.limit(), 416 * MB);
   EXPECT_EQ(t.limit, g.limit());
   EXPECT_TRUE(g.configured());
+}
+
+// The collector speed the growing factor uses (V8 11.3's
+// GCTracer::CombinedMarkCompactSpeedInBytesPerMillisecond), read from the limit events of a
+// leaking cache: for each full GC, the gc speed of its limit computation, its pause, its live
+// bytes after, and the bytes and ms of its cycle's marking steps.
+struct FullGcSpeeds : GcObserver {
+  struct Gc {
+    double gc_speed = 0;
+    double pause_ms = 0;
+    double end_bytes = 0;
+    double marked_bytes = 0;
+    double steps_ms = 0;
+    bool incremental = false;
+  };
+  void OnHeapEvent(const HeapEvent& e) override {
+    if (e.kind == HeapEventKind::LimitChange) speed = e.gc_speed;
+  }
+  void OnMarking(const MarkingEvent& e) override {
+    if (e.kind == MarkingEventKind::Start) marked = 0;
+    if (e.kind == MarkingEventKind::Step) marked += static_cast<double>(e.value);
+  }
+  void OnGc(const GcEvent& e) override {
+    if (e.collector != Collector::MarkCompact) return;
+    gcs.push_back({speed, e.pause_ms, static_cast<double>(e.end_object_size), marked,
+                   e.incremental_ms, e.incremental_steps > 0});
+    marked = 0;
+  }
+  double speed = 0;
+  double marked = 0;
+  std::vector<Gc> gcs;
+};
+
+FullGcSpeeds RunLeakCache(bool incremental_marking) {
+  GcConfig config;
+  config.clock = ClockKind::Model;
+  config.heap.max_old_space_size = 512 * MB;  // three full GCs before the cache is complete
+  config.incremental_marking = incremental_marking;
+  Session s(config);
+  FullGcSpeeds log;
+  s.tracer().AddObserver(&log);
+  ScenarioOptions o;
+  o.params = {{"entries", 1000000}};
+  s.ReplayScenario(*FindScenario("leak-cache"), o);
+  return log;
+}
+
+TEST(HeapGrowing, GcSpeedCombinesMarkingStepsAndFinishingPausesWhenMarkingIsIncremental) {
+  const FullGcSpeeds log = RunLeakCache(true);
+  ASSERT_GE(log.gcs.size(), 3u);
+  for (const FullGcSpeeds::Gc& gc : log.gcs)
+    ASSERT_TRUE(gc.incremental && gc.steps_ms > 0 && gc.pause_ms > 0);
+  const auto& g = log.gcs;
+  // The first full GC has no earlier pause: no speed, so the maximum factor.
+  EXPECT_EQ(g[0].gc_speed, 0);
+  // The second: the first cycle's step speed s1 and its finishing pause's speed s2, combined
+  // as 1 / (1 / s1 + 1 / s2).
+  const double s1 = g[0].marked_bytes / g[0].steps_ms;
+  const double s2 = g[0].end_bytes / g[0].pause_ms;
+  EXPECT_NEAR(g[1].gc_speed, s1 * s2 / (s1 + s2), 1e-6 * s1);
+  // It is slower than either, and far slower than live bytes per finishing pause.
+  EXPECT_LT(g[1].gc_speed, s1);
+  EXPECT_LT(g[1].gc_speed, s2);
+  // The third: the step speeds averaged (each cycle's with the record), the pauses summed.
+  const double s1b = (s1 + g[1].marked_bytes / g[1].steps_ms) / 2;
+  const double s2b = (g[0].end_bytes + g[1].end_bytes) / (g[0].pause_ms + g[1].pause_ms);
+  EXPECT_NEAR(g[2].gc_speed, s1b * s2b / (s1b + s2b), 1e-6 * s1b);
+}
+
+TEST(HeapGrowing, GcSpeedIsLiveBytesPerPauseWhenFullGcsAreAtomic) {
+  // Control: under --no-incremental-marking V8 records the pauses as atomic full GCs
+  // (GCTracer::MarkCompactSpeedInBytesPerMillisecond).
+  const FullGcSpeeds log = RunLeakCache(false);
+  ASSERT_GE(log.gcs.size(), 2u);
+  const auto& g = log.gcs;
+  EXPECT_FALSE(g[0].incremental);
+  EXPECT_EQ(g[0].gc_speed, 0);
+  EXPECT_NEAR(g[1].gc_speed, g[0].end_bytes / g[0].pause_ms, 1e-6 * g[1].gc_speed);
 }
 
 }  // namespace

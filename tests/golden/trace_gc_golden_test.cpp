@@ -45,11 +45,47 @@ TEST(Golden, ChurnWithOneMiBSemispaces) {
             Golden("churn_semi1_trace_gc.txt"));
 }
 
+// Cohorts of 1500 objects of 128 bytes: a Scavenge's survivors fill more than a quarter of the
+// 1 MiB to-space, so the book rule promotes part of them on their first survival (the old
+// generation commits pages at the first GC) where the V8 rule copies them all.
+const std::map<std::string, std::uint64_t> kBigCohorts = {
+    {"rounds", 6}, {"cohort", 1500}, {"size", 128}, {"long", 3}};
+
 TEST(Golden, SurvivorsUnderTheBookRule) {
   GcConfig config;
   config.promotion = PromotionRule::Book;
-  EXPECT_EQ(RunScenario("survivors", {{"rounds", 12}}, config),
-            Golden("survivors_book_trace_gc.txt"));
+  EXPECT_EQ(RunScenario("survivors", kBigCohorts, config), Golden("survivors_book_trace_gc.txt"));
+}
+
+TEST(Golden, SurvivorsUnderTheV8RuleDifferFromTheBookRule) {
+  // Control for the test above: the golden file must be one the promotion rule changes.
+  GcConfig config;
+  config.promotion = PromotionRule::V8;
+  EXPECT_NE(RunScenario("survivors", kBigCohorts, config), Golden("survivors_book_trace_gc.txt"));
+}
+
+// Two rounds of the fragmentation scenario (defaults otherwise): Mark-Compact lines for the
+// explicit full GCs, and one for the allocation limit in the second round. The file was reviewed
+// line by line on the stop-the-world path (marking and sweeping in the pause), so the run pins
+// --no-incremental-marking --no-lazy-sweeping: that path prints what it printed before either
+// existed.
+TEST(Golden, FragmentationWithMarkCompacts) {
+  GcConfig config;
+  config.incremental_marking = false;
+  config.lazy_sweeping = false;
+  const std::string out = RunScenario("fragmentation", {{"nodes", 60000}, {"rounds", 2}}, config);
+  EXPECT_NE(out.find("Mark-Compact"), std::string::npos);
+  EXPECT_EQ(out, Golden("fragmentation_trace_gc.txt"));
+}
+
+// Control: lazy sweeping takes the sweep out of the full GCs' pauses, so the same run prints
+// shorter Mark-Compact pauses and the golden file no longer matches.
+TEST(Golden, LazySweepingShortensTheFragmentationPauses) {
+  GcConfig config;
+  config.incremental_marking = false;
+  config.lazy_sweeping = true;
+  EXPECT_NE(RunScenario("fragmentation", {{"nodes", 60000}, {"rounds", 2}}, config),
+            Golden("fragmentation_trace_gc.txt"));
 }
 
 TEST(Golden, SameRunTwiceIsIdentical) {

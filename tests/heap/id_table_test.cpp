@@ -1,5 +1,11 @@
-// The weak id table: states, generations, updates.
+// The weak id table: states, generations, updates, and memory that follows the live objects.
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <ostream>
+#include <random>
+#include <set>
+#include <vector>
 
 #include <heaplab/heap/id_table.h>
 
@@ -35,7 +41,7 @@ TEST(IdTable, ScavengeUpdatesOnlyYoungIdsAndMovesPromotedOnesToTheOldList) {
   EXPECT_EQ(t.Get(2), 0x8000u);
   EXPECT_EQ(t.Get(3), 0x9000u);
   EXPECT_EQ(t.YoungCount(), 1u);
-  EXPECT_EQ(t.old_ids().size(), 2u);
+  EXPECT_EQ(t.OldCount(), 2u);
 }
 
 TEST(IdTable, HandlesSparseAndHugeIds) {
@@ -50,17 +56,263 @@ TEST(IdTable, HandlesSparseAndHugeIds) {
 
 TEST(IdTable, SparseIdsMixWithDenseOnes) {
   IdTable t;
-  t.Add(5 * 4096 + 7, 0x5000, false);  // beyond the dense blocks: kept in the map
+  t.Add(5 * 4096 + 7, 0x5000, false);  // ahead of the dense ids that follow
   for (Id id = 0; id < 6 * 4096; ++id) {
     if (id != 5 * 4096 + 7) t.Add(id, 0x10000 + 8 * id, false);
   }
-  EXPECT_EQ(t.Get(5 * 4096 + 7), 0x5000u) << "found after the dense blocks reached it";
+  EXPECT_EQ(t.Get(5 * 4096 + 7), 0x5000u) << "found after the dense ids reached it";
   EXPECT_EQ(t.Get(5 * 4096 + 8), 0x10000u + 8 * (5 * 4096 + 8));
   EXPECT_EQ(t.StateOf(6 * 4096), IdTable::State::Unknown);
   t.UpdateAll([](Address a) { return a == 0x5000 ? Address{0} : a; },
               [](Address) { return false; });
   EXPECT_EQ(t.StateOf(5 * 4096 + 7), IdTable::State::Freed);
   EXPECT_EQ(t.StateOf(5 * 4096 + 6), IdTable::State::Live);
+}
+
+// --- Memory follows the live objects -----------------------------------------------------------
+
+// Allocates `per_cycle` young ids from `next` (stepping by `step`, downwards if `down`), then a
+// Scavenge in which all of them die; `cycles` times. Returns the next id.
+Id Churn(IdTable& t, Id next, std::uint64_t step, bool down, int cycles, int per_cycle) {
+  for (int c = 0; c < cycles; ++c) {
+    for (int i = 0; i < per_cycle; ++i) {
+      t.Add(next, 0x1000 + 8 * static_cast<Address>(i), true);
+      next = down ? next - step : next + step;
+    }
+    t.UpdateYoung([](Address) -> Address { return 0; }, [](Address) { return true; });
+  }
+  return next;
+}
+
+struct IdPattern {
+  const char* name;
+  Id first;
+  std::uint64_t step;
+  bool down;
+};
+
+void PrintTo(const IdPattern& p, std::ostream* os) {
+  *os << p.name << " (from " << p.first << ", step " << (p.down ? "-" : "+") << p.step << ")";
+}
+
+class IdTableMemory : public ::testing::TestWithParam<IdPattern> {};
+
+TEST_P(IdTableMemory, DoesNotGrowWithDeadIds) {
+  const IdPattern p = GetParam();
+  IdTable t;
+  Id next = Churn(t, p.first, p.step, p.down, 10, 1000);
+  const std::size_t after_10k = t.MemoryBytes();
+  next = Churn(t, next, p.step, p.down, 990, 1000);
+  EXPECT_EQ(t.FreedCount(), 1000000u);
+  EXPECT_EQ(t.UsedCount(), 1000000u);
+  EXPECT_EQ(t.LiveCount(), 0u);
+  // 1,000,000 dead ids cost what 10,000 did: the maps hold live ids and the used ids are one
+  // run. (An entry per id ever used would be at least 8 MB here.)
+  EXPECT_LE(t.MemoryBytes(), after_10k);
+  EXPECT_LT(t.MemoryBytes(), 64 * KB);
+  EXPECT_EQ(t.used().RunCount(), 1u);
+  // Dead ids are still known as used, ids beside them as unknown.
+  EXPECT_EQ(t.StateOf(p.first), IdTable::State::Freed);
+  const Id last = p.down ? next + p.step : next - p.step;
+  EXPECT_EQ(t.StateOf(last), IdTable::State::Freed);
+  EXPECT_EQ(t.StateOf(next), IdTable::State::Unknown);
+  if (p.step > 1) {
+    EXPECT_EQ(t.StateOf(p.first + 1), IdTable::State::Unknown);
+  }
+}
+
+TEST_P(IdTableMemory, ControlGrowsWithLiveIds) {
+  // The same ids, all surviving: memory must grow, or the test above proves nothing.
+  const IdPattern p = GetParam();
+  IdTable t;
+  Id next = p.first;
+  for (int i = 0; i < 100000; ++i) {
+    t.Add(next, 0x1000 + 8 * static_cast<Address>(i), true);
+    next = p.down ? next - p.step : next + p.step;
+  }
+  t.UpdateYoung([](Address a) { return a; }, [](Address) { return false; });
+  EXPECT_EQ(t.LiveCount(), 100000u);
+  EXPECT_GE(t.MemoryBytes(), 100000 * sizeof(IdMap::Entry));
+  EXPECT_EQ(t.StateOf(p.first), IdTable::State::Live);
+}
+
+INSTANTIATE_TEST_SUITE_P(Ids, IdTableMemory,
+                         ::testing::Values(IdPattern{"DenseFromOne", 1, 1, false},
+                                           IdPattern{"Sparse", Id{1} << 50, 7, false},
+                                           IdPattern{"CountingDown", ~Id{0} - 3, 2, true}),
+                         [](const ::testing::TestParamInfo<IdPattern>& p) {
+                           return std::string(p.param.name);
+                         });
+
+TEST(IdTable, MapsShrinkWhenACollectionLeavesThemMostlyEmpty) {
+  IdTable t;
+  for (Id id = 0; id < 100000; ++id)
+    t.Add(id, 0x1000 + 8 * id, id % 2 == 0);
+  const std::size_t full = t.MemoryBytes();
+  // Scavenge: the young half dies. The young map keeps room for the next cycle's allocations.
+  t.UpdateYoung([](Address) -> Address { return 0; }, [](Address) { return true; });
+  for (Id id = 100000; id < 100010; ++id)
+    t.Add(id, 0x1000 + 8 * id, true);
+  // The next Scavenge sees a small cycle and shrinks it; a full GC shrinks the old map.
+  t.UpdateYoung([](Address a) { return a; }, [](Address) { return true; });
+  EXPECT_EQ(t.YoungCount(), 10u);
+  t.UpdateAll(  // a quarter of the old ids and the ten young ones survive, all old now
+      [](Address a) -> Address {
+        const Id id = (a - 0x1000) / 8;
+        return id % 4 == 1 || id >= 100000 ? a : 0;
+      },
+      [](Address) { return false; });
+  EXPECT_EQ(t.LiveCount(), 25010u);
+  EXPECT_EQ(t.YoungCount(), 0u);
+  EXPECT_LT(t.MemoryBytes(), full / 2);
+  t.UpdateAll([](Address) -> Address { return 0; }, [](Address) { return false; });
+  EXPECT_EQ(t.LiveCount(), 0u);
+  EXPECT_LT(t.MemoryBytes(), 4 * KB);
+  EXPECT_EQ(t.StateOf(99999), IdTable::State::Freed);
+}
+
+TEST(IdTable, AScavengeReadsNoOldEntry) {
+  IdTable t;
+  for (Id id = 0; id < 1000; ++id)
+    t.Add(id, 0x100000 + 8 * id, /*young=*/id < 10);
+  int visited = 0;
+  t.UpdateYoung(
+      [&](Address a) {
+        ++visited;
+        EXPECT_LT(a, 0x100000u + 80) << "an old entry was visited";
+        return a;
+      },
+      [](Address) { return true; });
+  EXPECT_EQ(visited, 10);
+}
+
+TEST(IdTable, PromotedIdsJoinTheOldMapAndStayLive) {
+  IdTable t;
+  for (Id id = 1; id <= 5000; ++id)
+    t.Add(id, 0x1000 + 16 * id, true);
+  // Odd ids survive, the multiples of 3 among them are promoted (moved to 0x1000000 + ...).
+  t.UpdateYoung(
+      [](Address a) -> Address {
+        const Id id = (a - 0x1000) / 16;
+        if (id % 2 == 0) return 0;
+        return id % 3 == 0 ? 0x1000000 + 16 * id : a;
+      },
+      [](Address a) { return a < 0x1000000; });
+  EXPECT_EQ(t.FreedCount(), 2500u);
+  EXPECT_EQ(t.OldCount(), 833u);
+  EXPECT_EQ(t.YoungCount(), 2500u - 833u);
+  for (Id id = 1; id <= 5000; ++id) {
+    const Address expected = id % 2 == 0 ? 0 : id % 3 == 0 ? 0x1000000 + 16 * id : 0x1000 + 16 * id;
+    ASSERT_EQ(t.Get(id), expected) << "id " << id;
+    ASSERT_EQ(t.StateOf(id), expected == 0 ? IdTable::State::Freed : IdTable::State::Live);
+  }
+}
+
+// --- The map
+// --------------------------------------------------------------------------------------
+
+TEST(IdMap, FindsIdsThatShareTheirLowBits) {
+  // Ids that differ only above bit 32 must not pile up in one probe chain.
+  IdMap m;
+  for (Id i = 0; i < 20000; ++i)
+    m.Insert(i << 32, 0x1000 + 8 * i);
+  EXPECT_EQ(m.size(), 20000u);
+  EXPECT_LE(m.capacity(), 2 * IdMap::CapacityFor(20000));
+  for (Id i = 0; i < 20000; ++i) {
+    const Address* a = m.Find(i << 32);
+    ASSERT_NE(a, nullptr) << i;
+    ASSERT_EQ(*a, 0x1000 + 8 * i);
+  }
+  EXPECT_EQ(m.Find((Id{7} << 32) + 1), nullptr);
+  EXPECT_EQ(m.Find(~Id{0}), nullptr);
+}
+
+TEST(IdMap, InsertingAnIdTwiceKeepsOneEntry) {
+  IdMap m;
+  m.Insert(3, 0x10);
+  m.Insert(3, 0x20);
+  EXPECT_EQ(m.size(), 1u);
+  EXPECT_EQ(*m.Find(3), 0x20u);
+}
+
+// --- The used-id runs
+// ------------------------------------------------------------------------------
+
+TEST(IdRuns, OrderedIdsAreOneRun) {
+  IdRuns r;
+  for (Id id = 5; id < 5 + 3 * 100000; id += 3)
+    r.Insert(id);
+  EXPECT_EQ(r.RunCount(), 1u);
+  EXPECT_EQ(r.IdCount(), 100000u);
+  EXPECT_TRUE(r.Contains(5));
+  EXPECT_TRUE(r.Contains(5 + 3 * 99999));
+  EXPECT_FALSE(r.Contains(6));
+  EXPECT_FALSE(r.Contains(4));
+  EXPECT_FALSE(r.Contains(5 + 3 * 100000));
+}
+
+TEST(IdRuns, AnIdInsideARunOffItsStepSplitsIt) {
+  IdRuns r;
+  for (Id id = 0; id <= 100; id += 10)
+    r.Insert(id);
+  ASSERT_EQ(r.RunCount(), 1u);
+  r.Insert(45);
+  EXPECT_EQ(r.RunCount(), 3u);  // 0..40, 45, 50..100
+  for (Id id = 0; id <= 110; ++id)
+    EXPECT_EQ(r.Contains(id), id == 45 || (id % 10 == 0 && id <= 100)) << id;
+}
+
+TEST(IdRuns, AGapFilledInMergesItsNeighbours) {
+  IdRuns r;
+  for (Id id : {1, 2, 3, 5, 6, 7})
+    r.Insert(id);
+  EXPECT_EQ(r.RunCount(), 2u);
+  r.Insert(4);
+  EXPECT_EQ(r.RunCount(), 1u);
+  r.Insert(4);  // again: nothing changes
+  EXPECT_EQ(r.IdCount(), 7u);
+}
+
+TEST(IdRuns, AgreesWithASetOnIdsInAnyOrder) {
+  // Random ids in small and large ranges, inserted in random order, against std::set. Enough
+  // runs to split chunks many times.
+  for (const Id range : {Id{64}, Id{5000}, Id{1} << 40}) {
+    std::mt19937_64 rng(range);
+    IdRuns r;
+    std::set<Id> s;
+    std::vector<Id> probes;
+    for (int i = 0; i < 20000; ++i) {
+      const Id id = rng() % range;
+      r.Insert(id);
+      s.insert(id);
+      probes.push_back(id);
+      probes.push_back(id + 1);
+      probes.push_back(id - 1);
+    }
+    EXPECT_EQ(r.IdCount(), s.size());
+    EXPECT_LE(r.RunCount(), s.size());
+    for (Id id : probes)
+      ASSERT_EQ(r.Contains(id), s.count(id) != 0) << "range " << range << " id " << id;
+    Id previous_last = 0;
+    bool first = true;
+    r.ForEachRun([&](const IdRuns::Run& run) {
+      EXPECT_TRUE(first || run.first > previous_last) << "runs overlap or are out of order";
+      previous_last = run.last;
+      first = false;
+    });
+  }
+}
+
+TEST(IdRuns, IdsAtTheEndsOfTheRange) {
+  IdRuns r;
+  r.Insert(~Id{0});
+  r.Insert(0);
+  r.Insert(~Id{0} - 1);
+  EXPECT_TRUE(r.Contains(0));
+  EXPECT_TRUE(r.Contains(~Id{0}));
+  EXPECT_TRUE(r.Contains(~Id{0} - 1));
+  EXPECT_FALSE(r.Contains(1));
+  EXPECT_FALSE(r.Contains(~Id{0} - 2));
 }
 
 }  // namespace

@@ -23,9 +23,54 @@ TEST(NewSpace, BumpAllocatesUntilFull) {
   std::size_t allocated = 128;
   while (ns.Allocate(1024) != 0)
     allocated += 1024;
-  EXPECT_LE(allocated, 1 * MB);
-  EXPECT_GT(allocated, 1 * MB - 1024);
+  // Four pages of 257720 usable bytes: 251 objects of 1 KiB on each (the first page also holds
+  // the two small ones), the rest of each page a filler.
+  EXPECT_EQ(allocated, 128 + 4 * 251 * 1024);
+  EXPECT_EQ(ns.Size(), 3 * kNewSpacePageArea + 251 * 1024) << "page tails count as used";
   EXPECT_EQ(ns.Allocate(1024), 0u);
+}
+
+// Node 20 prints 1006, 2013, 4026, 8053 and 16107 KB of new space for semispaces of 1 to 16 MiB:
+// each 256 KiB page holds 257720 bytes of objects.
+TEST(NewSpace, APageHoldsTheObjectAreaNodeReports) {
+  const std::size_t node_kb[] = {1006, 2013, 4026, 8053, 16107};
+  for (std::size_t i = 0; i < 5; ++i) {
+    Heap heap(Config(std::size_t{1} << i, 16));
+    EXPECT_EQ(heap.new_space().Capacity() / KB, node_kb[i]) << (1 << i) << " MiB";
+    EXPECT_EQ(heap.new_space().TotalCapacity(), (std::size_t{1} << i) * MB);
+  }
+}
+
+// V8 (SemiSpaceNewSpace::AddFreshPage): an object that does not fit in the rest of its page
+// starts the next one; the rest stays behind as a filler and counts as used.
+TEST(NewSpace, AnObjectThatDoesNotFitTheRestOfAPageStartsTheNextPage) {
+  Heap heap(Config(1, 1));
+  NewSpace& ns = heap.new_space();
+  const Address start = ns.to_space().start();
+  ASSERT_EQ(ns.Allocate(kNewSpacePageArea - 96), start);
+  EXPECT_EQ(ns.Allocate(96), start + kNewSpacePageArea - 96) << "fits exactly";
+  EXPECT_EQ(ns.Allocate(200), start + kPageSize) << "the next page's object area";
+  EXPECT_EQ(ns.Size(), kNewSpacePageArea + 200);
+  EXPECT_EQ(ns.Available(), 4 * kNewSpacePageArea - kNewSpacePageArea - 200);
+  EXPECT_EQ(ns.Allocate(kNewSpacePageArea - 100), start + 2 * kPageSize) << "100 bytes short";
+  EXPECT_EQ(ns.Size(), 2 * kNewSpacePageArea + kNewSpacePageArea - 100);
+}
+
+// V8 (Heap::EnsureFromSpaceIsCommitted, SemiSpaceNewSpace::Shrink): from-space is committed
+// when the first GC flips the semispaces, and given back when new space shrinks.
+TEST(NewSpace, FromSpaceIsCommittedFromTheFirstFlipUntilItIsUncommitted) {
+  Heap heap(Config(1, 4));
+  NewSpace& ns = heap.new_space();
+  EXPECT_EQ(ns.Committed(), 1 * MB) << "to-space only";
+  ns.Flip();
+  EXPECT_EQ(ns.Committed(), 2 * MB);
+  ns.UncommitFromSpace();
+  EXPECT_EQ(ns.Committed(), 1 * MB);
+  EXPECT_EQ(ns.Resize(2 * MB), 2 * MB);
+  EXPECT_EQ(ns.Committed(), 4 * MB) << "growing commits from-space too";
+  ns.UncommitFromSpace();
+  EXPECT_EQ(ns.Resize(1 * MB), 1 * MB);
+  EXPECT_EQ(ns.Committed(), 1 * MB) << "shrinking does not commit it";
 }
 
 TEST(NewSpace, FlipEmptiesToSpaceAndKeepsTheAgeMarkInFromSpace) {
@@ -46,7 +91,7 @@ TEST(NewSpace, FlipEmptiesToSpaceAndKeepsTheAgeMarkInFromSpace) {
 TEST(NewSpace, ResizeStaysWithinInitialAndMaximum) {
   Heap heap(Config(1, 8));
   NewSpace& ns = heap.new_space();
-  EXPECT_EQ(ns.Capacity(), 1 * MB);
+  EXPECT_EQ(ns.TotalCapacity(), 1 * MB);
   EXPECT_EQ(ns.Resize(2 * MB), 2 * MB);
   EXPECT_EQ(ns.Committed(), 4 * MB);
   EXPECT_EQ(ns.Resize(64 * MB), 8 * MB);
@@ -59,7 +104,8 @@ TEST(NewSpace, NeverShrinksBelowWhatIsInUse) {
   ns.Resize(4 * MB);
   for (int i = 0; i < 3 * 1024; ++i)
     ASSERT_NE(ns.Allocate(1024), 0u);
-  EXPECT_GE(ns.Resize(1 * MB), 3 * MB);
+  // 3072 objects of 1 KiB at 251 per page: the thirteenth page is in use.
+  EXPECT_EQ(ns.Resize(1 * MB), 13 * kPageSize);
 }
 
 TEST(NewSpace, YoungLargeObjectSpaceTakesAtMostASemispaceAfterItsFirstObject) {

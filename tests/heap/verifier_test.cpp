@@ -43,6 +43,39 @@ TEST(Verifier, CatchesAnUnrememberedOldToNewSlot) {
   EXPECT_TRUE(Mentions(VerifyHeap(heap), "[remembered]"));
 }
 
+TEST(Verifier, CatchesARecordedSlotInFreeMemory) {
+  Heap heap(Config());
+  const Address old = heap.Allocate(32, 1, Kind::Plain, Generation::Old);
+  // The word after the object: the rest of the page, where no object lives.
+  heap.remembered_set().Insert(old + 32 + kWordSize);
+  const VerifyResult r = VerifyHeap(heap);
+  EXPECT_TRUE(Mentions(r, "[remembered-live]")) << r.Summary();
+}
+
+TEST(Verifier, CatchesARecordedSlotThatIsAHeader) {
+  Heap heap(Config());
+  const Address old = heap.Allocate(32, 1, Kind::Plain, Generation::Old);
+  heap.remembered_set().Insert(reinterpret_cast<Address>(HeapObject(old).slot(0)));
+  heap.remembered_set().Insert(old);  // the header word, not a slot
+  const VerifyResult r = VerifyHeap(heap);
+  ASSERT_EQ(r.failures.size(), 1u) << r.Summary();
+  EXPECT_TRUE(Mentions(r, "[remembered-live]")) << "the real slot beside it is accepted";
+}
+
+TEST(Verifier, CatchesARecordedSlotOfADeadObjectAfterAFullGcFreedIt) {
+  // As a sweeper that forgot RemoveRange would leave it: the object's memory is a free-list
+  // block now, and its slot is still recorded.
+  Heap heap(Config());
+  const Address keep = heap.Allocate(32, 1, Kind::Plain, Generation::Old);
+  const Address dead = heap.Allocate(32, 1, Kind::Plain, Generation::Old);
+  heap.remembered_set().Insert(reinterpret_cast<Address>(HeapObject(dead).slot(0)));
+  heap.old_space().FreeLab();
+  heap.old_space().AddFree(dead, 32);  // writes the filler over it
+  (void)keep;
+  const VerifyResult r = VerifyHeap(heap);
+  EXPECT_TRUE(Mentions(r, "[remembered-live]")) << r.Summary();
+}
+
 TEST(Verifier, CatchesASlotIntoTheMiddleOfAnObject) {
   Heap heap(Config());
   const Address a = heap.Allocate(64, 1, Kind::Plain, Generation::Young);
@@ -77,6 +110,15 @@ TEST(Verifier, CatchesAnIdListedInTheWrongGeneration) {
   const Address old = heap.Allocate(32, 0, Kind::Plain, Generation::Old);
   heap.ids().Add(5, old, /*young=*/true);
   EXPECT_TRUE(Mentions(VerifyHeap(heap), "[id-table]"));
+}
+
+TEST(Verifier, CatchesAnIdListedInBothGenerations) {
+  Heap heap(Config());
+  const Address old = heap.Allocate(32, 0, Kind::Plain, Generation::Old);
+  heap.ids().Add(5, old, /*young=*/false);
+  EXPECT_FALSE(Mentions(VerifyHeap(heap), "[id-table]")) << "control: listed once";
+  heap.ids().Add(5, old, /*young=*/true);
+  EXPECT_TRUE(Mentions(VerifyHeap(heap), "listed both young and old"));
 }
 
 TEST(Verifier, CatchesAMarkBitLeftSet) {

@@ -1,9 +1,12 @@
 // The reachability oracle over seeded random mutators, across semispace sizes, both promotion
 // rules and --gc-interval stress, with --verify-heap on. Each test runs kSeeds traces of one
-// configuration; a failing trace is saved and its path printed.
+// configuration; each trace is saved before it runs (its path printed), so that a failing or
+// crashing one can be replayed with `heaplab run --verify-heap FILE`.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <iostream>
 
 #include "oracle.h"
 #include "test_heap.h"
@@ -36,6 +39,12 @@ class FullGcCounter : public GcObserver {
   std::uint64_t compacted = 0;
 };
 
+std::string Name(const OracleConfig& c);
+
+void PrintTo(const OracleConfig& c, std::ostream* os) {
+  *os << Name(c);
+}
+
 std::string Name(const OracleConfig& c) {
   return "semi" + std::to_string(c.min_semi_mb) + "to" + std::to_string(c.max_semi_mb) +
          (c.promotion == PromotionRule::V8 ? "_v8" : "_book") +
@@ -61,6 +70,7 @@ TEST_P(OracleTest, ReachableObjectsSurviveExactly) {
   const OracleConfig& c = GetParam();
   OracleStats total;
   FullGcCounter full;
+  std::string trace_path;
   for (int seed = 1; seed <= kSeeds; ++seed) {
     GcConfig config = SmallConfig(c.min_semi_mb, c.max_semi_mb);
     config.promotion = c.promotion;
@@ -70,6 +80,9 @@ TEST_P(OracleTest, ReachableObjectsSurviveExactly) {
     Oracle oracle(session);
     session.tracer().AddObserver(&full);
     RandomMutatorOptions options;
+    // Allocation sites (pretenuring feeds back and may tenure them) and old-space allocation.
+    options.site_chance = 0.3;
+    options.old_chance = 0.03;
     if (c.full_gcs) {
       // Many medium objects spread over several pages, then die there: old pages fragment
       // and evacuation finds candidates.
@@ -85,20 +98,23 @@ TEST_P(OracleTest, ReachableObjectsSurviveExactly) {
     } else if (c.gc_interval == 1) {
       options.events = 1000;  // a collection at every allocation
     }
-    RandomMutator mutator(session, oracle, static_cast<std::uint64_t>(seed) * 7919 + c.max_semi_mb,
-                          options);
+    const std::uint64_t mutator_seed = static_cast<std::uint64_t>(seed) * 7919 + c.max_semi_mb;
+    // The trace is on disk before it runs: after a crash, the file printed last is the trace
+    // that crashed. Each seed overwrites it; it is removed when the configuration passes.
+    const std::string text = RandomMutator::Generate(mutator_seed, options);
+    trace_path = SaveTrace(text, "oracle-" + Name(c));
+    if (seed == 1) std::cerr << "trace of the running seed: " << trace_path << "\n";
+    RandomMutator mutator(session, oracle, mutator_seed, options);
     try {
       mutator.Run();
     } catch (const std::exception& e) {
-      const std::string path =
-          SaveTrace(mutator.TraceText(), "oracle-" + Name(c) + "-" + std::to_string(seed));
-      FAIL() << "seed " << seed << ": " << e.what() << "\n  trace: " << path;
+      FAIL() << "seed " << seed << ": " << e.what() << "\n  trace: " << trace_path;
     }
     if (oracle.failed()) {
-      const std::string path =
-          SaveTrace(mutator.TraceText(), "oracle-" + Name(c) + "-" + std::to_string(seed));
-      FAIL() << "seed " << seed << ": " << oracle.failure() << "\n  trace: " << path;
+      FAIL() << "seed " << seed << ": " << oracle.failure() << "\n  trace: " << trace_path;
     }
+    ASSERT_EQ(mutator.TraceText(), text)
+        << "seed " << seed << ": the saved trace is not the one run";
     total.collections += oracle.stats().collections;
     total.checks += oracle.stats().checks;
     total.promoted_seen += oracle.stats().promoted_seen;
@@ -115,6 +131,7 @@ TEST_P(OracleTest, ReachableObjectsSurviveExactly) {
       EXPECT_GT(full.compacted, 0u) << "never compacted";
     }
   }
+  if (!HasFailure()) std::filesystem::remove(trace_path);
   RecordProperty("traces", kSeeds);
   RecordProperty("collections", static_cast<int>(total.collections));
 }
@@ -140,6 +157,70 @@ std::vector<OracleConfig> Configs() {
   }
   return out;
 }
+
+// Buffers mixed with objects: every wrapper the collector keeps has its bytes, every one it
+// frees has released them (the oracle's check), and --verify-heap checks the external lists
+// and the pool's invariants after every collection, in every compaction mode.
+class BufferOracleTest : public ::testing::TestWithParam<OracleConfig> {};
+
+TEST_P(BufferOracleTest, BuffersLiveExactlyAsLongAsTheirWrappers) {
+  const OracleConfig& c = GetParam();
+  std::uint64_t collections = 0;
+  std::uint64_t released = 0;
+  FullGcCounter full;
+  const int seeds = std::max(4, kSeeds / 4);
+  for (int seed = 1; seed <= seeds; ++seed) {
+    GcConfig config = SmallConfig(c.min_semi_mb, c.max_semi_mb);
+    config.gc_interval = c.gc_interval;
+    config.compaction = c.compaction;
+    Session session(config);
+    Oracle oracle(session);
+    session.tracer().AddObserver(&full);
+    RandomMutatorOptions options;
+    // Allocation sites (pretenuring feeds back and may tenure them) and old-space allocation.
+    options.site_chance = 0.3;
+    options.old_chance = 0.03;
+    options.major_gcs = true;
+    options.explicit_gc_chance = 0.02;
+    options.buffer_chance = 0.3;
+    options.events = 4000;
+    RandomMutator mutator(session, oracle, static_cast<std::uint64_t>(seed) * 104729, options);
+    try {
+      mutator.Run();
+    } catch (const std::exception& e) {
+      const std::string path =
+          SaveTrace(mutator.TraceText(), "oracle-buffers-" + Name(c) + "-" + std::to_string(seed));
+      FAIL() << "seed " << seed << ": " << e.what() << "\n  trace: " << path;
+    }
+    if (oracle.failed()) {
+      const std::string path =
+          SaveTrace(mutator.TraceText(), "oracle-buffers-" + Name(c) + "-" + std::to_string(seed));
+      FAIL() << "seed " << seed << ": " << oracle.failure() << "\n  trace: " << path;
+    }
+    collections += oracle.stats().collections;
+    const BufferPool& pool = session.buffers().pool();
+    for (BufferHandle h = 0; h < pool.buffer_count(); ++h)
+      released += pool.record(h).live ? 0 : 1;
+  }
+  EXPECT_GT(collections, static_cast<std::uint64_t>(seeds));
+  EXPECT_GT(full.full_gcs, 0u);
+  EXPECT_GT(released, 0u) << "no Buffer was ever released";
+}
+
+std::vector<OracleConfig> BufferConfigs() {
+  std::vector<OracleConfig> out;
+  for (Compaction compaction : {Compaction::Evacuate, Compaction::Slide, Compaction::None}) {
+    for (std::int64_t interval : {std::int64_t{-1}, std::int64_t{13}}) {
+      out.push_back({1, 1, PromotionRule::V8, interval, true, compaction});
+    }
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Buffers, BufferOracleTest, ::testing::ValuesIn(BufferConfigs()),
+                         [](const ::testing::TestParamInfo<OracleConfig>& p) {
+                           return Name(p.param);
+                         });
 
 INSTANTIATE_TEST_SUITE_P(Configs, OracleTest, ::testing::ValuesIn(Configs()),
                          [](const ::testing::TestParamInfo<OracleConfig>& p) {
@@ -168,6 +249,9 @@ TEST_P(IncrementalOracleTest, ReachableObjectsSurviveAndTheDeadAreFreed) {
     Session session(config);
     Oracle oracle(session);
     RandomMutatorOptions options;
+    // Allocation sites (pretenuring feeds back and may tenure them) and old-space allocation.
+    options.site_chance = 0.3;
+    options.old_chance = 0.03;
     options.incremental = true;
     options.major_gcs = true;
     options.explicit_gc_chance = 0.01;

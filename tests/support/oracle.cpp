@@ -26,13 +26,13 @@ std::uint64_t Checksum(const std::uint8_t* p, std::size_t n) {
 
 }  // namespace
 
-Oracle::Oracle(Session& session) : session_(session) {
+Oracle::Oracle(Session& session) : session_(&session) {
   scopes_.emplace_back();  // the replayer's outermost scope
-  session_.tracer().AddObserver(this);
+  session_->tracer().AddObserver(this);
 }
 
 Oracle::~Oracle() {
-  session_.tracer().RemoveObserver(this);
+  if (session_ != nullptr) session_->tracer().RemoveObserver(this);
 }
 
 void Oracle::Fail(const std::string& message) {
@@ -41,13 +41,26 @@ void Oracle::Fail(const std::string& message) {
 
 void Oracle::Apply(const TraceEvent& e) {
   switch (e.op) {
-    case Op::Allocate: {
+    case Op::Allocate:
+    case Op::OldAllocate: {
       ShadowObject o;
       o.size = RoundUp(e.size, kWordSize);
       o.slots.assign(e.slots, 0);
-      const Address a = session_.heap().ids().Get(e.id);
+      if (session_ != nullptr) {
+        const Address a = session_->heap().ids().Get(e.id);
+        o.address = a;
+        o.old = !session_->heap().InYoung(a);
+      }
+      objects_.emplace(e.id, std::move(o));
+      scopes_.back().push_back(e.id);
+      break;
+    }
+    case Op::Buffer: {
+      ShadowObject o;
+      o.size = kBufferWrapperSize;
+      const Address a = session_->heap().ids().Get(e.id);
       o.address = a;
-      o.old = !session_.heap().InYoung(a);
+      o.old = !session_->heap().InYoung(a);
       objects_.emplace(e.id, std::move(o));
       scopes_.back().push_back(e.id);
       break;
@@ -76,7 +89,8 @@ void Oracle::Apply(const TraceEvent& e) {
 }
 
 void Oracle::FillPayload(Id id, std::uint64_t seed) {
-  HeapObject obj(session_.heap().ids().Get(id));
+  if (session_ == nullptr) return;
+  HeapObject obj(session_->heap().ids().Get(id));
   std::uint8_t* p = obj.payload();
   const std::size_t n = obj.payload_size();
   std::uint64_t x = seed | 1;
@@ -118,7 +132,7 @@ void Oracle::OnMarking(const MarkingEvent& e) {
   const std::unordered_set<Id> reachable = Reachable();
   dead_at_marking_start_.clear();
   for (const auto& [id, o] : objects_)
-    if (reachable.count(id) == 0 && session_.heap().ids().StateOf(id) == IdTable::State::Live)
+    if (reachable.count(id) == 0 && session_->heap().ids().StateOf(id) == IdTable::State::Live)
       dead_at_marking_start_.insert(id);
 }
 
@@ -133,7 +147,7 @@ void Oracle::OnGc(const GcEvent& e) {
 }
 
 void Oracle::Check(const GcEvent& e) {
-  Heap& heap = session_.heap();
+  Heap& heap = session_->heap();
   const IdTable& ids = heap.ids();
   const std::unordered_set<Id> reachable = Reachable();
   const std::string when = "after GC #" + std::to_string(e.number) + " (" +
@@ -172,6 +186,24 @@ void Oracle::Check(const GcEvent& e) {
     o.address = a;
     o.old = old_now;
   }
+  // Buffers: a wrapper the collector still holds keeps its bytes; one it freed has released
+  // them, at this very collection.
+  const BufferPool& pool = session_->buffers().pool();
+  for (BufferHandle h = 0; h < pool.buffer_count(); ++h) {
+    const Id id = session_->buffers().IdOf(h);
+    const bool wrapper_live = ids.StateOf(id) == IdTable::State::Live;
+    if (wrapper_live != pool.record(h).live) {
+      Fail(when + ": Buffer " + std::to_string(id) +
+           (wrapper_live ? " is live but its bytes were released"
+                         : " was freed but its bytes were not released"));
+      return;
+    }
+    if (wrapper_live && pool.record(h).size > 0 &&
+        const_cast<BufferPool&>(pool).data(h) == nullptr) {
+      Fail(when + ": live Buffer " + std::to_string(id) + " has no memory");
+      return;
+    }
+  }
   for (auto it = objects_.begin(); it != objects_.end();) {
     const IdTable::State state = ids.StateOf(it->first);
     const bool live = state == IdTable::State::Live;
@@ -193,14 +225,21 @@ void Oracle::Check(const GcEvent& e) {
   }
 }
 
-RandomMutator::RandomMutator(Session& session, Oracle& oracle, std::uint64_t seed,
+RandomMutator::RandomMutator(Session* session, Oracle& oracle, std::uint64_t seed,
                              RandomMutatorOptions options)
     : session_(session), oracle_(oracle), rng_(seed), options_(options) {}
+
+std::string RandomMutator::Generate(std::uint64_t seed, RandomMutatorOptions options) {
+  Oracle shadow;
+  RandomMutator m(nullptr, shadow, seed, options);
+  m.Run();
+  return m.TraceText();
+}
 
 void RandomMutator::Emit(TraceEvent e) {
   e.line = static_cast<std::uint32_t>(events_.size() + 2);
   events_.push_back(e);
-  session_.replayer().Put(e);
+  if (session_ != nullptr) session_->replayer().Put(e);
   oracle_.Apply(e);
 }
 
@@ -242,13 +281,13 @@ void RandomMutator::Step() {
     // Marking started and advanced in small steps at random points, so that stores, loads,
     // scope exits and Scavenges land while it is under way; `i` events run V8's tasks. The
     // starts and steps are not trace events: a saved trace replays without them.
-    GcController& controller = session_.controller();
+    GcController& controller = session_->controller();
     IncrementalMarking& marking = controller.incremental_marking();
     const std::uint64_t k = rng_() % 1000;
     if (!marking.IsMarking() && k < 8) {
       controller.StartIncrementalMarking(Reason::Testing);
     } else if (marking.IsMarking() && k < 60) {
-      session_.tracer().Publish(marking.Step(8 + rng_() % 2048, false));
+      session_->tracer().Publish(marking.Step(8 + rng_() % 2048, false));
     } else if (k >= 995) {
       e.op = Op::Idle;
       e.size = rng_() % 20000;
@@ -261,6 +300,21 @@ void RandomMutator::Step() {
     e.op = Op::Allocate;
     e.id = next_id_++;
     const double u = static_cast<double>(rng_() % 1000000) / 1e6;
+    if (static_cast<double>(rng_() % 1000000) / 1e6 < options_.buffer_chance) {
+      // A Buffer: any of the five APIs, mostly pool-sized, some at the threshold, a few
+      // large enough to press external memory.
+      static constexpr BufferApi kApis[] = {BufferApi::Unsafe, BufferApi::Alloc, BufferApi::Slow,
+                                            BufferApi::From, BufferApi::Concat};
+      e.op = Op::Buffer;
+      e.api = kApis[rng_() % 5];
+      const std::uint64_t k = rng_() % 100;
+      e.size = k < 70   ? rng_() % 600
+               : k < 90 ? 4090 + rng_() % 12
+               : k < 98 ? 8 * KB + rng_() % (64 * KB)
+                        : 1 * MB + rng_() % MB;
+      Emit(e);
+      return;
+    }
     if (u < options_.large_chance) {
       e.slots = rng_() % 4;
       e.size = kMaxRegularObjectSize + 8 + rng_() % (64 * KB);
@@ -271,6 +325,14 @@ void RandomMutator::Step() {
       e.slots = rng_() % 6;
       const std::uint64_t min = MinObjectSize(e.slots);
       e.size = min + rng_() % (options_.max_size - min + 1);
+    }
+    const double v = static_cast<double>(rng_() % 1000000) / 1e6;
+    if (v < options_.old_chance) {
+      e.op = Op::OldAllocate;
+    } else if (v < options_.old_chance + options_.site_chance) {
+      // A few sites, so that some collect the hundred mementos a decision needs.
+      e.has_site = true;
+      e.site = rng_() % 4;
     }
     Emit(e);
     oracle_.FillPayload(e.id, rng_());

@@ -1,4 +1,4 @@
-// The reachability oracle (DESIGN.md section 7).
+// The reachability oracle (docs/architecture.md, "Correctness").
 //
 // A RandomMutator writes a random but valid trace: every event it emits is replayed at once by
 // a Session (the system under test) and mirrored in a ShadowGraph keyed by trace id. After
@@ -46,6 +46,8 @@ struct OracleStats {
 class Oracle : public GcObserver {
  public:
   explicit Oracle(Session& session);
+  // A shadow graph only, with no heap to check: for RandomMutator::Generate.
+  Oracle() { scopes_.emplace_back(); }
   ~Oracle() override;
 
   // Mirrors an event before or after the session replays it (see RandomMutator::Emit).
@@ -68,7 +70,7 @@ class Oracle : public GcObserver {
   void Fail(const std::string& message);
   void Check(const GcEvent& e);
 
-  Session& session_;
+  Session* session_ = nullptr;
   std::unordered_map<Id, ShadowObject> objects_;
   std::vector<Id> globals_;
   std::vector<std::vector<Id>> scopes_;  // locals per open scope; [0] is the replayer's own
@@ -85,23 +87,33 @@ struct RandomMutatorOptions {
   double medium_chance = 0.02;        // chance of a payload-only object of 4..64 KiB
   double explicit_gc_chance = 0.002;  // chance of `g minor` (or `g major`) per event
   bool major_gcs = false;             // whether explicit GCs may be major
+  double buffer_chance = 0;           // chance that an allocation is a Buffer (`b`, any API)
   bool incremental = false;           // start and step incremental marking at random; `i` events
+  double site_chance = 0;             // chance that an allocation names a site (`a ... @S`)
+  double old_chance = 0;              // chance that an allocation is in old space (`o`)
 };
 
 class RandomMutator {
  public:
-  RandomMutator(Session& session, Oracle& oracle, std::uint64_t seed, RandomMutatorOptions options);
-  // Emits `options.events` events; stops early when the oracle fails. Returns the trace text
-  // written so far (header included) for reproduction.
+  RandomMutator(Session& session, Oracle& oracle, std::uint64_t seed, RandomMutatorOptions options)
+      : RandomMutator(&session, oracle, seed, options) {}
+  // Emits `options.events` events; stops early when the oracle fails.
   void Run();
+  // The trace text emitted so far (header included), for reproduction.
   std::string TraceText() const;
 
+  // The trace that Run() with this seed and these options emits on a sound heap, made without
+  // replaying it (the events depend only on the seed and the shadow graph). Tests write it to a
+  // file before they run it, so that a crash leaves the trace behind.
+  static std::string Generate(std::uint64_t seed, RandomMutatorOptions options);
+
  private:
+  RandomMutator(Session* session, Oracle& oracle, std::uint64_t seed, RandomMutatorOptions options);
   void Emit(TraceEvent e);
   Id PickReachable();  // a random object reachable right now, or 0
   void Step();
 
-  Session& session_;
+  Session* session_;  // null: generate only
   Oracle& oracle_;
   std::mt19937_64 rng_;
   RandomMutatorOptions options_;
@@ -109,7 +121,7 @@ class RandomMutator {
   Id next_id_ = 1;
 };
 
-// Writes a failing trace to a file under the system temp directory; returns its path.
+// Writes a trace to a file under the system temp directory (TMPDIR); returns its path.
 std::string SaveTrace(const std::string& text, const std::string& name);
 
 }  // namespace heaplab::test

@@ -2,6 +2,20 @@
 
 #include <gtest/gtest.h>
 
+namespace heaplab {
+
+void PrintTo(PromotionRule rule, std::ostream* os) {
+  *os << (rule == PromotionRule::V8 ? "v8" : "book");
+}
+
+void PrintTo(Compaction compaction, std::ostream* os) {
+  *os << (compaction == Compaction::Evacuate ? "evacuate"
+          : compaction == Compaction::Slide  ? "slide"
+                                             : "none");
+}
+
+}  // namespace heaplab
+
 namespace heaplab::test {
 
 GcConfig SmallConfig(std::size_t min_mb, std::size_t max_mb) {

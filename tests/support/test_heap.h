@@ -1,10 +1,20 @@
 // Test helpers: a small configuration builder and direct access to a session's parts.
 #pragma once
 
+#include <ostream>
 #include <sstream>
 #include <string>
 
 #include <heaplab/traces/session.h>
+
+namespace heaplab {
+
+// Test parameters print by name (GoogleTest finds PrintTo by argument-dependent lookup), so that
+// a failing parameterised test says "book" rather than a byte dump.
+void PrintTo(PromotionRule rule, std::ostream* os);
+void PrintTo(Compaction compaction, std::ostream* os);
+
+}  // namespace heaplab
 
 namespace heaplab::test {
 

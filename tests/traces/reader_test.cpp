@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <streambuf>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <heaplab/traces/reader.h>
@@ -119,12 +121,12 @@ TEST(ReaderHeader, HeaderAfterCommentsAndWithTrailingComment) {
 
 TEST(ReaderEvents, UnknownOp) {
   EXPECT_TRUE(FailsAt(Trace("z 1\n"), 2, 1,
-                      "expected an event (one of a w l { } r d b t i g m f x), found 'z'"));
+                      "expected an event (one of a o w l { } r d b t i g m f x), found 'z'"));
 }
 
 TEST(ReaderEvents, OpLongerThanOneCharacter) {
   EXPECT_TRUE(FailsAt(Trace("   alloc 1 16 0\n"), 2, 4,
-                      "expected an event (one of a w l { } "
+                      "expected an event (one of a o w l { } "
                       "r d b t i g m f x), found 'alloc'"));
   EXPECT_TRUE(FailsAt(Trace("{}\n"), 2, 1, "found '{}'"));
 }
@@ -132,7 +134,19 @@ TEST(ReaderEvents, OpLongerThanOneCharacter) {
 TEST(ReaderEvents, LongAndUnprintableTokensAreQuotedSafely) {
   EXPECT_TRUE(
       FailsAt(Trace(std::string(50, 'q') + "\n"), 2, 1, "found '" + std::string(40, 'q') + "...'"));
-  EXPECT_TRUE(FailsAt(Trace("\x01\n"), 2, 1, "found '?'"));
+  EXPECT_TRUE(FailsAt(Trace("\x01\n"), 2, 1, "found '\\x01'"));
+}
+
+TEST(ReaderEvents, UnprintableBytesAreEscapedInMessages) {
+  // Control bytes, DEL, bytes from 0x80 and the backslash itself never reach the terminal raw.
+  EXPECT_TRUE(FailsAt(Trace(std::string("a\0b\n", 4)), 2, 1, "found 'a\\x00b'"));
+  EXPECT_TRUE(FailsAt(Trace("\x1b[31mred\n"), 2, 1, "found '\\x1b[31mred'"));
+  EXPECT_TRUE(FailsAt(Trace("l \x7f\xc3\xa9\n"), 2, 3, "found '\\x7f\\xc3\\xa9'"));
+  EXPECT_TRUE(FailsAt(Trace("l a\\x00\n"), 2, 3, "found 'a\\\\x00'"));
+  EXPECT_EQ(EscapeForMessage("ok 1\t\x01\\"), "ok 1\\x09\\x01\\\\");
+  // The file name keeps its printable bytes (UTF-8 included) but not its control bytes.
+  const TraceError e("d\xc3\xa9j\x1b[0m.hlt", 3, 4, "m");
+  EXPECT_EQ(e.text, "d\xc3\xa9j\\x1b[0m.hlt:3:4: m");
 }
 
 // --- Events: missing fields ---------------------------------------------------------------------
@@ -186,7 +200,7 @@ TEST(ReaderNumbers, NumberOverflow) {
                       "expected an object id of at most 18446744073709551615, found "
                       "'18446744073709551616'"));
   EXPECT_TRUE(FailsAt(Trace("a 1 99999999999999999999999 0\n"), 2, 5,
-                      "expected SIZE in bytes of at most 4294967296"));
+                      "expected SIZE in bytes of at most 1073741816"));
 }
 
 TEST(ReaderNumbers, LargestIdIsAccepted) {
@@ -195,12 +209,22 @@ TEST(ReaderNumbers, LargestIdIsAccepted) {
   EXPECT_EQ(events[0].id, 18446744073709551615u);
 }
 
+TEST(ReaderNumbers, ObjectSizeLimitIsV8sLargestObject) {
+  // FixedArrayBase::kMaxSize with 8-byte tagged slots: 1 GiB - 8, not the 4 GiB of a Buffer.
+  EXPECT_EQ(kMaxTraceSize, (std::uint64_t{1} << 30) - 8);
+  EXPECT_EQ(kMaxTraceBufferSize, std::uint64_t{1} << 32);
+}
+
 TEST(ReaderNumbers, SizeAboveTheLimit) {
-  EXPECT_EQ(kMaxTraceSize, std::uint64_t{1} << 32);
-  EXPECT_TRUE(FailsAt(Trace("a 1 4294967297 0\n"), 2, 5,
-                      "expected SIZE in bytes of at most 4294967296, found '4294967297'"));
+  EXPECT_TRUE(FailsAt(Trace("a 1 1073741817 0\n"), 2, 5,
+                      "expected SIZE in bytes of at most 1073741816 (1 GiB - 8, V8's largest "
+                      "object), found '1073741817'"));
+  EXPECT_TRUE(FailsAt(Trace("a 1 4294967296 0\n"), 2, 5,
+                      "expected SIZE in bytes of at most 1073741816 (1 GiB - 8, V8's largest "
+                      "object), found '4294967296'"));
   EXPECT_TRUE(FailsAt(Trace("b 1 4294967297 unsafe\n"), 2, 5,
-                      "expected SIZE in bytes of at most 4294967296"));
+                      "expected SIZE in bytes of at most 4294967296 (4 GiB, Node's largest "
+                      "Buffer), found '4294967297'"));
   EXPECT_TRUE(
       FailsAt(Trace("m 1 4294967297\n"), 2, 5, "expected SIZE in bytes of at most 4294967296"));
   EXPECT_TRUE(
@@ -211,11 +235,12 @@ TEST(ReaderNumbers, SizeAboveTheLimit) {
 
 TEST(ReaderNumbers, SizeAtTheLimitIsAccepted) {
   const std::vector<TraceEvent> events =
-      ReadAll(Trace("a 1 4294967296 0\nt 1099511627776\nm 2 4294967296\n"));
-  ASSERT_EQ(events.size(), 3u);
-  EXPECT_EQ(events[0].size, 4294967296u);
+      ReadAll(Trace("a 1 1073741816 0\nt 1099511627776\nm 2 4294967296\nb 3 4294967296 slow\n"));
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[0].size, 1073741816u);
   EXPECT_EQ(events[1].size, 1099511627776u);
   EXPECT_EQ(events[2].size, 4294967296u);
+  EXPECT_EQ(events[3].size, 4294967296u);
 }
 
 TEST(ReaderNumbers, SizeIsReadAsWrittenNotRounded) {
@@ -347,6 +372,120 @@ TEST(ReaderLayout, LastLineWithoutNewline) {
   EXPECT_EQ(events[0].id, 3u);
 }
 
+TEST(ReaderLayout, CrOnlyLineEndingsAreAccepted) {
+  // A lone CR ends a line (old Mac files), as LF and CRLF do; each one counts as a line.
+  const std::vector<TraceEvent> events = ReadAll("heaplab-trace 1\ra 1 16 1\r\r# c\rl 1\r");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].op, Op::Allocate);
+  EXPECT_EQ(events[0].line, 2u);
+  EXPECT_EQ(events[0].slots, 1u);
+  EXPECT_EQ(events[1].op, Op::Load);
+  EXPECT_EQ(events[1].line, 5u);
+  EXPECT_TRUE(FailsAt("heaplab-trace 1\ra 1 16 1\rq\r", 3, 1, "found 'q'"));
+  // CR CR LF is two lines (the first CR ends one, CR LF the next, an empty one).
+  EXPECT_TRUE(FailsAt("heaplab-trace 1\r\r\nq\n", 3, 1, "found 'q'"));
+}
+
+TEST(ReaderLayout, CrlfSplitAcrossReadsIsOneLineEnd) {
+  // The reader reads ahead in blocks; wherever a block ends, CR LF stays one line end. Moving
+  // the CR LF across the first block boundary (4 * kMaxLineLength bytes) must not add a line.
+  const std::size_t boundary = 4 * kMaxLineLength;
+  for (std::size_t at = boundary - 3; at <= boundary + 2; ++at) {
+    std::string text = "heaplab-trace 1\n";  // line 1
+    while (text.size() + 1000 < at)
+      text += "#" + std::string(998, 'c') + "\n";  // 1000-byte comment lines
+    const std::uint64_t lines_before = 1 + (text.size() - 16) / 1000;
+    text += "#" + std::string(at - text.size() - 1, 'c') + "\r\n";  // CR at `at`
+    text += "l 7\r\n";
+    SCOPED_TRACE("CR at byte " + std::to_string(at));
+    ASSERT_EQ(text[at], '\r');
+    const std::vector<TraceEvent> events = ReadAll(text);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].id, 7u);
+    EXPECT_EQ(events[0].line, lines_before + 2);
+  }
+}
+
+// --- Limits: line length, line numbers ----------------------------------------------------------
+
+TEST(ReaderLimits, LineOfTheMaximumLengthIsAccepted) {
+  const std::string comment = "#" + std::string(kMaxLineLength - 1, 'c');
+  const std::string event = "l 5" + std::string(kMaxLineLength - 8, ' ') + "# end";
+  ASSERT_EQ(event.size(), kMaxLineLength);
+  const std::vector<TraceEvent> events = ReadAll(Trace(comment + "\n" + event + "\n"));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].id, 5u);
+  EXPECT_EQ(events[0].line, 3u);
+}
+
+TEST(ReaderLimits, LongerLineIsAnErrorAtItsLine) {
+  EXPECT_EQ(kMaxLineLength, 65536u);
+  const std::string comment = "#" + std::string(kMaxLineLength, 'c');  // one byte too many
+  EXPECT_TRUE(FailsAt(Trace("l 1\n" + comment + "\nl 2\n"), 3, 65537,
+                      "line too long: a trace line has at most 65536 bytes (this one starts '#" +
+                          std::string(39, 'c') + "...')"));
+  // The last line, without a line end, too.
+  EXPECT_TRUE(FailsAt(Trace(comment), 2, 65537, "line too long"));
+  // The header line is no exception.
+  EXPECT_TRUE(FailsAt("heaplab-trace 1 k=" + std::string(kMaxLineLength, 'v') + "\n", 1, 65537,
+                      "line too long"));
+}
+
+// An endless input of one byte, as /dev/zero is, that counts how much was taken from it.
+class EndlessBuf : public std::streambuf {
+ public:
+  explicit EndlessBuf(char byte) : block_(4096, byte) {}
+  std::size_t served() const { return served_; }
+
+ protected:
+  int_type underflow() override {
+    setg(block_.data(), block_.data(), block_.data() + block_.size());
+    served_ += block_.size();
+    return traits_type::to_int_type(block_[0]);
+  }
+
+ private:
+  std::string block_;
+  std::size_t served_ = 0;
+};
+
+TEST(ReaderLimits, EndlessLineFailsAtOnceInBoundedMemory) {
+  EndlessBuf zeros('\0');
+  std::istream in(&zeros);
+  try {
+    TraceReader reader(in, "<stdin>");
+    FAIL() << "an endless line was accepted";
+  } catch (const TraceError& e) {
+    EXPECT_EQ(e.line, 1u);
+    EXPECT_EQ(e.column, kMaxLineLength + 1);
+    EXPECT_EQ(std::string(e.what()).rfind("<stdin>:1:65537: line too long", 0), 0u) << e.what();
+    EXPECT_NE(e.message.find("starts '\\x00\\x00"), std::string::npos) << e.message;
+  }
+  // It stopped after its read-ahead block, not at the end of the input (there is none).
+  EXPECT_LE(zeros.served(), 4 * kMaxLineLength + 4096);
+}
+
+TEST(ReaderLimits, LineNumbersAreSixtyFourBit) {
+  static_assert(std::is_same_v<decltype(TraceEvent::line), std::uint64_t>);
+  static_assert(std::is_same_v<decltype(TraceError::line), std::uint64_t>);
+  // Start numbering just below 2^32 (as if 2^32 - 2 lines came before) and cross it.
+  std::istringstream in("heaplab-trace 1\nl 1\n\nl 2\nq\n");
+  TraceReader reader(in, kFile, 4294967295u);  // the header is line 2^32 - 1
+  EXPECT_EQ(reader.line(), 4294967295u);
+  TraceEvent e;
+  ASSERT_TRUE(reader.Next(e));
+  EXPECT_EQ(e.line, 4294967296u);
+  ASSERT_TRUE(reader.Next(e));
+  EXPECT_EQ(e.line, 4294967298u);
+  try {
+    reader.Next(e);
+    FAIL() << "'q' was accepted";
+  } catch (const TraceError& error) {
+    EXPECT_EQ(error.line, 4294967299u);
+    EXPECT_EQ(std::string(error.what()).rfind("t.hlt:4294967299:1: ", 0), 0u) << error.what();
+  }
+}
+
 // --- Round trip ---------------------------------------------------------------------------------
 
 TraceEvent Make(Op op, Id id = 0, std::uint64_t size = 0, std::uint64_t slots = 0) {
@@ -361,7 +500,7 @@ TraceEvent Make(Op op, Id id = 0, std::uint64_t size = 0, std::uint64_t slots = 
 TEST(ReaderRoundTrip, WriterOutputReadsBackIntoTheSameEvents) {
   std::vector<TraceEvent> events;
   events.push_back(Make(Op::Allocate, 1, 24, 2));
-  events.push_back(Make(Op::Allocate, 18446744073709551615u, 4294967296u, 268435455u));
+  events.push_back(Make(Op::Allocate, 18446744073709551615u, 1073741816u, 268435455u));
   TraceEvent w = Make(Op::Write, 1, 1);
   w.target = 18446744073709551615u;
   events.push_back(w);

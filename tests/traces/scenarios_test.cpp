@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <heaplab/buffer/buffers.h>
 #include <heaplab/traces/reader.h>
 #include <heaplab/traces/scenarios.h>
 #include <heaplab/traces/session.h>
@@ -26,14 +27,17 @@ const std::set<std::string> kSeedIndependent = {"survivors"};
 // parameters a scenario has are passed.
 ScenarioOptions SmallOptions(const Scenario& s, std::uint64_t seed) {
   static const std::map<std::string, std::uint64_t> kSmall = {
-      {"requests", 2000}, {"rounds", 10},  {"cohort", 200}, {"entries", 5000}, {"capacity", 1000},
-      {"ops", 10000},     {"ticks", 3000}, {"nodes", 5000}, {"iterations", 20}};
+      {"requests", 2000}, {"rounds", 10},     {"cohort", 200}, {"entries", 5000},
+      {"capacity", 1000}, {"ops", 10000},     {"ticks", 3000}, {"nodes", 5000},
+      {"iterations", 20}, {"messages", 2000}, {"mib", 8}};
   ScenarioOptions o;
   o.seed = seed;
   for (const ScenarioParam& p : s.params) {
     auto it = kSmall.find(p.name);
     if (it != kSmall.end()) o.params[p.name] = it->second;
   }
+  // static-buffer's requests allocate little on the heap: enough of them for a Scavenge.
+  if (s.name == "static-buffer") o.params["requests"] = 5000;
   return o;
 }
 
@@ -151,7 +155,9 @@ TEST(Scenarios, MetadataListsEveryParameter) {
     EXPECT_EQ(m.at("scenario"), s.name);
     EXPECT_EQ(m.at("seed"), "11");
     for (const ScenarioParam& p : s.params) {
-      EXPECT_EQ(m.at(p.name), std::to_string(p.default_value)) << p.name;
+      const std::string expected =
+          p.choices.empty() ? std::to_string(p.default_value) : p.choices.at(p.default_value);
+      EXPECT_EQ(m.at(p.name), expected) << p.name;
     }
     EXPECT_EQ(m.size(), s.params.size() + 2);
   }
@@ -184,6 +190,9 @@ TEST(Scenarios, GeneratedTracesReplayWithVerifyHeap) {
       if (e.op == Op::Allocate) {
         ++allocations;
         bytes += RoundUp(e.size, kWordSize);
+      } else if (e.op == Op::Buffer) {  // a wrapper on the heap, the bytes outside it
+        ++allocations;
+        bytes += kBufferWrapperSize;
       }
     }
     EXPECT_EQ(session.replayer().objects(), allocations);
@@ -245,6 +254,148 @@ TEST(Scenarios, UnknownParameterThrows) {
     }
     EXPECT_TRUE(c.events.empty()) << "nothing is written before the parameters are checked";
   }
+}
+
+TEST(Scenarios, EveryParameterIsWellFormed) {
+  for (const Scenario& s : Scenarios()) {
+    for (const ScenarioParam& p : s.params) {
+      SCOPED_TRACE(s.name + " " + p.name);
+      EXPECT_LE(p.min, p.default_value);
+      EXPECT_LE(p.default_value, p.max);
+      EXPECT_FALSE(p.help.empty());
+      if (p.choices.empty()) continue;
+      EXPECT_EQ(p.min, 0u);
+      EXPECT_EQ(p.max + 1, p.choices.size());
+      EXPECT_EQ(std::set<std::string>(p.choices.begin(), p.choices.end()).size(), p.choices.size())
+          << "duplicate choice";
+    }
+  }
+}
+
+TEST(Scenarios, EnumeratedParametersTakeTheirChoicesByName) {
+  const Scenario* big = FindScenario("big-file");
+  ASSERT_NE(big, nullptr);
+  const ScenarioParam* mode = FindScenarioParam(*big, "mode");
+  ASSERT_NE(mode, nullptr);
+  EXPECT_EQ(mode->choices, (std::vector<std::string>{"whole", "stream"}));
+  EXPECT_EQ(ParseScenarioParam(*big, "mode", "whole"), 0u);
+  EXPECT_EQ(ParseScenarioParam(*big, "mode", "stream"), 1u);
+  EXPECT_EQ(FormatScenarioParam(*mode, 1), "stream");
+  EXPECT_EQ(ChoiceList(*mode), "whole, stream");
+  // A count parameter beside it keeps its numbers.
+  EXPECT_EQ(ParseScenarioParam(*big, "mib", "3"), 3u);
+  EXPECT_EQ(FormatScenarioParam(*FindScenarioParam(*big, "mib"), 3), "3");
+
+  ScenarioOptions o;
+  o.params["mode"] = 1;
+  o.params["mib"] = 2;
+  EXPECT_EQ(ScenarioMetadata(*big, o).at("mode"), "stream");
+  EXPECT_EQ(ScenarioMetadata(*big, o).at("mib"), "2");
+}
+
+// The message of the std::invalid_argument `f` throws ("" when it throws none).
+template <typename F>
+std::string ErrorOf(F f) {
+  try {
+    f();
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Scenarios, BadParameterValuesNameTheScenarioTheParameterAndWhatIsAllowed) {
+  const Scenario* big = FindScenario("big-file");
+  const Scenario* fixed = FindScenario("static-buffer");
+  const Scenario* churn = FindScenario("churn");
+  ASSERT_TRUE(big != nullptr && fixed != nullptr && churn != nullptr);
+  EXPECT_EQ(ErrorOf([&] { ParseScenarioParam(*big, "mode", "mmap"); }),
+            "scenario 'big-file': parameter 'mode' must be one of whole, stream, not 'mmap'");
+  // The choices are the only spelling: not an index, not another scenario's choice, not upper
+  // case.
+  EXPECT_NE(ErrorOf([&] { ParseScenarioParam(*big, "mode", "1"); }), "");
+  EXPECT_EQ(ErrorOf([&] { ParseScenarioParam(*big, "mode", "static"); }),
+            "scenario 'big-file': parameter 'mode' must be one of whole, stream, not 'static'");
+  EXPECT_NE(ErrorOf([&] { ParseScenarioParam(*fixed, "mode", "Dynamic"); }), "");
+  EXPECT_EQ(ErrorOf([&] { ParseScenarioParam(*fixed, "mode", "dynamic"); }), "");
+  // Counts stay counts.
+  EXPECT_EQ(ErrorOf([&] { ParseScenarioParam(*churn, "requests", "many"); }),
+            "scenario 'churn': parameter 'requests' must be a count from 0 to 1000000000, not "
+            "'many'");
+  EXPECT_NE(ErrorOf([&] { ParseScenarioParam(*churn, "requests", "1000000001"); }), "");
+  EXPECT_NE(ErrorOf([&] { ParseScenarioParam(*churn, "requests", "-1"); }), "");
+  EXPECT_NE(ErrorOf([&] { ParseScenarioParam(*churn, "requests", "99999999999999999999999"); }),
+            "");
+  EXPECT_EQ(ErrorOf([&] { ParseScenarioParam(*churn, "requests", "1000000000"); }), "");
+  EXPECT_EQ(ErrorOf([&] { ParseScenarioParam(*churn, "mode", "whole"); }),
+            "scenario 'churn' has no parameter 'mode' (it has: requests, keep, compute)");
+  // An index out of range given to the library directly.
+  ScenarioOptions o;
+  o.params["mode"] = 2;
+  Collect c;
+  EXPECT_EQ(ErrorOf([&] { GenerateScenario(*big, o, c); }),
+            "scenario 'big-file': parameter 'mode' must be one of whole, stream, not 2 (a "
+            "choice's index)");
+  EXPECT_TRUE(c.events.empty());
+}
+
+TEST(Scenarios, ModesChangeTheTrace) {
+  for (const char* name : {"big-file", "static-buffer"}) {
+    SCOPED_TRACE(name);
+    const Scenario* s = FindScenario(name);
+    ASSERT_NE(s, nullptr);
+    ScenarioOptions o = SmallOptions(*s, 1);
+    o.params["mode"] = 0;
+    const std::string first = Generate(*s, o);
+    o.params["mode"] = 1;
+    EXPECT_NE(first, Generate(*s, o));
+  }
+}
+
+}  // namespace
+}  // namespace heaplab
+
+namespace heaplab {
+namespace {
+
+// Must-show of issue 7, against Node's async_idle.log (tests/data/node20/, 37 Scavenges of
+// which 27 by task, and 2 Mark-Compacts finalized via task): with the scenario's defaults and
+// --predictable, Scavenges by task outnumber those by allocation failure, and every Mark-Compact
+// (at least one) is finalized by a task, none through the stack guard.
+struct ReasonCount : GcObserver {
+  std::map<std::pair<Collector, Reason>, int> n;
+  void OnGc(const GcEvent& e) override { ++n[{e.collector, e.reason}]; }
+  int operator()(Collector c, Reason r) const {
+    auto it = n.find({c, r});
+    return it == n.end() ? 0 : it->second;
+  }
+};
+
+TEST(AsyncBursts, GcsComeByTaskAsInNode) {
+  GcConfig config;
+  config.clock = ClockKind::Model;
+  Session s(config);
+  ReasonCount count;
+  s.tracer().AddObserver(&count);
+  ScenarioOptions o;
+  for (const ScenarioParam& p : FindScenario("async-bursts")->params)
+    o.params[p.name] = p.default_value;
+  s.ReplayScenario(*FindScenario("async-bursts"), o);
+  s.tracer().RemoveObserver(&count);
+  const int task = count(Collector::Scavenge, Reason::Task);
+  const int failure = count(Collector::Scavenge, Reason::AllocationFailure);
+  EXPECT_GT(task, failure);
+  EXPECT_GE(count(Collector::MarkCompact, Reason::FinalizeMarkingViaTask), 1);
+  EXPECT_EQ(count(Collector::MarkCompact, Reason::FinalizeMarkingViaStackGuard), 0);
+
+  // Control: without the scavenge task the same run has no Scavenge by task at all.
+  config.scavenge_task = false;
+  Session off(config);
+  ReasonCount none;
+  off.tracer().AddObserver(&none);
+  off.ReplayScenario(*FindScenario("async-bursts"), o);
+  off.tracer().RemoveObserver(&none);
+  EXPECT_EQ(none(Collector::Scavenge, Reason::Task), 0);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include <heaplab/traces/replayer.h>
 
+#include "allocation_check.h"
+
 namespace heaplab {
 
 Replayer::Replayer(Mutator& mutator, std::string file) : mutator_(mutator), file_(std::move(file)) {
@@ -11,7 +13,9 @@ void Replayer::Fail(const TraceEvent& e, int field, const std::string& message) 
 }
 
 Address Replayer::Live(const TraceEvent& e, int field, Id id) const {
-  switch (mutator_.heap().ids().StateOf(id)) {
+  const IdTable& ids = mutator_.heap().ids();
+  if (const Address a = ids.Get(id); a != 0) return a;
+  switch (ids.StateOf(id)) {
     case IdTable::State::Unknown:
       Fail(e, field, "unknown id " + std::to_string(id) + ": no object was allocated with it");
     case IdTable::State::Freed:
@@ -21,33 +25,27 @@ Address Replayer::Live(const TraceEvent& e, int field, Id id) const {
     case IdTable::State::Live:
       break;
   }
-  return mutator_.heap().ids().Get(id);
+  return ids.Get(id);
 }
 
 void Replayer::Put(const TraceEvent& e) {
   ++events_;
   Heap& heap = mutator_.heap();
   switch (e.op) {
-    case Op::Allocate: {
+    case Op::Allocate:
+    case Op::OldAllocate: {
       if (heap.ids().StateOf(e.id) != IdTable::State::Unknown) {
         Fail(e, 1, "id " + std::to_string(e.id) + " is already used: ids are unique in a trace");
       }
-      if (e.slots > kMaxSlots) {
-        Fail(e, 3, "too many slots: at most " + std::to_string(kMaxSlots));
-      }
-      if (e.size > kMaxObjectSize) {
-        Fail(e, 2,
-             "size " + std::to_string(e.size) + " is too large: at most " +
-                 std::to_string(kMaxObjectSize) + " bytes");
-      }
+      if (const auto problem = CheckAllocation(e)) Fail(e, problem->field, problem->message);
       const std::size_t size = RoundUp(e.size, kWordSize);
-      if (size < MinObjectSize(e.slots)) {
-        Fail(e, 2,
-             "size " + std::to_string(e.size) + " cannot hold the header and " +
-                 std::to_string(e.slots) + " slots: expected at least " +
-                 std::to_string(MinObjectSize(e.slots)) + " bytes");
+      if (e.op == Op::OldAllocate) {
+        mutator_.AllocateOld(e.id, size, e.slots);
+      } else {
+        Pretenuring& pretenuring = mutator_.controller().pretenuring();
+        const std::uint32_t site = e.has_site ? pretenuring.SiteIndex(e.site) : kNoSite;
+        mutator_.Allocate(e.id, size, e.slots, Kind::Plain, site);
       }
-      mutator_.Allocate(e.id, size, e.slots);
       allocated_bytes_ += size;
       ++objects_;
       break;
@@ -102,14 +100,25 @@ void Replayer::Put(const TraceEvent& e) {
     case Op::Gc:
       mutator_.RequestGc(e.major ? Generation::Old : Generation::Young);
       break;
-    case Op::Buffer:
-      Fail(e, 0, "Buffer events ('b') are not supported yet: they come with the Buffer pool");
+    case Op::Buffer: {
+      if (buffers_ == nullptr) Fail(e, 0, "Buffer events ('b') need a Buffer pool");
+      if (heap.ids().StateOf(e.id) != IdTable::State::Unknown) {
+        Fail(e, 1, "id " + std::to_string(e.id) + " is already used: ids are unique in a trace");
+      }
+      if (e.size > kMaxBufferSize) {
+        Fail(e, 2,
+             "size " + std::to_string(e.size) + " is too large: a Buffer holds at most " +
+                 std::to_string(kMaxBufferSize) + " bytes");
+      }
+      buffers_->Allocate(e.id, e.size, e.api);
+      allocated_bytes_ += kBufferWrapperSize;
+      ++objects_;
+      break;
+    }
     case Op::Malloc:
     case Op::Free:
     case Op::Realloc:
-      Fail(e, 0,
-           "manual-mode events ('m', 'f', 'x') are not supported yet: they come with "
-           "the allocator traces");
+      Fail(e, 0, kManualModeUnsupported);
   }
 }
 

@@ -9,11 +9,14 @@
 
 namespace heaplab {
 
-Session::Session(const GcConfig& config)
+Session::Session(const GcConfig& config, std::size_t buffer_pool_size)
     : heap_(config.heap),
       controller_(heap_, config),
       mutator_(heap_, controller_),
-      replayer_(mutator_, "<trace>") {}
+      buffers_(mutator_, buffer_pool_size),
+      replayer_(mutator_, "<trace>") {
+  replayer_.set_buffers(&buffers_);
+}
 
 void Session::ReplayStream(std::istream& in, const std::string& name) {
   replayer_.set_file(name);

@@ -7,7 +7,10 @@ namespace heaplab {
 std::string FormatEvent(const TraceEvent& e) {
   switch (e.op) {
     case Op::Allocate:
-      return fmt::format("a {} {} {}", e.id, e.size, e.slots);
+      return e.has_site ? fmt::format("a {} {} {} @{}", e.id, e.size, e.slots, e.site)
+                        : fmt::format("a {} {} {}", e.id, e.size, e.slots);
+    case Op::OldAllocate:
+      return fmt::format("o {} {} {}", e.id, e.size, e.slots);
     case Op::Write:
       return e.null_target ? fmt::format("w {} {} -", e.id, e.size)
                            : fmt::format("w {} {} {}", e.id, e.size, e.target);

@@ -23,11 +23,15 @@ void GenerateAsyncBursts(const ScenarioOptions& o, TraceSink& sink) {
   const std::uint64_t timeout = o.params.at("timeout");
   // Start-up garbage, as Node's bootstrap leaves before the script runs: the first Scavenge
   // then sees a low survival ratio, so V8 lowers its initial old-generation limit
-  // (Heap::ConfigureInitialOldGenerationSize) as it does for the real script.
-  b.Open();
-  for (std::uint64_t k = 0; k < 24 * 1024; ++k)
+  // (Heap::ConfigureInitialOldGenerationSize) as it does for the real script. It dies in small
+  // scopes: one scope around all of it would keep it alive through that first Scavenge.
+  constexpr std::uint64_t kStartupObjects = 24 * 1024;
+  constexpr std::uint64_t kStartupScope = 256;
+  for (std::uint64_t k = 0; k < kStartupObjects; ++k) {
+    if (k % kStartupScope == 0) b.Open();
     b.Allocate(b.Uniform(32, 64), 0);
-  b.Close();
+    if (k % kStartupScope == kStartupScope - 1) b.Close();
+  }
   TraceTable retained(b, window);
   constexpr std::uint64_t kSegment = TraceTable::kSegmentSlots;
   for (std::uint64_t round = 0; round < rounds; ++round) {

@@ -12,16 +12,17 @@ namespace heaplab {
 
 class TraceBuilder {
  public:
+  // Allocation sites of the statements the builder's helpers model.
+  static constexpr std::uint64_t kValueSite = 1;
+  static constexpr std::uint64_t kEntrySite = 2;
+
   TraceBuilder(TraceSink& sink, std::uint64_t seed) : sink_(sink), rng_(seed) {}
 
-  Id Allocate(std::uint64_t size, std::uint64_t slots) {
-    TraceEvent e;
-    e.op = Op::Allocate;
-    e.id = next_id_++;
-    e.size = size;
-    e.slots = slots;
-    sink_.Put(e);
-    return e.id;
+  Id Allocate(std::uint64_t size, std::uint64_t slots) { return NewObject(size, slots, nullptr); }
+  // An object allocated by the modelled program's statement `site` (its allocation site:
+  // an object or array literal, which V8 tracks for pretenuring).
+  Id AllocateAt(std::uint64_t size, std::uint64_t slots, std::uint64_t site) {
+    return NewObject(size, slots, &site);
   }
   void Write(Id host, std::uint64_t slot, Id value) {
     TraceEvent e;
@@ -38,6 +39,16 @@ class TraceBuilder {
     e.size = slot;
     e.null_target = true;
     sink_.Put(e);
+  }
+  // A Node Buffer of `size` bytes made through `api` (its wrapper is a fresh object).
+  Id Buffer(std::uint64_t size, BufferApi api) {
+    TraceEvent e;
+    e.op = Op::Buffer;
+    e.id = next_id_++;
+    e.size = size;
+    e.api = api;
+    sink_.Put(e);
+    return e.id;
   }
   void Load(Id id) { Simple(Op::Load, id); }
   void Open() { Simple(Op::Open, 0); }
@@ -66,10 +77,12 @@ class TraceBuilder {
 
   // A cache entry as leak-cache and lru-cache store it: a key string, a value of
   // `value_size` bytes and the entry object holding both. Returns the entry.
+  // The value and the entry are object literals of the modelled program: each has its own
+  // allocation site (pretenuring may tenure them); the key is a string, untracked.
   Id AllocateCacheEntry(std::uint64_t value_size) {
     const Id key = Allocate(Uniform(24, 40), 0);
-    const Id value = Allocate(value_size, 0);
-    const Id entry = Allocate(40, 2);
+    const Id value = AllocateAt(value_size, 0, kValueSite);
+    const Id entry = AllocateAt(40, 2, kEntrySite);
     Write(entry, 0, key);
     Write(entry, 1, value);
     return entry;
@@ -84,6 +97,20 @@ class TraceBuilder {
   bool Chance(double p) { return static_cast<double>(rng_() >> 11) * 0x1.0p-53 < p; }
 
  private:
+  Id NewObject(std::uint64_t size, std::uint64_t slots, const std::uint64_t* site) {
+    TraceEvent e;
+    e.op = Op::Allocate;
+    e.id = next_id_++;
+    e.size = size;
+    e.slots = slots;
+    if (site != nullptr) {
+      e.has_site = true;
+      e.site = *site;
+    }
+    sink_.Put(e);
+    return e.id;
+  }
+
   void Simple(Op op, Id id) {
     TraceEvent e;
     e.op = op;

@@ -1,7 +1,7 @@
 // churn: a server handling requests. Each request allocates a handful of short-lived objects
 // (request, headers, header strings, body, response) that die when it ends; the last `keep`
 // responses stay in a global ring, the little state a server keeps. Most bytes die young: the
-// young generation's best case, and the shape of fixtures/node20/short_lived.log.
+// young generation's best case, and the shape of tests/data/node20/short_lived.log.
 #include "scenarios/registry.h"
 
 namespace heaplab {

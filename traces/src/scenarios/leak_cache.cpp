@@ -1,4 +1,4 @@
-// leak-cache: a cache that never evicts (fixtures/node20/leaky_cache.js). Every request
+// leak-cache: a cache that never evicts (tests/data/node20/leaky_cache.js). Every request
 // stores an entry (key, value with a payload) in a global table and leaves a little garbage;
 // nothing is ever removed, so the old generation grows until the heap limit:
 // `--max-old-space-size=64` ends in V8's out-of-memory report.

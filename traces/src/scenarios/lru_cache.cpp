@@ -1,4 +1,4 @@
-// lru-cache: a bounded cache (fixtures/node20/lru_churn.js). Entries go into a ring of
+// lru-cache: a bounded cache (tests/data/node20/lru_churn.js). Entries go into a ring of
 // `capacity` slots; each insert evicts the oldest, which by then has been promoted, so old
 // space fills with garbage that full GCs reclaim: the old generation settles at a steady size.
 #include "scenarios/registry.h"

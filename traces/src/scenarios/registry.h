@@ -14,5 +14,9 @@ void GenerateSlowQueue(const ScenarioOptions& o, TraceSink& sink);
 void GenerateFragmentation(const ScenarioOptions& o, TraceSink& sink);
 void GenerateClosureRetention(const ScenarioOptions& o, TraceSink& sink);
 void GenerateAsyncBursts(const ScenarioOptions& o, TraceSink& sink);
+void GenerateBufferServer(const ScenarioOptions& o, TraceSink& sink);
+void GenerateBigFile(const ScenarioOptions& o, TraceSink& sink);
+void GenerateBufferConcat(const ScenarioOptions& o, TraceSink& sink);
+void GenerateStaticBuffer(const ScenarioOptions& o, TraceSink& sink);
 
 }  // namespace heaplab

@@ -1,4 +1,4 @@
-// slow-queue: a producer faster than its consumer (fixtures/node20/slow_queue.js). Each tick
+// slow-queue: a producer faster than its consumer (tests/data/node20/slow_queue.js). Each tick
 // enqueues `produce` messages and dequeues `consume`; the backlog grows by the difference and
 // queued messages live long enough to be promoted.
 #include <deque>
@@ -20,8 +20,9 @@ void GenerateSlowQueue(const ScenarioOptions& o, TraceSink& sink) {
     b.Open();
     for (std::uint64_t p = 0; p < produce; ++p) {
       const Id body = b.Allocate(b.Uniform(32, 64), 0);
-      const Id data = b.Allocate(40, 0);
-      const Id msg = b.Allocate(40, 3);  // next, body, data
+      // An array literal and an object literal: each statement its own allocation site.
+      const Id data = b.AllocateAt(40, 0, 1);
+      const Id msg = b.AllocateAt(40, 3, 2);  // next, body, data
       b.Write(msg, 1, body);
       b.Write(msg, 2, data);
       if (backlog.empty()) {

@@ -8,7 +8,9 @@
 //     size 0 is an empty Buffer with no memory at all
 //   - a pooled request that does not fit in the rest of the current slab
 //     (size > pool_size - offset) starts a new slab (createPool); the view goes at the slab's
-//     offset, and the offset then advances by the size rounded up to 8 (alignPool)
+//     offset, and the offset then advances by the size rounded up to 8 (alignPool). For
+//     `from` (a string), the fit check uses fromStringFast's worst case of 4 bytes per
+//     character while that is under the threshold
 //   - alloc, slow and large requests get a backing store of their own
 //
 // Slabs: the current slab is Partial (the pool still carves from it). When a new slab replaces
@@ -28,17 +30,24 @@
 //                       and the backing memory holds exactly that
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include <heaplab/buffer/api.h>
 #include <heaplab/buffer/backing_memory.h>
+#include <heaplab/buffer/stable_vector.h>
 
 namespace heaplab {
 
 inline constexpr std::size_t kDefaultBufferPoolSize = 8192;  // Node 20's Buffer.poolSize
 inline constexpr std::size_t kPoolAlignment = 8;             // alignPool
+
+// alignPool: if (poolOffset & 0x7) { poolOffset |= 0x7; poolOffset++; }
+constexpr std::size_t RoundUpToPoolAlignment(std::size_t n) {
+  return (n + kPoolAlignment - 1) & ~(kPoolAlignment - 1);
+}
 
 using BufferHandle = std::uint32_t;  // index of a Buffer in its pool, in allocation order
 
@@ -85,6 +94,7 @@ class PoolObserver {
 struct PoolStats {
   std::size_t buffers = 0;  // Buffers allocated
   std::size_t pooled = 0;   // of which pooled
+  std::size_t bytes = 0;    // their sizes, in total
   std::size_t slabs_created = 0;
   std::size_t live_slabs = 0;  // not released (the current one included)
   std::size_t peak_live_slabs = 0;
@@ -112,7 +122,25 @@ class BufferPool {
   // nothing (it fits in the current slab). V8 checks external pressure before this allocation.
   std::size_t BackingBytesFor(std::size_t size, BufferApi api) const;
 
-  BufferHandle Allocate(std::size_t size, BufferApi api);
+  BufferHandle Allocate(std::size_t size, BufferApi api) {
+    // The bump path, inline: a pooled request that fits in the current slab (most Buffers of
+    // a program). Everything else, and every allocation while observers listen, goes through
+    // AllocateSlow, which follows the same rules.
+    if (current_slab_ != nullptr && observers_.empty() && WouldPool(size, api) &&
+        FitBytes(size, api) <= pool_size_ - current_slab_->offset) [[likely]] {
+      return Carve(size, api);
+    }
+    return AllocateSlow(size, api);
+  }
+  // Makes room for the records of `buffers` Buffers in all and of the slabs they need (at most
+  // one per two Buffers: each pooled one is under half a slab), their memory written once, so
+  // that making them touches no fresh page. A hint: more still works. Benchmarks use it: where
+  // a page fault is slow, the growth of these logs would otherwise be most of what they measure.
+  void Reserve(std::size_t buffers) {
+    buffers_.Reserve(buffers);
+    slabs_.Reserve(buffers / 2 + 1);
+  }
+
   // The Buffer's wrapper died: its store is freed, or its view of the slab ends.
   void Release(BufferHandle h);
 
@@ -136,6 +164,36 @@ class BufferPool {
   void CorruptForTesting(BufferHandle h, int how);
 
  private:
+  // fromStringFast (Node 20.20): before it knows the byte length, a string of `length`
+  // characters may need up to 4 x length bytes; when that estimate is under the threshold it is
+  // what the fit check uses (the offset then advances by the bytes really written). `from` in
+  // a trace is Buffer.from of a string of one-byte characters, so `size` is both its length
+  // and its bytes.
+  std::size_t FitBytes(std::size_t size, BufferApi api) const {
+    if (api == BufferApi::From && 4 * size < (pool_size_ >> 1)) return 4 * size;
+    return size;
+  }
+  bool Fits(std::size_t size, BufferApi api) const;
+  BufferHandle AllocateSlow(std::size_t size, BufferApi api);
+  // A view of the current slab at its offset (lib/buffer.js allocate(): new FastBuffer(
+  // allocPool, poolOffset, size); poolOffset += size; alignPool()).
+  BufferHandle Carve(std::size_t size, BufferApi api) {
+    Slab& s = *current_slab_;
+    BufferRecord b;
+    b.size = size;
+    b.api = api;
+    b.pooled = true;
+    b.slab = current_;
+    b.offset = s.offset;
+    s.offset = std::min(pool_size_, RoundUpToPoolAlignment(s.offset + size));
+    ++s.live_views;
+    s.live_view_bytes += size;
+    ++pooled_;
+    buffer_bytes_ += size;
+    const auto h = static_cast<BufferHandle>(buffers_.size());
+    buffers_.push_back(b);
+    return h;
+  }
   void NewSlab();
   void Retire(Slab& s);
   void ReleaseSlab(Slab& s);
@@ -143,9 +201,10 @@ class BufferPool {
 
   std::size_t pool_size_;
   BackingMemory memory_;
-  std::vector<BufferRecord> buffers_;
-  std::vector<Slab> slabs_;
-  std::int64_t current_ = -1;  // the slab the pool carves from; -1 before the first
+  StableVector<BufferRecord, 12> buffers_;
+  StableVector<Slab, 10> slabs_;
+  std::int64_t current_ = -1;     // the slab the pool carves from; -1 before the first
+  Slab* current_slab_ = nullptr;  // that slab (slabs_ never moves its elements)
   std::size_t external_bytes_ = 0;
   std::size_t live_slabs_ = 0;
   std::size_t peak_live_slabs_ = 0;
@@ -153,6 +212,7 @@ class BufferPool {
   std::size_t tail_waste_ = 0;
   std::size_t store_bytes_ = 0;
   std::size_t pooled_ = 0;
+  std::size_t buffer_bytes_ = 0;
   std::size_t peak_external_ = 0;
   std::vector<PoolObserver*> observers_;
 };

@@ -25,8 +25,14 @@ struct GcConfig {
   // --incremental-marking: full GCs mark in steps while the program runs (on by default);
   // off, every full GC marks in its pause, as before incremental marking existed.
   bool incremental_marking = true;
+  // --lazy-sweeping: a full GC accounts old pages at their live bytes in its pause and sweeps
+  // them afterwards, on demand and in steps (on by default); off, it sweeps them in the pause.
+  bool lazy_sweeping = true;
   bool scavenge_task = true;   // --scavenge-task: a Scavenge by task on `t` events
   bool memory_reducer = true;  // --memory-reducer: a memory-reducing GC after a long wait
+  // --allocation-site-pretenuring: sites whose objects survive are allocated in old space
+  // (pretenuring.h; on by default as in V8).
+  bool allocation_site_pretenuring = true;
   // Tests only: false turns off the insertion barrier, so that a test can show that marking
   // then loses objects.
   bool marking_barrier = true;

@@ -53,18 +53,20 @@ bool ParseReason(std::string_view text, Reason& out);
 
 // Phases, with the names V8's --trace-gc-nvp prints for them.
 enum class Phase : std::uint8_t {
-  ScavengeRoots,          // scavenge.roots: roots and remembered slots
-  ScavengeParallel,       // scavenge.parallel: the Cheney scan (copy and promote)
-  ScavengeWeak,           // scavenge.weak: the weak id table
-  ScavengeUpdateRefs,     // scavenge.update_refs
-  ScavengeSweepLarge,     // scavenge.sweep_array_buffers: young large objects
-  MarkFinishIncremental,  // mark.finish_incremental: roots re-scanned, worklist drained
-  MarkRoots,              // mark.roots
-  MarkClosure,            // mark.full_closure
-  Clear,                  // clear: the weak id table
-  Sweep,                  // sweep.old
-  Evacuate,               // evacuate.copy
-  UpdatePointers,         // evacuate.update_pointers
+  ScavengeRoots,              // scavenge.roots: roots and remembered slots
+  ScavengeParallel,           // scavenge.parallel: the Cheney scan (copy and promote)
+  ScavengeWeak,               // scavenge.weak: the weak id table
+  ScavengeUpdateRefs,         // scavenge.update_refs
+  ScavengeSweepLarge,         // young large objects: promoted whole or freed (part of scavenge=)
+  ScavengeSweepArrayBuffers,  // scavenge.sweep_array_buffers: the young external list
+  MarkFinishIncremental,      // mark.finish_incremental: roots re-scanned, worklist drained
+  MarkRoots,                  // mark.roots
+  MarkClosure,                // mark.full_closure
+  Clear,                      // clear: the weak id table
+  Sweep,                      // sweep.old
+  Evacuate,                   // evacuate.copy
+  UpdatePointers,             // evacuate.update_pointers
+  CompleteSweepArrayBuffers,  // complete.sweep_array_buffers: both external lists (full GC)
   Count,
 };
 inline constexpr std::size_t kPhaseCount = static_cast<std::size_t>(Phase::Count);
@@ -113,7 +115,7 @@ struct GcEvent {
   double average_survival_ratio = 0;  // V8's mean of the last ten survival ratios
   double total_gc_ms = 0;             // pauses of the run so far, this one included
 
-  std::size_t external_memory = 0;  // bytes of off-heap backing stores
+  std::size_t external_memory = 0;  // bytes of off-heap backing stores, after the collection
   double average_mu = 1.0;          // mutator utilization, as V8 computes it
   double current_mu = 1.0;
 };
@@ -169,12 +171,59 @@ struct MarkingEvent {
   std::size_t global_limit = 0;             // Start: the global limit
 };
 
+// Lazy sweeping between collections: a step sweeps old pages a full GC left unswept (paid by
+// allocation, run by a task while the program waits, or the rest of them at once before the
+// next marking or full GC starts).
+enum class SweepingEventKind {
+  Step,      // a step paid by allocation (every 64 KiB) or run by a task (`t`)
+  Complete,  // every page left, swept at once: marking or a full GC is about to start
+};
+
+struct SweepingEvent {
+  SweepingEventKind kind = SweepingEventKind::Step;
+  double time_ms = 0;  // when the step started
+  double ms = 0;       // its duration
+  bool by_task = false;
+  std::size_t pages = 0;       // pages swept by this step
+  std::size_t freed = 0;       // bytes that became free blocks or holes
+  std::size_t pages_left = 0;  // pages still waiting after the step
+};
+
+// Allocation-site pretenuring after a collection (--trace-pretenuring-statistics and
+// --trace-pretenuring, pretenuring.h): one event per site that digested its feedback, one
+// summary, and the reset of tenured sites after a full GC in which most objects died.
+enum class PretenuringEventKind {
+  Site,     // site, created, found, ratio, decision before and after
+  Summary,  // deopt_maybe_tenured, visited, active, mementos, tenured, not_tenured
+  Reset,    // tenured sites reset; survival_rate: percent of the heap's objects kept
+};
+
+struct PretenuringEvent {
+  PretenuringEventKind kind = PretenuringEventKind::Site;
+  double time_ms = 0;
+  std::uint64_t site = 0;  // Site: the trace's name for it
+  int created = 0;
+  int found = 0;
+  double ratio = 0;
+  std::uint8_t before = 0;  // PretenureDecision (pretenuring.h)
+  std::uint8_t after = 0;
+  bool deopt_maybe_tenured = false;
+  int visited = 0;
+  int active = 0;
+  int mementos = 0;
+  int tenured = 0;
+  int not_tenured = 0;
+  double survival_rate = 0;
+};
+
 class GcObserver {
  public:
   virtual ~GcObserver() = default;
   virtual void OnGc(const GcEvent&) {}
   virtual void OnHeapEvent(const HeapEvent&) {}
   virtual void OnMarking(const MarkingEvent&) {}
+  virtual void OnSweeping(const SweepingEvent&) {}
+  virtual void OnPretenuring(const PretenuringEvent&) {}
 };
 
 }  // namespace heaplab

@@ -1,5 +1,5 @@
 // Incremental marking: the full GC's marking spread over many small steps while the program
-// runs, as V8's IncrementalMarking does (DESIGN.md section 3).
+// runs, as V8's IncrementalMarking does (docs/incremental-marking.md).
 //
 // It drives the same Marker as the atomic full GC. Start() greys the roots; each Step() blackens
 // grey objects within a byte budget; the write barrier (RecordWrite) greys every reference the

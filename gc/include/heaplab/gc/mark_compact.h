@@ -5,10 +5,14 @@
 //             incremental marking, only re-grey the roots and drain the worklist
 //   clear     free the ids of dead objects
 //   sweep     old pages: dead objects and holes become free-list blocks, empty pages are
-//             released, dead large objects freed (not in slide mode, which rebuilds instead)
+//             released, dead large objects freed (not in slide mode, which rebuilds instead);
+//             with lazy sweeping the pages are only accounted at their live bytes and the
+//             sweeper (heap/include/heaplab/heap/sweeper.h) makes their free blocks after the
+//             pause. A full GC starts by completing the sweeping the last one left.
 //   evacuate  promote every live young object (new space ends empty); with
 //             --compaction=evacuate, move the live objects of the candidate pages too
-//   update    forward every slot, root and id that points at a moved object
+//   update    forward every slot, root and id that points at a moved object (only the young
+//             part of the id table when only young objects moved)
 //   slide     with --compaction=slide, Lisp-2 instead: compute forwarding addresses in address
 //             order, update every reference, move every object down (Knuth; Jones, Hosking,
 //             Moss, The Garbage Collection Handbook, 3.2)
@@ -23,6 +27,7 @@
 #include <heaplab/gc/config.h>
 #include <heaplab/gc/evacuation.h>
 #include <heaplab/gc/marker.h>
+#include <heaplab/gc/pretenuring.h>
 #include <heaplab/gc/tracer.h>
 #include <heaplab/heap/heap.h>
 
@@ -33,7 +38,7 @@ class MarkCompact {
   // `incremental`: the marker of an incremental marking under way, whose marks this full GC
   // finishes (the atomic finishing pause); null for a stop-the-world full GC.
   MarkCompact(Heap& heap, Clock& clock, Tracer& tracer, Compaction compaction, bool zap,
-              Marker* incremental = nullptr)
+              Marker* incremental = nullptr, bool lazy_sweeping = false)
       : heap_(heap),
         clock_(clock),
         tracer_(tracer),
@@ -41,11 +46,14 @@ class MarkCompact {
         zap_(zap),
         own_marker_(heap, clock),
         marker_(incremental != nullptr ? *incremental : own_marker_),
-        incremental_(incremental != nullptr) {}
+        incremental_(incremental != nullptr),
+        lazy_sweeping_(lazy_sweeping && compaction != Compaction::Slide) {}
 
   // One full GC. `policy` chooses evacuation candidates (ignored unless compaction is
   // Evacuate).
   void Run(const EvacuationPolicy& policy);
+  // Pretenuring feedback from the young objects this GC promotes (V8 counts them too).
+  void set_pretenuring(Pretenuring* pretenuring) { pretenuring_ = pretenuring; }
 
   std::size_t evacuated_pages() const { return evacuated_pages_; }
   std::size_t moved_bytes() const { return moved_bytes_; }  // compaction only, not promotion
@@ -53,7 +61,10 @@ class MarkCompact {
  private:
   void Mark();
   void ClearDeadIds();
+  void SweepArrayBuffers();
   void SweepOldSpace();
+  void CompleteSweeping();
+  void ChargeSweeping();  // the sweeper's work since the last charge, on the clock
   void SweepLargeObjects();
   Address MoveToOldSpace(HeapObject obj);  // copy, forward, mark black
   void EvacuateYoung();
@@ -70,9 +81,11 @@ class MarkCompact {
   Tracer& tracer_;
   Compaction compaction_;
   bool zap_;
+  Pretenuring* pretenuring_ = nullptr;
   Marker own_marker_;
   Marker& marker_;
   bool incremental_;
+  bool lazy_sweeping_;
   std::size_t evacuated_pages_ = 0;
   std::size_t moved_bytes_ = 0;
   std::vector<Address> moved_;  // objects moved to old space this GC, at their new addresses

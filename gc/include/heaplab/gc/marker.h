@@ -41,7 +41,8 @@ class Marker {
   bool IsMarked(Address object) const;
   bool worklist_empty() const { return worklist_.empty(); }
 
-  // Clears the mark bits and live bytes of every chunk.
+  // Clears the mark bits and live bytes of every chunk but the pages the lazy sweeper has yet
+  // to sweep (marking starts only once sweeping is complete).
   void ClearMarks();
   // Clears one chunk's mark bits and live bytes (a semispace about to receive copies).
   static void ClearMarks(Chunk& chunk);

@@ -12,12 +12,23 @@ namespace heaplab {
 
 class Mutator {
  public:
+  // V8 (HeapAllocator::AllocateRawWithLightRetrySlowPath): a failed allocation, young or old,
+  // is retried after each of two collections before the last resort.
+  static constexpr int kLightRetries = 2;
+
   Mutator(Heap& heap, GcController& controller)
       : heap_(heap), controller_(controller), marking_(controller.incremental_marking()) {}
 
   // Allocates a young object of `size` bytes (header included) with `slots` null slots,
   // registers it under `id` in the weak id table and makes it a local of the innermost scope.
-  Address Allocate(Id id, std::size_t size, std::uint64_t slots, Kind kind = Kind::Plain);
+  // With a `site` (Pretenuring::SiteIndex) and pretenuring on, the object carries an
+  // allocation memento in new space, or goes to old space when the site is tenured.
+  Address Allocate(Id id, std::size_t size, std::uint64_t slots, Kind kind = Kind::Plain,
+                   std::uint32_t site = kNoSite);
+  // The same, allocated directly in old space (as V8's runtime allocates some tables, and as
+  // code allocates at a tenured site). Old-space allocation pays for marking like young
+  // allocation does; when the old generation cannot hold it a full GC runs first.
+  Address AllocateOld(Id id, std::size_t size, std::uint64_t slots, Kind kind = Kind::Plain);
 
   // host.slot[i] = value, with the write barrier: an old-to-new store is remembered, and
   // while incremental marking is on the stored object is greyed (the insertion barrier). When
@@ -53,6 +64,10 @@ class Mutator {
   GcController& controller() { return controller_; }
 
  private:
+  // Marking and sweeping steps the allocation pays for, before it happens.
+  void PayForAllocation(std::size_t size);
+  void Register(Id id, Address a, std::size_t size);
+
   Heap& heap_;
   GcController& controller_;
   IncrementalMarking& marking_;

@@ -36,6 +36,13 @@ class TraceGcPrinter : public GcObserver {
     bool verbose = false;           // --trace-gc-verbose
     bool ignore_scavenger = false;  // --trace-gc-ignore-scavenger
     std::size_t max_heap_size = 0;  // bytes, for the "Memory allocator" line
+    // The one-line format; off when --trace-gc-nvp replaces it (V8 prints one or the other),
+    // leaving only the verbose block.
+    bool line = true;
+    // The verbose block's read-only and code spaces at Node 20's start-up sizes (read-only
+    // 48 KB used; code 239 KB used of 256 KB until the first full GC flushes it to 16 KB), and
+    // counted in the totals; off (--no-startup-heap), they print zeros.
+    bool startup_heap = true;
   };
   TraceGcPrinter(std::ostream& out, LogPrefix prefix, Options options)
       : out_(out), prefix_(prefix), options_(options) {}
@@ -47,6 +54,7 @@ class TraceGcPrinter : public GcObserver {
   std::ostream& out_;
   LogPrefix prefix_;
   Options options_;
+  int mark_compacts_ = 0;
 };
 
 class NvpPrinter : public GcObserver {
@@ -78,6 +86,23 @@ class IncrementalMarkingPrinter : public GcObserver {
  private:
   std::ostream& out_;
   LogPrefix prefix_;
+};
+
+// --trace-pretenuring-statistics: V8's "pretenuring: AllocationSite(0x...): (created, found,
+// ratio) ..." line per site that digested its feedback and the "pretenuring: deopt_maybe_tenured
+// ..." summary; --trace-pretenuring: V8's line when tenured sites are reset after a full GC.
+// A site's address is made up from its number (heaplab's sites live in no heap).
+class PretenuringPrinter : public GcObserver {
+ public:
+  PretenuringPrinter(std::ostream& out, LogPrefix prefix, bool resets, bool statistics)
+      : out_(out), prefix_(prefix), resets_(resets), statistics_(statistics) {}
+  void OnPretenuring(const PretenuringEvent& e) override;
+
+ private:
+  std::ostream& out_;
+  LogPrefix prefix_;
+  bool resets_;
+  bool statistics_;
 };
 
 // V8's ring buffer of GC lines (Heap::AddToRingBuffer): 512 bytes; each line is cut to 255

@@ -2,11 +2,20 @@
 //
 //   prepare   flip the semispaces: from-space holds the objects, to-space is empty
 //   copy      evacuate what roots and remembered slots reach: copy to to-space, or promote
-//             to old space (PromotionPolicy); leave a forwarding word in the old copy
-//   scan      Cheney's scan pointer chases the copy pointer through to-space; promoted
-//             objects wait on a worklist and are scanned the same way, recording the slots
-//             that still point into new space in the remembered set
+//             to old space (PromotionPolicy); leave a forwarding word in the old copy.
+//             Copies go through V8's local allocation buffers (EvacuationAllocator, 11.3):
+//             32 KiB carved from to-space, never straddling a page, merged with the previous
+//             one when adjacent; a buffer's unused end becomes a filler when the next one is
+//             not adjacent, and the last one's is given back to to-space. Objects over 8 KiB
+//             are allocated from to-space directly. When no buffer can be carved any more,
+//             objects that do not fit the current one are promoted.
+//   scan      Cheney's scan pointer chases the copy pointer through the buffers in the order
+//             they were carved; promoted objects and direct copies wait on worklists and are
+//             scanned the same way, recording the slots that still point into new space in
+//             the remembered set
 //   weak      update or free the young entries of the id table
+//   buffers   walk the young list of objects with external backing stores: release the dead
+//             ones' stores, move promoted ones to the old list
 //   finish    promote surviving young large objects whole, free the dead ones, set the
 //             age mark to the new top
 //
@@ -23,6 +32,7 @@
 
 #include <heaplab/gc/clock.h>
 #include <heaplab/gc/marker.h>
+#include <heaplab/gc/pretenuring.h>
 #include <heaplab/gc/promotion.h>
 #include <heaplab/gc/tracer.h>
 #include <heaplab/heap/heap.h>
@@ -41,15 +51,25 @@ class Scavenger {
         zap_(zap),
         marking_(marking) {}
 
+  // Pretenuring feedback: a memento found behind a surviving object counts for its site.
+  void set_pretenuring(Pretenuring* pretenuring) { pretenuring_ = pretenuring; }
+
   // One Scavenge; fills the tracer's current event with what it did.
   void Run();
 
  private:
-  Address Evacuate(Address object);  // a young object's address after the Scavenge
+  Address Evacuate(Address object);             // a young object's address after the Scavenge
+  Address AllocateInToSpace(std::size_t size);  // 0 when to-space has no room for it
+  Address RefillBuffer(std::size_t size);
+  void FinishBuffer();
   void ScanSlots(HeapObject host, bool host_becomes_old);
   void ScanUntilDone();
   bool StaysYoung(Address a) const;  // in to-space after the Scavenge
+  // Where a young object is after the Scavenge: its copy, itself (a surviving young large
+  // object), or 0 (dead).
+  Address AfterScavenge(Address a) const;
   void UpdateIds();
+  void SweepArrayBuffers();
   void FinishLargeObjects();
   void UpdateMarkingWorklist();
 
@@ -58,8 +78,21 @@ class Scavenger {
   Tracer& tracer_;
   PromotionPolicy policy_;
   bool zap_;
+  Pretenuring* pretenuring_ = nullptr;
   Marker* marking_;
   std::vector<Address> promoted_;  // promoted objects whose slots are not yet scanned
+  std::vector<Address> direct_;    // young copies outside the buffers, not yet scanned
+  // The copy buffers: where each run of merged buffers starts and, for all but the open last
+  // one, where its objects end. The open one's objects end at buffer_top_, its room at
+  // buffer_limit_.
+  struct BufferRun {
+    Address start;
+    Address top;
+  };
+  std::vector<BufferRun> buffers_;
+  Address buffer_top_ = 0;
+  Address buffer_limit_ = 0;
+  bool buffer_refill_fails_ = false;  // V8's lab_allocation_will_fail_
   std::size_t slots_scanned_ = 0;
 };
 

@@ -48,6 +48,8 @@ class Tracer {
 
   void Publish(const HeapEvent& event);
   void Publish(const MarkingEvent& event);
+  void Publish(const SweepingEvent& event);
+  void Publish(const PretenuringEvent& event);
   // The current full GC finishes an incremental marking that started at `start_ms`: End()
   // fills the walltime since then.
   void SetIncrementalMarkingStart(double start_ms) { incremental_start_ms_ = start_ms; }

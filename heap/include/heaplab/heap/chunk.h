@@ -18,6 +18,7 @@ enum ChunkFlag : std::uint32_t {
   kEvacuationCandidate = 1u << 3,  // a full GC moves this page's live objects elsewhere
   kSurvived = 1u << 4,             // a young large object found alive by a running Scavenge
   kReleased = 1u << 5,             // about to be released (batch removal from lists)
+  kSweepingPending = 1u << 6,      // an old page the lazy sweeper has yet to sweep (sweeper.h)
 };
 
 class Chunk {

@@ -28,13 +28,32 @@ class FreeList {
   };
   Block Take(std::size_t size);
 
+  // Whether Take(size) would find a block.
+  bool CanServe(std::size_t size) const {
+    for (int k = FitClassOf(size); k < kClasses; ++k)
+      if (heads_[k] != 0) return true;
+    return false;
+  }
+  // fn(start, class) for every listed block, class by class, while fn returns true (the
+  // verifier stops a walk that a broken link would make endless).
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (int k = 0; k < kClasses; ++k)
+      for (Address b = heads_[k]; b != 0; b = Next(b))
+        if (!fn(b, k)) return;
+  }
+  // The class a block of `size` bytes is listed in.
+  static int ClassOf(std::size_t size) { return static_cast<int>(std::bit_width(size)) - 1; }
+
   void Reset();
   std::size_t available() const { return available_; }  // bytes in listed blocks
   std::size_t wasted() const { return wasted_; }        // bytes in holes too small to list
 
  private:
   static constexpr int kClasses = 40;
-  static int ClassOf(std::size_t size) { return static_cast<int>(std::bit_width(size)) - 1; }
+  static Address Next(Address block) {
+    return *reinterpret_cast<const Address*>(block + kWordSize);
+  }
   static int FitClassOf(std::size_t size) { return static_cast<int>(std::bit_width(size - 1)); }
 
   std::array<Address, kClasses> heads_{};

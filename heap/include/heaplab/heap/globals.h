@@ -14,10 +14,15 @@ using Id = std::uint64_t;        // a trace object id
 inline constexpr std::size_t KB = 1024;
 inline constexpr std::size_t MB = 1024 * KB;
 
-inline constexpr std::size_t kWordSize = 8;                          // bytes per slot and header
-inline constexpr std::size_t kPageSize = 256 * KB;                   // old-space page, cage unit
-inline constexpr std::size_t kMaxRegularObjectSize = 128 * KB;       // larger goes to a LO space
-inline constexpr std::size_t kMaxObjectSize = std::size_t{1} << 32;  // 4 GiB, a sanity cap
+inline constexpr std::size_t kWordSize = 8;                     // bytes per slot and header
+inline constexpr std::size_t kPageSize = 256 * KB;              // old-space page, cage unit
+inline constexpr std::size_t kMaxRegularObjectSize = 128 * KB;  // larger goes to a LO space
+// V8's largest object: FixedArrayBase::kMaxSize = 128 * kTaggedSize * MB - kTaggedSize, which
+// with 8-byte tagged slots is 1 GiB - 8 (a FixedArray of FixedArray::kMaxLength elements, a
+// FixedDoubleArray or ByteArray of the same byte size). Every other heap object is smaller: a
+// two-byte string of String::kMaxLength (2^29 - 24) characters is 1 GiB - 32 with its header,
+// and a large object is one such object on its own pages. Larger sizes are refused.
+inline constexpr std::size_t kMaxObjectSize = 128 * kWordSize * MB - kWordSize;
 
 // Semispace sizes (V8 11.3, x64, no pointer compression): 1 MiB at start, 16 MiB at most.
 inline constexpr std::size_t kDefaultMinSemiSpaceSize = 1 * MB;

@@ -7,14 +7,22 @@
 //   [slot-target]  every non-null slot and root holds the start of a live object
 //   [no-from-space] outside a Scavenge, nothing points into from-space
 //   [remembered]   see remembered_set.h
+//   [remembered-live] every recorded slot is a slot of a live old object, never freed memory
+//                  (see remembered_set.h)
 //   [id-table]     every live id maps to the start of a live object, listed by generation
 //   [accounting]   each space's byte counts equal the sum of its objects
-//   [marks]        outside a full GC every mark bit is clear (every object white)
+//   [marks]        outside a full GC every mark bit is clear (every object white), but on the
+//                  pages the lazy sweeper has yet to sweep
+//   [sweeping]     see sweeper.h
+//   [free-list]    every free-list block is a filler in a swept old page, in its size class,
+//                  and the blocks add up to the list's count
+//   [external-list], [external-store]  see external.h
 #pragma once
 
 #include <memory>
 
 #include <heaplab/heap/cage.h>
+#include <heaplab/heap/external.h>
 #include <heaplab/heap/id_table.h>
 #include <heaplab/heap/large_object_space.h>
 #include <heaplab/heap/new_space.h>
@@ -22,6 +30,7 @@
 #include <heaplab/heap/old_space.h>
 #include <heaplab/heap/remembered_set.h>
 #include <heaplab/heap/roots.h>
+#include <heaplab/heap/sweeper.h>
 
 namespace heaplab {
 
@@ -60,10 +69,27 @@ class Heap {
   IdTable& ids() { return ids_; }
   const IdTable& ids() const { return ids_; }
   RememberedSet& remembered_set() { return remembered_set_; }
+  // Old pages a full GC left to sweep lazily (sweeper.h).
+  Sweeper& sweeper() { return sweeper_; }
+  const Sweeper& sweeper() const { return sweeper_; }
+  // Objects with external backing stores (Buffer wrappers), by generation, and the external
+  // memory they account for.
+  ExternalObjectList& external() { return external_; }
+  const ExternalObjectList& external() const { return external_; }
 
   // Allocates and initializes an object, without collecting. Objects over
   // kMaxRegularObjectSize go to a large-object space. Returns 0 when the space is full.
   Address Allocate(std::size_t size, std::uint64_t slots, Kind kind, Generation where);
+  // A young object of regular size followed by an allocation memento naming `site`
+  // (object.h), in one bump of new space. Returns 0 when new space is full.
+  Address AllocateYoungWithMemento(std::size_t size, std::uint64_t slots, Kind kind,
+                                   std::uint32_t site) {
+    const Address a = new_space_->Allocate(size + kMementoSize);
+    if (a == 0) return 0;
+    InitializeObject(a, size, slots, kind);
+    WriteMemento(a + size, site);
+    return a;
+  }
   // Raw allocation of `size` bytes in old space for a collector (no initialization).
   Address AllocateForPromotion(std::size_t size) { return old_space_->Allocate(size); }
 
@@ -125,6 +151,8 @@ class Heap {
   HandleScopes scopes_;
   IdTable ids_;
   RememberedSet remembered_set_;
+  ExternalObjectList external_;
+  Sweeper sweeper_;
 };
 
 }  // namespace heaplab

@@ -29,6 +29,8 @@ enum class Kind : std::uint8_t {
   Plain = 0,          // an ordinary JS object: slots and payload
   BufferWrapper = 1,  // the on-heap wrapper of an off-heap Buffer backing store
   Filler = 2,         // a hole made iterable; never reachable
+  Memento = 3,        // an allocation memento: the word after an object in new space that
+                      // names the object's allocation site; never reachable (see below)
 };
 
 inline constexpr std::uint64_t kMaxSlots = (std::uint64_t{1} << 28) - 1;
@@ -111,6 +113,28 @@ void ForEachObject(Address from, Address to, Fn&& fn) {
     fn(obj);
     from += size;
   }
+}
+
+// An allocation memento (V8's AllocationMemento): two words written right behind an object
+// that the mutator allocated in new space at a tracked allocation site, a header of kind
+// Memento and the site's index. The Scavenger looks behind every object it copies out of
+// from-space; a memento found there counts one survivor for that site (pretenuring feedback).
+// Mementos are never copied, never referenced, and count as new-space bytes as V8's do.
+inline constexpr std::size_t kMementoSize = 2 * kWordSize;
+
+inline void WriteMemento(Address address, std::uint32_t site) {
+  HeapObject(address).set_header(Header::Make(kMementoSize, 0, Kind::Memento));
+  *reinterpret_cast<std::uint64_t*>(address + kWordSize) = site;
+}
+
+// Whether `address` holds a memento, and its site. Reads one word: a forwarding word (bit 0
+// clear) or any other header never matches.
+inline bool IsMemento(Address address) {
+  const std::uint64_t word = *reinterpret_cast<const std::uint64_t*>(address);
+  return (word & 0xFu) == (1u | (static_cast<std::uint64_t>(Kind::Memento) << 1));
+}
+inline std::uint32_t MementoSite(Address address) {
+  return static_cast<std::uint32_t>(*reinterpret_cast<const std::uint64_t*>(address + kWordSize));
 }
 
 // Covers [address, address + size) with a filler so the memory stays iterable.

@@ -19,6 +19,8 @@ namespace heaplab {
 
 using Page = Chunk;
 
+class Sweeper;
+
 class OldSpace {
  public:
   explicit OldSpace(Cage& cage) : cage_(cage) {}
@@ -47,6 +49,12 @@ class OldSpace {
     return free_list_.available() + static_cast<std::size_t>(lab_limit_ - lab_top_);
   }
   std::size_t Wasted() const { return free_list_.wasted(); }
+  const FreeList& free_list() const { return free_list_; }
+  bool CanServeFromFreeList(std::size_t size) const { return free_list_.CanServe(size); }
+  bool OwnsLab(const Page* page) const { return page == lab_page_ && lab_limit_ > lab_top_; }
+
+  // The lazy sweeper, asked for free blocks before a new page is added (sweeping on demand).
+  void set_sweeper(Sweeper* sweeper) { sweeper_ = sweeper; }
 
   // Gives up the LAB: its rest becomes a free block, so every page parses end to end.
   void FreeLab();
@@ -78,6 +86,7 @@ class OldSpace {
   void SetLab(Page* page, Address start, Address end);
 
   Cage& cage_;
+  Sweeper* sweeper_ = nullptr;
   std::vector<Page*> pages_;  // in the order they were added
   FreeList free_list_;
   Page* lab_page_ = nullptr;

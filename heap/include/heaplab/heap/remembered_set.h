@@ -7,6 +7,11 @@
 //
 // Invariant [remembered]: every slot of a non-young object that holds a young address is
 // recorded. (Recorded slots that no longer do are allowed; they are dropped lazily.)
+// Invariant [remembered-live]: every recorded slot is a slot of a live object outside the young
+// generation; none lies in freed memory, a filler, a header or a payload. Whoever frees or moves
+// old objects (the sweeper through RemoveRange, page release through RemoveChunks, a full GC
+// through Clear) forgets their slots, so that a later Scavenge never writes into memory that a
+// new object may occupy.
 #pragma once
 
 #include <vector>
@@ -34,6 +39,14 @@ class RememberedSet {
     const Chunk* chunk = cage_.ChunkOf(slot);
     return chunk != nullptr && chunk->slot_set().allocated() &&
            chunk->slot_set().Get(chunk->WordIndex(slot));
+  }
+
+  // Calls fn(Address slot) for every recorded slot, changing nothing (the verifier's walk).
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (const Chunk* chunk : chunks_) {
+      chunk->slot_set().ForEachSet([&](std::size_t i) { fn(chunk->WordAddress(i)); });
+    }
   }
 
   enum class Keep { Yes, No };

@@ -10,6 +10,7 @@
 #include <string>
 #include <unordered_map>
 
+#include <heaplab/buffer/buffers.h>
 #include <heaplab/gc/mutator.h>
 #include <heaplab/traces/event.h>
 
@@ -21,6 +22,8 @@ class Replayer : public TraceSink {
   void Put(const TraceEvent& e) override;
 
   void set_file(std::string file) { file_ = std::move(file); }
+  // Where `b` events go; without it they are refused.
+  void set_buffers(Buffers* buffers) { buffers_ = buffers; }
   std::uint64_t events() const { return events_; }
   std::uint64_t allocated_bytes() const { return allocated_bytes_; }
   std::uint64_t objects() const { return objects_; }
@@ -30,6 +33,7 @@ class Replayer : public TraceSink {
   Address Live(const TraceEvent& e, int field, Id id) const;  // the address of a live id
 
   Mutator& mutator_;
+  Buffers* buffers_ = nullptr;
   std::string file_;
   std::unordered_map<Id, GlobalHandle> globals_;
   std::uint64_t events_ = 0;

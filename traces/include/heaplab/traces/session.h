@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include <heaplab/buffer/buffers.h>
 #include <heaplab/gc/controller.h>
 #include <heaplab/gc/mutator.h>
 #include <heaplab/traces/reader.h>
@@ -17,12 +18,13 @@ namespace heaplab {
 
 class Session {
  public:
-  explicit Session(const GcConfig& config);
+  explicit Session(const GcConfig& config, std::size_t buffer_pool_size = kDefaultBufferPoolSize);
 
   Heap& heap() { return heap_; }
   GcController& controller() { return controller_; }
   Mutator& mutator() { return mutator_; }
   Replayer& replayer() { return replayer_; }
+  Buffers& buffers() { return buffers_; }
   Tracer& tracer() { return controller_.tracer(); }
 
   // Replays a text trace to its end; `name` names it in errors. Throws TraceError on a
@@ -38,6 +40,7 @@ class Session {
   Heap heap_;
   GcController controller_;
   Mutator mutator_;
+  Buffers buffers_;
   Replayer replayer_;
 };
 

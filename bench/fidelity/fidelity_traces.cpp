@@ -1,0 +1,289 @@
+// heaplab_fidelity_traces WORKLOAD: writes to standard output a heaplab trace modelled on one of
+// the Node 20 fixture scripts (the .js files of tests/data/node20/), for bench/fidelity/compare.sh.
+//
+// Each JavaScript allocation becomes one `a` event with V8's sizes on x64 without pointer
+// compression (a JSObject with N in-object properties: 24 + 8N bytes; a JSArray: 32 bytes and a
+// FixedArray of 16 + 8N; a short flat string: 16 + its characters, rounded to 8). Object and
+// array literals and `new Array(n)` carry an allocation site (`@SITE`, one per statement);
+// strings do not. A literal's memento (16 bytes) counts towards Node's `allocated=` figures, so
+// the sizes below were calibrated until the trace allocates what Node's --trace-gc-nvp logs
+// say per iteration (the figure is in each workload's comment; measured with
+// `node --trace-gc-nvp WORKLOAD.js`, summing allocated= and dividing by the iterations).
+// An array and its elements are one allocation here (V8 allocates them together, and pretenures
+// them together). Growing backing stores (a Map's hash table, an array's elements) are modelled as
+// tables that are reallocated larger (twice the size, or V8's 1.5x + 16 for oom.js's array), in
+// old space (`o`) once the old table is old.
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+class Out {
+ public:
+  ~Out() { Flush(); }
+  void Line(const std::string& s) {
+    buf_ += s;
+    buf_ += '\n';
+    if (buf_.size() > (1u << 20)) Flush();
+  }
+  void Flush() {
+    std::fwrite(buf_.data(), 1, buf_.size(), stdout);
+    buf_.clear();
+  }
+  std::uint64_t Alloc(std::uint64_t size, std::uint64_t slots, int site = -1) {
+    const std::uint64_t id = next_++;
+    std::string s =
+        "a " + std::to_string(id) + " " + std::to_string(size) + " " + std::to_string(slots);
+    if (site >= 0) s += " @" + std::to_string(site);
+    Line(s);
+    return id;
+  }
+  std::uint64_t AllocOld(std::uint64_t size, std::uint64_t slots) {
+    const std::uint64_t id = next_++;
+    Line("o " + std::to_string(id) + " " + std::to_string(size) + " " + std::to_string(slots));
+    return id;
+  }
+  void Write(std::uint64_t host, std::uint64_t slot, std::uint64_t value) {
+    Line("w " + std::to_string(host) + " " + std::to_string(slot) + " " + std::to_string(value));
+  }
+  void Null(std::uint64_t host, std::uint64_t slot) {
+    Line("w " + std::to_string(host) + " " + std::to_string(slot) + " -");
+  }
+  void Root(std::uint64_t id) { Line("r " + std::to_string(id)); }
+  void Drop(std::uint64_t id) { Line("d " + std::to_string(id)); }
+
+ private:
+  std::string buf_;
+  std::uint64_t next_ = 1;
+};
+
+std::uint64_t FixedArray(std::uint64_t n) {
+  return 16 + 8 * n;
+}
+
+// A JS Map's or a growing array's backing store: rooted; when full it is reallocated larger
+// (see Growth) (in old space, `o`, once the old table is old: after its first growths) and every
+// live value is stored into the new one.
+class Table {
+ public:
+  // How a full table grows: a Map's hash table doubles; a JS array's elements grow to
+  // old + old / 2 + 16 (V8's JSObject::NewElementsCapacity).
+  enum class Growth { Double, Array };
+  Table(Out& out, std::uint64_t capacity, std::uint64_t words_per_slot,
+        Growth growth = Growth::Double)
+      : out_(out), capacity_(capacity), words_(words_per_slot), growth_(growth) {
+    id_ = out_.Alloc(Size(), capacity_);
+    out_.Root(id_);
+  }
+  // Appends a value (slot = the number of values so far).
+  void Push(std::uint64_t value) {
+    if (values_.size() == capacity_) Grow();
+    out_.Write(id_, values_.size(), value);
+    values_.push_back(value);
+  }
+  // Stores into a fixed slot (below the capacity given at construction).
+  void Store(std::uint64_t slot, std::uint64_t value) { out_.Write(id_, slot, value); }
+  void Clear(std::uint64_t slot) {
+    out_.Null(id_, slot);
+    if (slot < values_.size()) values_[slot] = 0;
+  }
+
+ private:
+  std::uint64_t Size() const { return 16 + 8 * words_ * capacity_; }
+  void Grow() {
+    const std::uint64_t old = id_;
+    capacity_ = growth_ == Growth::Double ? capacity_ * 2 : capacity_ + capacity_ / 2 + 16;
+    id_ = ++growths_ <= 3 ? out_.Alloc(Size(), capacity_) : out_.AllocOld(Size(), capacity_);
+    out_.Root(id_);
+    for (std::uint64_t k = 0; k < values_.size(); ++k)
+      if (values_[k] != 0) out_.Write(id_, k, values_[k]);
+    out_.Drop(old);
+  }
+  Out& out_;
+  std::uint64_t capacity_;
+  std::uint64_t words_;
+  Growth growth_;
+  std::uint64_t id_ = 0;
+  int growths_ = 0;
+  std::vector<std::uint64_t> values_;
+};
+
+// Node's start-up heap, which every script's heap begins with: its first --trace-gc-verbose
+// block (leaky_cache_verbose.log, and `node --trace-gc-verbose` of any fixture script) shows
+// 2476 KB of old space and 256 KB of large objects that live for the whole run, and Node's
+// --trace-gc-nvp logs give the first Scavenge a lower survival ratio than the later ones
+// (oom.js: 76.6% against about 89%), because it also finds the bootstrap's young garbage. Both
+// matter to V8's limits: the old generation's size counts against the allocation limit and the
+// 8 MiB activation threshold, and the first survival ratio decides whether
+// Heap::ConfigureInitialOldGenerationSize lowers the initial limit at all (a first ratio of 100%
+// ends the lowering at once). With 96 KiB of young garbage the first average survival ratios
+// are near Node's: oom 67.0% (Node 76.6%), leaky_cache 57.6% (63.4%), lru_churn 92.4% (88.0%).
+void NodeStartup(Out& out) {
+  for (int k = 0; k < 99; ++k)
+    out.AllocOld(FixedArray(3198), 3198);  // 25,600 bytes each: 2475 KiB
+  out.AllocOld(256 * 1024, 0);
+  out.Line("{");
+  for (int k = 0; k < 1536; ++k)
+    out.Alloc(64, 0);
+  out.Line("}");
+}
+
+// short_lived.js, ITER = 3,000,000: Node allocates 144 bytes per iteration (431.9 MB in 86
+// Scavenges). { id, name, tags: [i, i+1, i+2] } with a memento, the array, 'obj' + n.
+void ShortLived(Out& out) {
+  const std::uint64_t keep = out.Alloc(FixedArray(1000), 1000);
+  out.Root(keep);
+  for (std::uint64_t i = 0; i < 3000000; ++i) {
+    out.Line("{");
+    const std::uint64_t o = out.Alloc(48, 3, 1);
+    const std::uint64_t tags = out.Alloc(32, 1);
+    const std::uint64_t elements = out.Alloc(FixedArray(3), 0);
+    out.Write(tags, 0, elements);
+    out.Write(o, 2, tags);
+    out.Write(keep, i % 1000, o);
+    out.Line("}");
+  }
+}
+
+// leaky_cache.js, N = 1,200,000: Node allocates 459 bytes per iteration (551.1 MB). A Map
+// entry keeps 'req:' + i, { key, ts, payload } (memento) and new Array(16) (memento); the
+// JSON.stringify temporary and its intermediates die at once; the Map's table (3.5 words per
+// entry) doubles.
+void LeakyCache(Out& out) {
+  Table map(out, 16, 4);
+  for (std::uint64_t i = 0; i < 1200000; ++i) {
+    out.Line("{");
+    const std::uint64_t key = out.Alloc(32, 0);
+    const std::uint64_t value = out.Alloc(48, 3, 1);
+    const std::uint64_t payload = out.Alloc(32 + FixedArray(16), 0, 2);
+    out.Write(value, 0, key);
+    out.Write(value, 2, payload);
+    map.Push(value);
+    out.Alloc(48, 0);  // the JSON string
+    out.Alloc(64, 0);  // its intermediates
+    out.Line("}");
+  }
+}
+
+// lru_churn.js, OPS = 6,000,000, CAP = 150,000: Node allocates 87 bytes per operation (522.1 MB);
+// the same LCG decides hits and inserts. An insert makes { k, blob, arr } (memento), 'v' + i
+// and new Array(8).fill(i) (memento); it overwrites the ring slot and evicts the old entry.
+void LruChurn(Out& out) {
+  constexpr std::uint64_t kCap = 150000;
+  constexpr std::uint64_t kKeys = kCap + (kCap >> 1);
+  Table ring(out, kCap, 1);
+  Table index(out, kKeys, 3);  // the Map, one slot per possible key
+  std::vector<std::uint32_t> slot_key(kCap, 0xFFFFFFFFu);
+  std::vector<bool> present(kKeys, false);
+  std::uint32_t seed = 42;
+  std::uint64_t inserts = 0;
+  for (std::uint64_t i = 0; i < 6000000; ++i) {
+    seed = seed * 1103515245u + 12345u;
+    const std::uint32_t k = seed % kKeys;
+    if (present[k]) continue;
+    const std::uint64_t slot = inserts++ % kCap;
+    if (slot_key[slot] != 0xFFFFFFFFu) {
+      present[slot_key[slot]] = false;
+      index.Clear(slot_key[slot]);
+    }
+    out.Line("{");
+    out.Alloc(24, 0);  // String(i), dead once concatenated
+    const std::uint64_t e = out.Alloc(48, 3, 1);
+    const std::uint64_t blob = out.Alloc(32, 0);
+    const std::uint64_t arr = out.Alloc(32 + FixedArray(8), 0, 2);
+    out.Write(e, 1, blob);
+    out.Write(e, 2, arr);
+    ring.Store(slot, e);
+    index.Store(k, e);
+    out.Line("}");
+    slot_key[slot] = k;
+    present[k] = true;
+  }
+}
+
+// slow_queue.js, TICKS = 300,000: Node allocates 745 bytes per tick (223.6 MB). Three
+// { t, p, body, data } (memento) with 'msg-' + t + '-' + p (and its intermediates) and [t, p]
+// (memento) are queued per tick, two dequeued; the queue's backing store grows.
+void SlowQueue(Out& out) {
+  Table queue(out, 16, 1);
+  std::uint64_t head = 0;
+  std::uint64_t length = 0;
+  for (std::uint64_t t = 0; t < 300000; ++t) {
+    for (int p = 0; p < 3; ++p) {
+      out.Line("{");
+      const std::uint64_t m = out.Alloc(56, 4, 1);
+      const std::uint64_t body = out.Alloc(40, 0);
+      out.Alloc(32, 0);  // intermediate strings of the concatenation
+      out.Alloc(32, 0);
+      const std::uint64_t data = out.Alloc(32 + FixedArray(2), 0, 2);
+      out.Write(m, 2, body);
+      out.Write(m, 3, data);
+      queue.Push(m);
+      ++length;
+      out.Line("}");
+    }
+    for (int c = 0; c < 2 && head < length; ++c)
+      queue.Clear(head++);
+  }
+}
+
+// oom.js with --max-old-space-size=64: { i, s: 'item-' + i, arr: [i, i, i, i] } pushed onto an
+// array forever; i's string (24 bytes) is a temporary of the concatenation. Node allocates about
+// 261 bytes per iteration (node --trace-gc-nvp on the loop bounded at 200,000 and 400,000
+// iterations). Both literals have an allocation site with mementos (node
+// --trace-pretenuring-statistics lists two sites with equal counts), but only until the loop is
+// optimized: Node's sites see 3693 mementos by the first Scavenge, 679 more by the first
+// Mark-Compact and none after, so no site is ever tenured (optimized code allocates these
+// literals without mementos). The trace gives the literals their sites for the first 4372
+// iterations only.
+void Oom(Out& out) {
+  constexpr std::uint64_t kIterationsWithMementos = 3693 + 679;
+  Table hold(out, 16, 1, Table::Growth::Array);
+  for (std::uint64_t i = 0; i < 20000000; ++i) {
+    const bool sites = i < kIterationsWithMementos;
+    out.Line("{");
+    out.Alloc(24, 0);  // String(i), dead once concatenated
+    const std::uint64_t o = out.Alloc(48, 3, sites ? 1 : -1);
+    const std::uint64_t s = out.Alloc(32, 0);
+    const std::uint64_t arr = out.Alloc(32 + FixedArray(4), 0, sites ? 2 : -1);
+    out.Write(o, 1, s);
+    out.Write(o, 2, arr);
+    hold.Push(o);
+    out.Line("}");
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(
+        stderr,
+        "usage: heaplab_fidelity_traces short_lived|leaky_cache|lru_churn|slow_queue|oom\n");
+    return 2;
+  }
+  const std::string w = argv[1];
+  void (*workload)(Out&) = nullptr;
+  if (w == "short_lived") {
+    workload = ShortLived;
+  } else if (w == "leaky_cache") {
+    workload = LeakyCache;
+  } else if (w == "lru_churn") {
+    workload = LruChurn;
+  } else if (w == "slow_queue") {
+    workload = SlowQueue;
+  } else if (w == "oom") {
+    workload = Oom;
+  } else {
+    std::fprintf(stderr, "heaplab_fidelity_traces: unknown workload '%s'\n", argv[1]);
+    return 2;
+  }
+  Out out;
+  out.Line("heaplab-trace 1 scenario=fidelity-" + w);
+  NodeStartup(out);
+  workload(out);
+  return 0;
+}

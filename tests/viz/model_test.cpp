@@ -1,0 +1,740 @@
+// The visualizer's model room, headless: documents and the loader thread, step-through, the
+// heap snapshot, the timeline's decimation, the statistics and every item model (each under
+// QAbstractItemModelTester).
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <fstream>
+#include <iomanip>
+#include <numeric>
+#include <sstream>
+
+#include <heaplab/gc/exports.h>
+#include <heaplab/viz/document.h>
+#include <heaplab/viz/event_table_model.h>
+#include <heaplab/viz/loader.h>
+#include <heaplab/viz/read_documents.h>
+#include <heaplab/viz/stats_models.h>
+#include <heaplab/viz/stepper.h>
+#include <heaplab/viz/timeline.h>
+
+using namespace heaplab;
+using namespace heaplab::viz;
+
+namespace {
+
+// leak-cache, small enough to replay in well under a second, large enough for 50-odd
+// Scavenges and one incrementally marked Mark-Compact.
+std::shared_ptr<ScenarioDocument> SmallLeakCache() {
+  ScenarioOptions options;
+  options.params["entries"] = 200000;
+  return std::make_shared<ScenarioDocument>("leak-cache", options);
+}
+
+GcFlags SmallFlags() {
+  GcFlags f;
+  f.predictable = true;
+  f.max_semi_space_mb = 2;
+  // The run must be rich in Scavenges and promotions; with pretenuring the cache's entries
+  // would soon be allocated in old space and the run would hold a handful of Scavenges.
+  f.allocation_site_pretenuring = false;
+  return f;
+}
+
+GcEvent Gc(Collector c, double start, double pause, int number) {
+  GcEvent e;
+  e.collector = c;
+  e.number = number;
+  e.start_ms = start;
+  e.pause_ms = pause;
+  e.end_ms = start + pause;
+  return e;
+}
+
+// A trace whose survivors are known: 1 is a global root and holds 3; 2 and 4 are garbage once
+// the scope closes.
+const char* kKnownTrace =
+    "heaplab-trace 1\n"
+    "{\n"
+    "a 1 64 1\n"
+    "r 1\n"
+    "a 2 64 0\n"
+    "a 3 48 0\n"
+    "w 1 0 3\n"
+    "a 4 32 0\n"
+    "}\n"
+    "g minor\n"
+    "g minor\n";
+
+std::string Fixture(const char* name) {
+  return std::string(HEAPLAB_TEST_DATA) + "/" + name;
+}
+
+std::vector<std::string> FileLines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
+  return lines;
+}
+
+RunData LoadLog(const std::string& path, std::size_t isolate = 0) {
+  LoadControl control;
+  return LogDocument(path, isolate).Load(GcFlags(), control);
+}
+
+// The message of what `f` throws, or "" when it throws nothing.
+template <typename F>
+std::string Thrown(F f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return {};
+}
+
+std::size_t Objects(const HeapSnapshot& s, ChunkRole role) {
+  std::size_t n = 0;
+  for (const ChunkPicture& c : s.chunks)
+    if (c.role == role) n += c.objects;
+  return n;
+}
+
+}  // namespace
+
+class ModelTest : public QObject {
+  Q_OBJECT
+
+ private:
+  std::shared_ptr<const RunData> run_;
+  QTemporaryDir dir_;
+
+  QString WriteTrace(const char* name, const char* text) {
+    const QString path = dir_.filePath(name);
+    std::ofstream(path.toStdString()) << text;
+    return path;
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    LoadControl control;
+    run_ = std::make_shared<const RunData>(SmallLeakCache()->Load(SmallFlags(), control));
+    QVERIFY(run_->ending.empty());
+    QVERIFY(run_->gcs.size() > 20);
+  }
+
+  void replayRecordsTheWholeStream() {
+    int scavenges = 0;
+    int incremental_full = 0;
+    for (const GcEvent& e : run_->gcs) {
+      scavenges += e.collector == Collector::Scavenge;
+      incremental_full += e.collector == Collector::MarkCompact && e.incremental_steps > 0;
+    }
+    QVERIFY(scavenges > 20);
+    QCOMPARE(incremental_full, 1);
+    QVERIFY(!run_->marking.empty());
+    QVERIFY(!run_->limits.empty());
+    QCOMPARE(run_->args,
+             (std::vector<std::string>{"--max-semi-space-size=2",
+                                       "--no-allocation-site-pretenuring", "--predictable"}));
+    QVERIFY(run_->final_heap.object_bytes > 0);
+    const QString line = QString::fromStdString(run_->TraceGcLine(0));
+    QVERIFY(line.startsWith("[1:0x10000] ") && line.contains(": Scavenge "));
+    QVERIFY(!line.endsWith('\n'));
+  }
+
+  void sameFlagsSameRun() {  // the model clock makes two loads identical
+    LoadControl control;
+    const RunData again = SmallLeakCache()->Load(SmallFlags(), control);
+    QCOMPARE(again.gcs.size(), run_->gcs.size());
+    QCOMPARE(again.TraceGcLine(again.gcs.size() - 1), run_->TraceGcLine(run_->gcs.size() - 1));
+  }
+
+  void unknownScenarioOrParameterIsRefused() {
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ScenarioDocument("no-such", {}));
+    ScenarioOptions bad;
+    bad.params["entriez"] = 3;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ScenarioDocument("leak-cache", bad));
+  }
+
+  void traceErrorEndsTheRunWithFileAndLine() {
+    const QString path = WriteTrace("bad.hlt", "heaplab-trace 1\na 1 64 0\nw 1 0 9\n");
+    LoadControl control;
+    const RunData data = TraceDocument(path.toStdString()).Load(GcFlags(), control);
+    QVERIFY2(data.ending.find("bad.hlt:3:") != std::string::npos, data.ending.c_str());
+  }
+
+  void loaderDeliversOnTheGuiThread() {
+    Loader loader;
+    QSignalSpy finished(&loader, &Loader::finished);
+    QSignalSpy progress(&loader, &Loader::progress);
+    const QString path = WriteTrace("ok.hlt", kKnownTrace);
+    loader.Load(std::make_shared<TraceDocument>(path.toStdString()), GcFlags());
+    QVERIFY(loader.busy());
+    QVERIFY(finished.wait(10000));
+    QVERIFY(!loader.busy());
+    const auto runs = finished.front().front().value<Runs>();
+    QCOMPARE(runs.size(), std::size_t{1});
+    QCOMPARE(runs.front()->gcs.size(), std::size_t{2});
+    QVERIFY(!progress.isEmpty());
+    QCOMPARE(progress.back().front().toDouble(), 1.0);
+  }
+
+  void loaderReportsFailure() {
+    Loader loader;
+    QSignalSpy failed(&loader, &Loader::failed);
+    QSignalSpy finished(&loader, &Loader::finished);
+    loader.Load(std::make_shared<TraceDocument>("/nonexistent/x.hlt"), GcFlags());
+    QVERIFY(failed.wait(10000));
+    QVERIFY(failed.front().front().toString().contains("/nonexistent/x.hlt"));
+    QCOMPARE(finished.size(), 0);
+  }
+
+  void loaderCancels() {
+    Loader loader;
+    QSignalSpy cancelled(&loader, &Loader::cancelled);
+    QSignalSpy finished(&loader, &Loader::finished);
+    ScenarioOptions big;
+    big.params["entries"] = 5000000;  // tens of seconds if it ran to the end
+    loader.Load(std::make_shared<ScenarioDocument>("leak-cache", big), SmallFlags());
+    QTest::qWait(50);
+    loader.Cancel();
+    QVERIFY(cancelled.wait(5000));
+    QCOMPARE(finished.size(), 0);
+  }
+
+  void stepperStopsWhereAsked() {
+    Stepper stepper(*SmallLeakCache(), SmallFlags());
+    QCOMPARE(stepper.position(), std::size_t{0});
+    QCOMPARE(stepper.Advance(StepUntil::Event), std::size_t{1});
+    QCOMPARE(stepper.position(), std::size_t{1});
+    stepper.Advance(StepUntil::Scavenge);
+    QCOMPARE(stepper.data().gcs.size(), std::size_t{1});
+    QVERIFY(stepper.data().gcs.back().collector == Collector::Scavenge);
+    QVERIFY(QString::fromStdString(stepper.explanation()).startsWith("Scavenge #1"));
+    stepper.Advance(StepUntil::MarkingStep);
+    QVERIFY(!stepper.data().marking.empty());
+    stepper.Advance(StepUntil::MarkCompact);
+    QVERIFY(stepper.data().gcs.back().collector == Collector::MarkCompact);
+    QVERIFY(stepper.data().gcs.back().incremental_steps > 0);
+    // The stepped run and the loaded run agree collection by collection.
+    const std::size_t n = stepper.data().gcs.size();
+    QCOMPARE(stepper.data().TraceGcLine(n - 1), run_->TraceGcLine(n - 1));
+  }
+
+  void steppingAScavengeMovesExactlyTheSurvivors() {
+    const QString path = WriteTrace("known.hlt", kKnownTrace);
+    Stepper stepper(TraceDocument(path.toStdString()), GcFlags());
+    for (int i = 0; i < 7; ++i)  // every allocation and store, the scope still open
+      QCOMPARE(stepper.Advance(StepUntil::Event), std::size_t{1});
+    HeapSnapshot before = stepper.Snapshot();
+    QCOMPARE(Objects(before, ChunkRole::ToSpace), std::size_t{4});
+    stepper.Advance(StepUntil::Scavenge);  // closes the scope, then the first Scavenge
+    HeapSnapshot first = stepper.Snapshot();
+    // 1 (a root) and 3 (held by 1) were copied; 2 and 4 were not.
+    QCOMPARE(Objects(first, ChunkRole::ToSpace), std::size_t{2});
+    QCOMPARE(first.chunks.front().object_bytes, std::size_t{64 + 48});
+    std::vector<Id> ids;  // by trace id: exactly 1 and 3, in to-space
+    for (const Span& s : first.chunks.front().spans)
+      if (s.kind == SpanKind::Object) ids.push_back(s.id);
+    std::sort(ids.begin(), ids.end());
+    QCOMPARE(ids, (std::vector<Id>{1, 3}));
+    QCOMPARE(Objects(first, ChunkRole::OldPage), std::size_t{0});
+    // Both are below the age mark now: the next Scavenge promotes them.
+    for (const Span& s : first.chunks.front().spans)
+      QVERIFY(s.kind != SpanKind::Object || s.aged);
+    stepper.Advance(StepUntil::Scavenge);
+    HeapSnapshot second = stepper.Snapshot();
+    QCOMPARE(Objects(second, ChunkRole::ToSpace), std::size_t{0});
+    QCOMPARE(Objects(second, ChunkRole::OldPage), std::size_t{2});
+    QCOMPARE(stepper.Advance(StepUntil::Event), std::size_t{0});  // the trace has ended
+    QVERIFY(stepper.done());
+  }
+
+  void snapshotShowsSlabsWithTheirLiveViews() {
+    // 1 and 3 are global roots; 2 dies when the scope closes. 1 and 2 are pooled views of slab
+    // 0 (2 at offset 104: 100 rounded up to 8); 3 (alloc) has a store of its own.
+    const QString path = WriteTrace("buffers.hlt",
+                                    "heaplab-trace 1\n{\nb 1 100 unsafe\nr 1\nb 2 200 unsafe\n"
+                                    "b 3 5000 alloc\nr 3\n}\ng minor\n");
+    Stepper stepper(TraceDocument(path.toStdString()), GcFlags());
+    for (int i = 0; i < 6; ++i)
+      stepper.Advance(StepUntil::Event);
+    const HeapSnapshot before = stepper.Snapshot();
+    QCOMPARE(before.slabs.size(), std::size_t{1});
+    QCOMPARE(before.slabs[0].views.size(), std::size_t{2});
+    QCOMPARE(before.slabs[0].views[1], (std::pair<std::uint32_t, std::uint32_t>{104, 200}));
+    QCOMPARE(before.slabs[0].carved, std::size_t{304});
+    QVERIFY(before.slabs[0].state == SlabState::Partial);
+    QCOMPARE(before.store_bytes, std::size_t{5000});
+    std::size_t wrappers = 0;
+    for (const Span& s : before.chunks.front().spans)
+      wrappers += s.buffer;
+    QCOMPARE(wrappers, std::size_t{3});
+    stepper.Advance(StepUntil::Scavenge);
+    const HeapSnapshot after = stepper.Snapshot();
+    QCOMPARE(after.slabs.size(), std::size_t{1});
+    QCOMPARE(after.slabs[0].views.size(), std::size_t{1});  // 2's view ended with its wrapper
+    QCOMPARE(after.slabs[0].live_view_bytes, std::size_t{100});
+    QCOMPARE(after.store_bytes, std::size_t{5000});
+  }
+
+  void lazySweepingLeavesDeadObjectsUntilSwept() {
+    // 1 and 2 are promoted by two Scavenges; then 2's root is dropped. The full GC marks 1;
+    // with lazy sweeping the page waits for the sweeper, so 2 is still there, dead.
+    // (Run with --compaction=none.)
+    const QString path = WriteTrace("lazy.hlt",
+                                    "heaplab-trace 1\n{\na 1 64 0\nr 1\na 2 64 0\nr 2\n}\n"
+                                    "g minor\ng minor\nd 2\ng major\n");
+    auto dead_spans = [](const HeapSnapshot& snap) {
+      std::size_t n = 0;
+      for (const ChunkPicture& c : snap.chunks)
+        for (const Span& s : c.spans)
+          n += s.kind == SpanKind::Dead;
+      return n;
+    };
+    GcFlags flags;
+    flags.compaction = "none";  // the page is nearly empty: evacuation would release it
+    Stepper lazy(TraceDocument(path.toStdString()), flags);
+    lazy.Advance(StepUntil::MarkCompact);
+    const HeapSnapshot after = lazy.Snapshot();
+    QCOMPARE(dead_spans(after), std::size_t{1});
+    QCOMPARE(Objects(after, ChunkRole::OldPage), std::size_t{1});
+    QVERIFY(after.chunks[2].sweeping_pending);
+    GcFlags eager = flags;  // control: sweeping in the pause leaves no dead object behind
+    eager.lazy_sweeping = false;
+    Stepper swept(TraceDocument(path.toStdString()), eager);
+    swept.Advance(StepUntil::MarkCompact);
+    QCOMPARE(dead_spans(swept.Snapshot()), std::size_t{0});
+    QCOMPARE(Objects(swept.Snapshot(), ChunkRole::OldPage), std::size_t{1});
+  }
+
+  void decimationNeverExceedsThePixelsAndKeepsPeaks() {
+    QVector<QPointF> points;
+    for (int i = 0; i < 10000; ++i)
+      points.push_back({double(i), i == 4321 ? 500.0 : 1.0});
+    const QVector<QPointF> out = Decimate(points, 0, 9999, 100);
+    QVERIFY(out.size() <= 100);
+    double peak = 0;
+    for (const QPointF& p : out)
+      peak = std::max(peak, p.y());
+    QCOMPARE(peak, 500.0);
+    // Control: with more pixels than points nothing is dropped.
+    QCOMPARE(Decimate(points, 0, 9999, 20000).size(), 10000);
+  }
+
+  void timelineFitsThePixelsAndStacksLayers() {
+    const TimelineSeries all = BuildTimeline(*run_, 0, 0, 100000);
+    QCOMPARE(all.samples, static_cast<int>(2 * run_->gcs.size()));
+    QCOMPARE(all.scavenges.size() + all.mark_compacts.size(), static_cast<int>(run_->gcs.size()));
+    for (int l = 1; l < kLayerCount; ++l)
+      for (int i = 0; i < all.used[l].size(); ++i)
+        QVERIFY(all.used[l][i].y() >= all.used[l - 1][i].y());
+    const int pixels = 20;
+    const TimelineSeries few = BuildTimeline(*run_, 0, 0, pixels);
+    for (const auto& layer : few.used)
+      QVERIFY(layer.size() <= pixels);
+    QVERIFY(few.committed.size() <= pixels);
+    QVERIFY(few.scavenges.size() <= pixels);
+    QVERIFY(few.limit.size() <= pixels);
+    QCOMPARE(few.mark_compacts.size(), 1);
+    // Zoomed to the second half: only collections that start there are markers.
+    const auto [t0, t1] = RunRange(*run_);
+    const TimelineSeries half = BuildTimeline(*run_, (t0 + t1) / 2, t1, 100000);
+    for (const QPointF& p : half.scavenges)
+      QVERIFY(p.x() >= (t0 + t1) / 2);
+    QVERIFY(half.scavenges.size() < all.scavenges.size());
+  }
+
+  void pauseStatisticsPerCollector() {
+    RunData r;
+    for (int i = 1; i <= 100; ++i)
+      r.gcs.push_back(Gc(Collector::Scavenge, i * 10.0, i, i));
+    r.gcs.push_back(Gc(Collector::MarkCompact, 2000, 300, 101));
+    const PauseStats s = ComputePauseStats(r, Collector::Scavenge);
+    QCOMPARE(s.count, 100);
+    QCOMPARE(s.total_ms, 5050.0);
+    QCOMPARE(s.max, 100.0);
+    QVERIFY(s.p50 >= 50 && s.p50 <= 51);
+    QVERIFY(s.p99 >= 99 && s.p99 <= 100);
+    const PauseStats all = ComputePauseStats(r, std::nullopt);
+    QCOMPARE(all.count, 101);
+    QCOMPARE(all.max, 300.0);
+    const Histogram h = PauseHistogram(r, Collector::MarkCompact, 10);
+    QCOMPARE(h.counts.back(), 1);  // 300 ms: the last bin
+    QCOMPARE(std::accumulate(h.counts.begin(), h.counts.end(), 0), 1);
+  }
+
+  void rangeStatisticsFollowTheRange() {
+    RunData r;
+    r.end_ms = 100;
+    r.gcs = {Gc(Collector::Scavenge, 10, 1, 1), Gc(Collector::Scavenge, 20, 1, 2),
+             Gc(Collector::MarkCompact, 30, 1, 3)};
+    r.gcs[2].after[static_cast<int>(SpaceId::OldSpace)].size = 5 * MB;
+    const RangeStats whole = ComputeRangeStats(r, 0, 100);
+    QCOMPARE(whole.scavenge.count, 2);
+    QCOMPARE(whole.mark_compact.count, 1);
+    QVERIFY(qFuzzyCompare(whole.mutator_utilization, 0.97));
+    QCOMPARE(whole.old_after_first_full, 5 * MB);
+    const RangeStats part = ComputeRangeStats(r, 15, 25);
+    QCOMPARE(part.scavenge.count, 1);
+    QCOMPARE(part.mark_compact.count, 0);
+    QVERIFY(qFuzzyCompare(part.mutator_utilization, 0.9));
+  }
+
+  void windowedUtilizationSpreadsPauses() {
+    RunData r;
+    r.end_ms = 30;
+    r.gcs = {Gc(Collector::Scavenge, 5, 2, 1), Gc(Collector::MarkCompact, 18, 4, 2)};
+    const QVector<QPointF> mu = WindowedUtilization(r, 10);
+    QCOMPARE(mu.size(), 3);
+    QCOMPARE(mu[0], QPointF(5, 0.8));   // 2 ms of 10
+    QCOMPARE(mu[1], QPointF(15, 0.8));  // 18..20
+    QCOMPARE(mu[2], QPointF(25, 0.8));  // 20..22
+    // A real run with an uneven window (pauses that end on a window's edge in floating point).
+    const auto [t0, t1] = RunRange(*run_);
+    const QVector<QPointF> real = WindowedUtilization(*run_, (t1 - t0) / 50);
+    QVERIFY(real.size() >= 50 && real.size() <= 51);
+    for (const QPointF& p : real)
+      QVERIFY(p.y() >= 0 && p.y() <= 1);
+  }
+
+  void eventTableModel() {
+    EventTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(model.rowCount(), 0);
+    model.SetRun(run_);
+    QCOMPARE(model.rowCount(), static_cast<int>(run_->gcs.size()));
+    QCOMPARE(model.data(model.index(0, EventTableModel::CollectorColumn)).toString(),
+             QString("Scavenge"));
+    QCOMPARE(model.data(model.index(0, 0), Qt::ToolTipRole).toString(),
+             QString::fromStdString(run_->TraceGcLine(0)));
+    const QString csv = ModelToCsv(model);
+    QCOMPARE(csv.count('\n'), model.rowCount() + 1);
+    QVERIFY(csv.startsWith("#,Collector,Reason,Start (ms),Pause (ms)"));
+  }
+
+  void pauseStatsModel() {
+    PauseStatsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.SetRun(run_);
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.data(model.index(2, PauseStatsModel::Count)).toInt(),
+             static_cast<int>(run_->gcs.size()));
+    QCOMPARE(model.headerData(1, Qt::Vertical).toString(), QString("Mark-Compact"));
+    model.SetRun(nullptr);
+    QCOMPARE(model.rowCount(), 0);
+  }
+
+  void rangeStatsModel() {
+    RangeStatsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.SetRange(run_, 0, 0);
+    QVERIFY(model.rowCount() >= 6);
+    QCOMPARE(model.data(model.index(1, 0)).toString(), QString("Scavenges"));
+    QCOMPARE(model.data(model.index(1, 1)).toInt(), model.stats().scavenge.count);
+  }
+
+  void compareModel() {
+    CompareModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    GcFlags small = SmallFlags();
+    small.max_semi_space_mb = 1;
+    LoadControl control;
+    auto b = std::make_shared<const RunData>(SmallLeakCache()->Load(small, control));
+    model.SetRuns(run_, b);
+    QCOMPARE(model.rowCount(), 8);
+    const auto [a_scavenges, b_scavenges] = model.values(0);
+    QVERIFY(b_scavenges > a_scavenges);  // smaller semispaces fill sooner
+    QVERIFY(model.headerData(CompareModel::B, Qt::Horizontal)
+                .toString()
+                .contains("--max-semi-space-size=1"));
+    QVERIFY(model.data(model.index(0, CompareModel::Difference)).toString().startsWith('+'));
+  }
+
+  // Real node logs and events files as documents.
+
+  void logDocumentReadsTheFixture() {
+    const std::string path = Fixture("leaky_cache.log");
+    const RunData log = LoadLog(path);
+    QVERIFY(log.source == RunSource::NodeLog);
+    QCOMPARE(log.gcs.size(), std::size_t{24});  // SUMMARY.txt: 22 Scavenges, 2 Mark-Compacts
+    QCOMPARE(log.lines.size(), log.gcs.size());
+    QVERIFY(log.warnings.empty());
+    QCOMPARE(log.isolates, std::vector<std::string>{"8572:0x27543c00"});
+    QVERIFY(log.whole_heap);
+    QCOMPARE(log.trace_events, std::uint64_t{25});  // every line, the program's own included
+    // The hover text of each collection is its own line of the file, at its own line number.
+    const std::vector<std::string> file = FileLines(path);
+    for (std::size_t i = 0; i < log.gcs.size(); ++i) {
+      QCOMPARE(log.lines[i].line, std::uint64_t{i + 1});
+      QCOMPARE(log.TraceGcLine(i), file[i]);
+    }
+    QVERIFY(log.TraceGcLine(11).find("164 ms: Mark-Compact 40.2 (71.3) -> 35.4 (69.2) MB") !=
+            std::string::npos);
+    QCOMPARE(log.GcCollectorName(11), std::string("Mark-Compact"));
+    // The events table shows the same: the log's line as the row's tooltip.
+    EventTableModel table;
+    table.SetRun(std::make_shared<const RunData>(log));
+    QCOMPARE(table.data(table.index(11, EventTableModel::CollectorColumn)).toString(),
+             QString("Mark-Compact"));
+    QCOMPARE(table.data(table.index(11, 0), Qt::ToolTipRole).toString(),
+             QString::fromStdString(file[11]));
+    QCOMPARE(log.gcs[11].collector, Collector::MarkCompact);
+    QCOMPARE(log.gcs[11].start_ms, 164 - 15.32);  // the line's time is the GC's end
+    QCOMPARE(log.end_ms, 2289.0);
+    // The whole log's counts, as `heaplab v8log` and SUMMARY.txt count them.
+    const RangeStats all = ComputeRangeStats(log, 0, 0);
+    QCOMPARE(all.by_collector, (std::map<std::string, int>{{"Mark-Compact", 2}, {"Scavenge", 22}}));
+    QCOMPARE(all.by_reason,
+             (std::map<std::string, int>{{"allocation failure", 22},
+                                         {"finalize incremental marking via stack guard", 2}}));
+    QCOMPARE(all.all.max, 16.13);
+  }
+
+  void logRangeStatistics() {
+    const RunData log = LoadLog(Fixture("leaky_cache.log"));
+    // [140, 1100] ms holds the collections that start in it: the Mark-Compacts starting at
+    // 148.68 and 991.77 and the Scavenges ending at 277, 455, 606 and 752 ms.
+    const RangeStats r = ComputeRangeStats(log, 140, 1100);
+    QCOMPARE(r.scavenge.count, 4);
+    QCOMPARE(r.mark_compact.count, 2);
+    QCOMPARE(r.all.count, 6);
+    QCOMPARE(r.all.p50, 11.11);  // nearest rank of 5.10 8.23 11.11 11.43 13.31 15.32
+    QCOMPARE(r.all.p95, 15.32);
+    QCOMPARE(r.all.max, 15.32);
+    QCOMPARE(r.by_reason.at("allocation failure"), 4);
+    QCOMPARE(r.by_reason.at("finalize incremental marking via stack guard"), 2);
+    // Paused in range: 64.50 ms of the six, and 6 ms of the Scavenge that started at 136.15.
+    QVERIFY(std::abs(r.mutator_utilization - (1 - 70.5 / 960)) < 1e-9);
+    // Control: from 150 ms the first Mark-Compact (started at 148.68) is out.
+    const RangeStats later = ComputeRangeStats(log, 150, 1100);
+    QCOMPARE(later.mark_compact.count, 1);
+    QCOMPARE(later.by_reason.at("finalize incremental marking via stack guard"), 1);
+    QCOMPARE(later.all.max, 13.31);
+    // The model's rows name them.
+    RangeStatsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.SetRange(std::make_shared<const RunData>(log), 140, 1100);
+    QStringList rows;
+    for (int i = 0; i < model.rowCount(); ++i)
+      rows << model.index(i, 0).data().toString() + "=" + model.index(i, 1).data().toString();
+    QVERIFY2(rows.contains("Collector: Mark-Compact=2"), qPrintable(rows.join('|')));
+    QVERIFY2(rows.contains("Reason: allocation failure=4"), qPrintable(rows.join('|')));
+    QVERIFY2(rows.contains("Collections=6; pauses p50 11.11, p95 15.32, max 15.32 ms"),
+             qPrintable(rows.join('|')));
+  }
+
+  void verboseLogKeepsItsReasons() {
+    const RunData log = LoadLog(Fixture("leaky_cache_verbose.log"));
+    QCOMPARE(log.gcs.size(), std::size_t{24});
+    QVERIFY(log.warnings.empty());
+    const RangeStats all = ComputeRangeStats(log, 0, 0);
+    QCOMPARE(all.by_reason,
+             (std::map<std::string, int>{{"allocation failure", 21},
+                                         {"finalize incremental marking via stack guard", 2},
+                                         {"task", 1}}));
+    // Each collection's line number points at its own GC line, not at its verbose block.
+    const std::vector<std::string> file = FileLines(Fixture("leaky_cache_verbose.log"));
+    for (std::size_t i = 0; i < log.gcs.size(); ++i)
+      QCOMPARE(file.at(log.lines[i].line - 1), log.TraceGcLine(i));
+    QVERIFY(log.lines[1].line > log.lines[0].line + 1);  // a block lies between them
+  }
+
+  void logTimelineIsTheWholeHeap() {
+    const RunData log = LoadLog(Fixture("leaky_cache.log"));
+    const TimelineSeries s = BuildTimeline(log, 0, 0, 800);
+    // One layer: the heap's objects as the line prints them (A -> B MB); nothing below it.
+    for (const QPointF& p : s.used[0])
+      QCOMPARE(p.y(), 0.0);
+    double top = 0;
+    for (const QPointF& p : s.used[1])
+      top = std::max(top, p.y());
+    QVERIFY(std::abs(top - 386.2) < 0.06);  // the largest "before" of the log
+    QCOMPARE(s.used[3], s.used[1]);
+    QCOMPARE(static_cast<int>(s.mark_compacts.size()), 2);
+    QVERIFY(std::abs(s.mark_compacts[0].y() - 35.4) < 0.06);  // marker at the heap after
+  }
+
+  void twoIsolatesAreKeptApart() {
+    const QString path = dir_.filePath("two.log");
+    {
+      std::ofstream out(path.toStdString());
+      for (const char* f : {"leaky_cache.log", "lru_churn.log"})
+        out << std::ifstream(Fixture(f)).rdbuf();
+    }
+    const RunData first = LoadLog(path.toStdString(), 0);
+    const RunData second = LoadLog(path.toStdString(), 1);
+    QCOMPARE(first.isolates.size(), std::size_t{2});
+    QCOMPARE(first.gcs.size(), std::size_t{24});
+    QCOMPARE(second.gcs.size(), std::size_t{19});  // SUMMARY.txt for lru_churn.log
+    QCOMPARE(second.isolate, std::size_t{1});
+    QVERIFY(second.title.find("isolate 11434:0x44650c00") != std::string::npos);
+    QCOMPARE(second.lines.front().line, std::uint64_t{26});  // after leaky_cache's 25 lines
+    const std::string error = Thrown([&] { LoadLog(path.toStdString(), 2); });
+    QVERIFY2(error.find("two.log: the log has 2 isolate(s), not 3") != std::string::npos,
+             error.c_str());
+  }
+
+  void badLogsNameFileAndLine() {
+    // Not a log at all: no document kind takes it.
+    const QString text = WriteTrace("notes.txt", "hello\nworld\n");
+    std::string error = Thrown([&] { OpenDocumentFile(text.toStdString()); });
+    QVERIFY2(error.find("notes.txt:1: not a file heaplab-viz reads") != std::string::npos,
+             error.c_str());
+    // A .log that holds no V8 line.
+    const QString not_log = WriteTrace("bad.log", "hello\nworld\n");
+    QVERIFY(SniffFile(not_log.toStdString()) == FileKind::NodeLog);
+    error = Thrown([&] { LoadLog(not_log.toStdString()); });
+    QVERIFY2(error.find("bad.log:1: not a node GC log") != std::string::npos, error.c_str());
+    // A log cut inside its 12th line: the 11 before are shown, the cut one is named.
+    std::string cut;
+    const std::vector<std::string> lines = FileLines(Fixture("leaky_cache.log"));
+    for (int i = 0; i < 11; ++i)
+      cut += lines[static_cast<std::size_t>(i)] + "\n";
+    cut += lines[11].substr(0, 70);  // "...164 ms: Mark-Compact 40.2 (71.3) -> 35.4 (6"
+    const QString cut_path = WriteTrace("cut.log", cut.c_str());
+    const RunData partial = LoadLog(cut_path.toStdString());
+    QCOMPARE(partial.gcs.size(), std::size_t{11});
+    QCOMPARE(partial.warnings.size(), std::size_t{1});
+    QVERIFY2(
+        partial.warnings[0].find("cut.log:12: a GC line that does not parse") != std::string::npos,
+        partial.warnings[0].c_str());
+    // Control: the whole line reads without a warning.
+    const QString whole =
+        WriteTrace("whole.log", (cut.substr(0, cut.rfind('\n') + 1) + lines[11] + "\n").c_str());
+    const RunData full = LoadLog(whole.toStdString());
+    QCOMPARE(full.gcs.size(), std::size_t{12});
+    QVERIFY(full.warnings.empty());
+    // The loader reports a failure with the message, never a crash.
+    Loader loader;
+    QSignalSpy failed(&loader, &Loader::failed);
+    loader.Load(std::make_shared<LogDocument>(not_log.toStdString()), GcFlags());
+    QVERIFY(failed.wait(10000));
+    QVERIFY(failed.front().front().toString().contains("bad.log:1:"));
+  }
+
+  void filesAreRecognisedByContent() {
+    QVERIFY(SniffFile(Fixture("leaky_cache.log")) == FileKind::NodeLog);
+    // A log whose V8 lines come after the program's own output, under any name.
+    const QString late = WriteTrace("late.out", "starting\nlistening on 8080\n[1:0x1]  5 ms: x\n");
+    QVERIFY(SniffFile(late.toStdString()) == FileKind::NodeLog);
+    QVERIFY(SniffFile(WriteTrace("t.txt", kKnownTrace).toStdString()) == FileKind::Trace);
+    QVERIFY(SniffFile(WriteTrace("e.txt", "{\"schema\":\"heaplab-events\"}\n").toStdString()) ==
+            FileKind::Events);
+    QVERIFY(SniffFile(WriteTrace("u.txt", "[x:0x1] no\n").toStdString()) == FileKind::Unknown);
+    // Binary: 3 MiB of bytes without a line end, not read whole, and refused by name.
+    const QString binary = dir_.filePath("blob.bin");
+    {
+      std::ofstream out(binary.toStdString(), std::ios::binary);
+      for (int i = 0; i < 3 * 1024 * 1024; ++i)
+        out.put(static_cast<char>(i % 7 == 0 ? 0 : 'x'));
+    }
+    const std::string error = Thrown([&] { OpenDocumentFile(binary.toStdString()); });
+    QVERIFY2(error.find("blob.bin:1: not a file heaplab-viz reads") != std::string::npos,
+             error.c_str());
+    QVERIFY(dynamic_cast<const LogDocument*>(OpenDocumentFile(Fixture("lru_churn.log")).get()));
+  }
+
+  void eventsFileOpensAsADocument() {
+    // run_ written as an events file: every collection, then the heap events, then the end.
+    std::ostringstream out;
+    {
+      EventsHeader header;
+      header.prefix = LogPrefix::Predictable();
+      header.source = "scenario leak-cache";
+      EventsWriter writer(out, header);
+      for (const GcEvent& e : run_->gcs)
+        writer.OnGc(e);
+      for (const HeapEvent& e : run_->heap_events)
+        writer.OnHeapEvent(e);
+      EventsEnd end;
+      end.end_ms = run_->end_ms;
+      writer.Finish(end);
+    }
+    const QString path = WriteTrace("run.jsonl", out.str().c_str());
+    QVERIFY(SniffFile(path.toStdString()) == FileKind::Events);
+    LoadControl control;
+    const RunData read = EventsDocument(path.toStdString()).Load(GcFlags(), control);
+    QVERIFY(read.source == RunSource::EventsFile);
+    QVERIFY(read.warnings.empty());
+    QCOMPARE(read.gcs.size(), run_->gcs.size());
+    QCOMPARE(read.end_ms, run_->end_ms);
+    QVERIFY(!read.whole_heap);
+    std::size_t limit_changes = 0;
+    for (const HeapEvent& e : run_->heap_events)
+      limit_changes += e.kind == HeapEventKind::LimitChange;
+    QCOMPARE(read.limits.size(), limit_changes);
+    for (std::size_t i = 0; i < read.gcs.size(); ++i) {
+      QCOMPARE(read.lines[i].line, std::uint64_t{i + 2});  // the header is line 1
+      QCOMPARE(read.TraceGcLine(i), run_->TraceGcLine(i));
+    }
+    QCOMPARE(ComputeRangeStats(read, 0, 0).by_collector,
+             ComputeRangeStats(*run_, 0, 0).by_collector);
+
+    // Without its end line: read, with a warning.
+    const std::string text = out.str();
+    const std::size_t last_line = text.rfind('\n', text.size() - 2) + 1;
+    const QString unfinished = WriteTrace("unfinished.jsonl", text.substr(0, last_line).c_str());
+    const RunData partial = EventsDocument(unfinished.toStdString()).Load(GcFlags(), control);
+    QCOMPARE(partial.gcs.size(), run_->gcs.size());
+    QCOMPARE(partial.warnings.size(), std::size_t{1});
+    QVERIFY(partial.warnings[0].find("unfinished.jsonl:") != std::string::npos);
+    QVERIFY(partial.warnings[0].find("no end line") != std::string::npos);
+
+    // Cut inside its 5th line: an error naming the file and that line.
+    std::size_t at = 0;
+    for (int i = 0; i < 4; ++i)
+      at = text.find('\n', at) + 1;
+    const QString cut = WriteTrace("cut.jsonl", text.substr(0, at + 40).c_str());
+    std::string error = Thrown([&] { EventsDocument(cut.toStdString()).Load(GcFlags(), control); });
+    QVERIFY2(error.find("cut.jsonl:5:") != std::string::npos, error.c_str());
+
+    // A version this build does not read.
+    std::string wrong = text;
+    const std::string version = "\"version\":" + std::to_string(kEventsVersion);
+    const std::size_t v = wrong.find(version);
+    QVERIFY(v != std::string::npos);
+    wrong.replace(v, version.size(), "\"version\":99");
+    const QString wrong_path = WriteTrace("wrong.jsonl", wrong.c_str());
+    error = Thrown([&] { EventsDocument(wrong_path.toStdString()).Load(GcFlags(), control); });
+    QVERIFY2(error.find("wrong.jsonl:1:") != std::string::npos, error.c_str());
+    QVERIFY2(error.find("99") != std::string::npos, error.c_str());
+  }
+
+  void hundredThousandLineLog() {
+    // The fixture's GC lines over and over, each pass later by the fixture's length.
+    const std::vector<std::string> lines = FileLines(Fixture("leaky_cache.log"));
+    const QString path = dir_.filePath("long.log");
+    {
+      std::ofstream out(path.toStdString());
+      int written = 0;
+      for (int pass = 0; written < 100000; ++pass) {
+        for (const std::string& line : lines) {
+          const std::size_t ms = line.find(" ms: ");
+          if (ms == std::string::npos || written == 100000) continue;
+          const std::size_t close = line.find(']');
+          const double t = std::stod(line.substr(close + 1, ms - close - 1)) + pass * 2400.0;
+          out << line.substr(0, close + 1) << ' ' << std::fixed << std::setprecision(0)
+              << std::setw(8) << t << line.substr(ms) << '\n';
+          ++written;
+        }
+      }
+    }
+    const RunData log = LoadLog(path.toStdString());
+    QCOMPARE(log.trace_events, std::uint64_t{100000});
+    QCOMPARE(log.gcs.size(), std::size_t{100000});
+    QVERIFY(log.warnings.empty());
+    QCOMPARE(log.lines.back().line, std::uint64_t{100000});
+    const TimelineSeries s = BuildTimeline(log, 0, 0, 1000);
+    for (const auto& layer : s.used)
+      QVERIFY(layer.size() <= 1000);
+    QVERIFY(s.scavenges.size() <= 1000 && s.mark_compacts.size() <= 1000);
+    QCOMPARE(ComputeRangeStats(log, 0, 0).all.count, 100000);
+  }
+};
+
+QTEST_GUILESS_MAIN(ModelTest)
+#include "model_test.moc"

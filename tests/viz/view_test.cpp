@@ -1,0 +1,303 @@
+// The visualizer's views, offscreen: each renders something that is not blank, the timeline
+// zooms and goes back, the step-through controls advance the replay, the compare view runs two
+// configurations, and export writes PNG, SVG and CSV.
+#include <QImage>
+#include <QSet>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+#include "chart_export.h"
+#include "compare_view.h"
+#include "heap_map_view.h"
+#include "main_window.h"
+#include "pauses_view.h"
+#include "settings_panel.h"
+#include "step_view.h"
+#include "timeline_view.h"
+
+#include <QComboBox>
+#include <fstream>
+
+#include <heaplab/viz/read_documents.h>
+
+using namespace heaplab;
+using namespace heaplab::viz;
+
+namespace {
+
+// Distinct colours in a grab of `widget`, sampled on a grid: a blank view has one or two.
+int Colours(QWidget* widget) {
+  const QImage image = widget->grab().toImage();
+  QSet<QRgb> colours;
+  for (int y = 0; y < image.height(); y += 3)
+    for (int x = 0; x < image.width(); x += 3)
+      colours.insert(image.pixel(x, y));
+  return static_cast<int>(colours.size());
+}
+
+}  // namespace
+
+class ViewTest : public QObject {
+  Q_OBJECT
+
+ private:
+  std::unique_ptr<MainWindow> window_;
+  QTemporaryDir dir_;
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);  // QSettings of the tests stay apart
+    window_ = std::make_unique<MainWindow>();
+    window_->resize(1200, 800);
+    window_->show();
+    GcFlags flags;
+    flags.predictable = true;
+    flags.max_semi_space_mb = 2;
+    window_->settings()->flags_form()->SetFlags(flags);
+    ScenarioOptions options;
+    options.params["entries"] = 200000;
+    QSignalSpy shown(window_.get(), &MainWindow::runShown);
+    window_->OpenScenario("leak-cache", options);
+    QVERIFY(shown.wait(30000));
+    QVERIFY(window_->run() != nullptr);
+  }
+
+  void cleanupTestCase() { window_.reset(); }
+
+  void timelineDrawsDecimatedSeries() {
+    window_->ShowTab(MainWindow::TimelineTab);
+    QTest::qWait(50);
+    TimelineView* t = window_->timeline();
+    t->ResetZoom();
+    QVERIFY(t->drawn_points() > 0);
+    // Never more points than pixels, per series (4 layers, committed, limit, 2 marker series).
+    QVERIFY(t->drawn_points() <= 8 * t->chart_view()->width());
+    QVERIFY(Colours(t->chart_view()) >= 8);
+    QCOMPARE(t->range_stats().stats().scavenge.count + t->range_stats().stats().mark_compact.count,
+             static_cast<int>(window_->run()->gcs.size()));
+  }
+
+  void timelineZoomsAndGoesBack() {
+    TimelineView* t = window_->timeline();
+    const auto whole = t->range();
+    const double mid = (whole.first + whole.second) / 2;
+    t->ZoomTo(mid, whole.second);
+    QCOMPARE(t->range().first, mid);
+    QVERIFY(t->range_stats().stats().scavenge.count <
+            static_cast<int>(window_->run()->gcs.size()) - 1);
+    QVERIFY(!t->GcToolTip(0).isEmpty());
+    QVERIFY(t->GcToolTip(0).contains("Scavenge"));
+    t->Back();
+    QCOMPARE(t->range(), whole);
+  }
+
+  void pausesRender() {
+    window_->ShowTab(MainWindow::PausesTab);
+    QTest::qWait(50);
+    QCOMPARE(window_->pauses()->stats().rowCount(), 3);
+    QVERIFY(Colours(window_->pauses()->histogram_view()) >= 8);
+    QVERIFY(Colours(window_->pauses()->mu_view()) >= 8);
+  }
+
+  void heapMapShowsTheFinalHeap() {
+    window_->ShowTab(MainWindow::HeapMapTab);
+    QTest::qWait(50);
+    HeapMapWidget* map = window_->heap_map()->map();
+    QVERIFY(!map->snapshot().empty());
+    QVERIFY(Colours(map) >= 4);
+    // The first old page's tile: hovering it names an old page.
+    QString found;
+    for (int y = 0; y < map->height() && found.isEmpty(); y += 4) {
+      const QString d = map->Describe(QPoint(20, y));
+      if (d.startsWith("old page")) found = d;
+    }
+    QVERIFY2(!found.isEmpty(), "no old page under the mouse anywhere in the first column");
+    QVERIFY(map->Describe(QPoint(-5, -5)).isEmpty());
+  }
+
+  void stepControlsAdvanceTheReplay() {
+    window_->ShowTab(MainWindow::StepTab);
+    StepView* step = window_->step_view();
+    QVERIFY(step->stepper() != nullptr);
+    QCOMPARE(step->stepper()->position(), std::size_t{0});
+    QSignalSpy stepped(step, &StepView::stepped);
+    // The "Step event" button advances by exactly one event.
+    QToolButton* step_event = nullptr;
+    for (QToolButton* b : step->findChildren<QToolButton*>())
+      if (b->text() == "Step event") step_event = b;
+    QVERIFY(step_event != nullptr);
+    QTest::mouseClick(step_event, Qt::LeftButton);
+    QCOMPARE(step->stepper()->position(), std::size_t{1});
+    QTest::mouseClick(step_event, Qt::LeftButton);
+    QCOMPARE(step->stepper()->position(), std::size_t{2});
+    // "Next GC" steps in slices through the event loop, then stops on the collection.
+    QToolButton* next_gc = nullptr;
+    for (QToolButton* b : step->findChildren<QToolButton*>())
+      if (b->text() == "Next GC") next_gc = b;
+    QVERIFY(next_gc != nullptr);
+    const int signals_before = static_cast<int>(stepped.size());
+    QTest::mouseClick(next_gc, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!step->stepping(), 10000);
+    QCOMPARE(static_cast<int>(stepped.size()), signals_before + 1);
+    QCOMPARE(step->stepper()->data().gcs.size(), std::size_t{1});
+    QVERIFY(step->stepper()->reached());
+    QVERIFY(step->heap_map()->map()->snapshot().objects > 0);
+    const std::size_t before = step->stepper()->position();
+    step->SetSpeed(1000);
+    step->SetPlaying(true);
+    QVERIFY(step->playing());
+    QTest::qWait(300);
+    step->SetPlaying(false);
+    QVERIFY(!step->playing());
+    const std::size_t after = step->stepper()->position();
+    QVERIFY(after > before);
+    QTest::qWait(100);  // paused: nothing moves
+    QCOMPARE(step->stepper()->position(), after);
+    QVERIFY(stepped.size() >= 3);
+  }
+
+  void compareRunsBothConfigurations() {
+    window_->ShowTab(MainWindow::CompareTab);
+    CompareView* c = window_->compare();
+    QSignalSpy compared(c, &CompareView::compared);
+    c->Run();
+    QVERIFY(compared.wait(60000));
+    QCOMPARE(c->model().rowCount(), 8);
+    QVERIFY(c->model().values(0).second > c->model().values(0).first);
+    QVERIFY(Colours(c->chart_view()) >= 8);
+  }
+
+  void exportWritesPngSvgAndCsv() {
+    window_->ShowTab(MainWindow::TimelineTab);
+    const QString png = dir_.filePath("t.png");
+    const QString svg = dir_.filePath("t.svg");
+    QVERIFY(ExportWidget(window_->timeline()->chart_view(), png));
+    QVERIFY(ExportWidget(window_->timeline()->chart_view(), svg));
+    QVERIFY(!QImage(png).isNull());
+    QFile file(svg);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    QVERIFY(text.contains("<svg"));
+    QVERIFY(text.size() > 2000);
+    QVERIFY(!ExportWidget(window_->timeline()->chart_view(), "/nonexistent/dir/x.png"));
+    const QString csv = dir_.filePath("events.csv");
+    QString error;
+    QVERIFY(window_->SaveEventsCsv(csv, &error));
+    QFile csv_file(csv);
+    QVERIFY(csv_file.open(QIODevice::ReadOnly));
+    QCOMPARE(csv_file.readAll().count('\n'),
+             static_cast<qsizetype>(window_->run()->gcs.size() + 1));
+  }
+
+  // A node log as a document of its own (after the scenario's tests: it replaces the run).
+  void nodeLogOpensAsADocument() {
+    const QString path = QStringLiteral(HEAPLAB_TEST_DATA "/leaky_cache.log");
+    QSignalSpy shown(window_.get(), &MainWindow::runShown);
+    window_->OpenFile(path);
+    QVERIFY(shown.wait(30000));
+    const auto run = window_->run();
+    QVERIFY(run->source == RunSource::NodeLog);
+    QCOMPARE(run->gcs.size(), std::size_t{24});
+    QVERIFY(!window_->isolate_chooser_shown());
+    window_->ShowTab(MainWindow::TimelineTab);
+    QTest::qWait(50);
+    TimelineView* t = window_->timeline();
+    QVERIFY(t->drawn_points() > 0);
+    QVERIFY(Colours(t->chart_view()) >= 8);
+    QCOMPARE(t->range_stats().stats().all.count, 24);
+    // Hovering the first Mark-Compact shows its line of the file, with the line number.
+    const QString tip = t->GcToolTip(11);
+    QVERIFY2(tip.contains("leaky_cache.log, line 12"), qPrintable(tip));
+    QVERIFY2(tip.contains("164 ms: Mark-Compact 40.2 (71.3) -&gt; 35.4 (69.2) MB, 15.32 / 0.00 ms"),
+             qPrintable(tip));
+    // Zoomed, the statistics follow the range.
+    t->ZoomTo(140, 1100);
+    QCOMPARE(t->range_stats().stats().all.count, 6);
+    t->Back();
+    // The events table's tooltip is the log's line too.
+    QCOMPARE(window_->events_view()->model()->rowCount(), 24);
+    window_->ShowTab(MainWindow::PausesTab);
+    QTest::qWait(50);
+    QVERIFY(Colours(window_->pauses()->histogram_view()) >= 8);
+    // Step-through has nothing to step in a log, and says so instead of failing.
+    window_->ShowTab(MainWindow::StepTab);
+    QTest::qWait(50);
+    QVERIFY(window_->step_view()->stepper() == nullptr);
+  }
+
+  void compareOverlaysTheLogWithASimulatedRun() {
+    window_->ShowTab(MainWindow::CompareTab);
+    CompareView* c = window_->compare();
+    ScenarioOptions options;
+    options.params["entries"] = 200000;
+    c->SetOther(std::make_shared<ScenarioDocument>("leak-cache", options));
+    QSignalSpy compared(c, &CompareView::compared);
+    c->Run();
+    QVERIFY(compared.wait(60000));
+    QCOMPARE(c->model().values(0).first, 22.0);  // Node's Scavenges: the log's
+    QVERIFY(c->model().values(0).second > 0);
+    QStringList names;
+    for (QAbstractSeries* series : c->chart_view()->chart()->series())
+      names << series->name();
+    QVERIFY2(names.contains("Node used"), qPrintable(names.join('|')));
+    QVERIFY2(names.contains("Node young GC"), qPrintable(names.join('|')));
+    QVERIFY2(names.contains("heaplab used"), qPrintable(names.join('|')));
+    const QString title = c->chart_view()->chart()->title();
+    QVERIFY2(title.contains("Node: leaky_cache.log against heaplab: scenario leak-cache"),
+             qPrintable(title));
+    QCOMPARE(c->model().headerData(CompareModel::A, Qt::Horizontal).toString(),
+             QString("A: Node: leaky_cache.log"));
+    QVERIFY(Colours(c->chart_view()) >= 8);
+    // Control: without the overlay, a log is not replayed under B.
+    c->SetOther(nullptr);
+    QSignalSpy again(c, &CompareView::compared);
+    c->Run();
+    QTest::qWait(200);
+    QCOMPARE(again.size(), 0);
+  }
+
+  void isolateChooserSwitchesIsolates() {
+    const QString path = dir_.filePath("two.log");
+    {
+      std::ofstream out(path.toStdString());
+      for (const char* f : {"/leaky_cache.log", "/lru_churn.log"})
+        out << std::ifstream(std::string(HEAPLAB_TEST_DATA) + f).rdbuf();
+    }
+    QSignalSpy shown(window_.get(), &MainWindow::runShown);
+    window_->OpenFile(path);
+    QVERIFY(shown.wait(30000));
+    QVERIFY(window_->isolate_chooser_shown());
+    QCOMPARE(window_->isolate_box()->count(), 2);
+    QCOMPARE(window_->run()->gcs.size(), std::size_t{24});
+    window_->ChooseIsolate(1);
+    QVERIFY(shown.wait(30000));
+    QCOMPARE(window_->run()->gcs.size(), std::size_t{19});
+    QCOMPARE(window_->isolate_box()->currentIndex(), 1);
+  }
+
+  void badFilesShowAnErrorNamingFileAndLine() {
+    const QString notes = dir_.filePath("notes.txt");
+    std::ofstream(notes.toStdString()) << "hello\nworld\n";
+    const auto before = window_->run();
+    window_->OpenFile(notes);
+    QVERIFY2(window_->last_error().contains("notes.txt:1: not a file heaplab-viz reads"),
+             qPrintable(window_->last_error()));
+    QCOMPARE(window_->run(), before);  // the shown run stays
+    // An events file of a version this build does not read: the loader fails with file:line.
+    const QString events = dir_.filePath("wrong.jsonl");
+    std::ofstream(events.toStdString())
+        << "{\"schema\":\"heaplab-events\",\"version\":99,\"pid\":1,\"isolate\":65536,"
+           "\"max_heap_size\":1,\"source\":\"x\"}\n";
+    QSignalSpy failed(window_->loader(), &Loader::failed);
+    window_->OpenFile(events);
+    QVERIFY(failed.wait(10000));
+    QVERIFY2(window_->last_error().contains("wrong.jsonl:1:"), qPrintable(window_->last_error()));
+  }
+};
+
+QTEST_MAIN(ViewTest)
+#include "view_test.moc"

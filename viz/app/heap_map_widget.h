@@ -1,0 +1,56 @@
+// The heap map: both semispaces as wide bars (objects, the age mark, the allocation top), then
+// every old-space page as a tile (objects, free space, evacuation candidates outlined), then
+// the large objects, then the Buffer pool's slabs (coloured partial / full / empty, with their
+// live views). Colour by kind, by age or by mark bit; zoom scales the tiles; hovering
+// names the object under the mouse.
+#pragma once
+
+#include <memory>
+
+#include <QWidget>
+
+#include <heaplab/viz/heap_snapshot.h>
+
+namespace heaplab::viz {
+
+enum class ColorBy { Kind, Age, Mark };
+
+class HeapMapWidget : public QWidget {
+  Q_OBJECT
+ public:
+  explicit HeapMapWidget(QWidget* parent = nullptr);
+  // Shared, not copied: a large heap's snapshot holds hundreds of thousands of spans.
+  void SetSnapshot(std::shared_ptr<const HeapSnapshot> snapshot);
+  const HeapSnapshot& snapshot() const { return *snapshot_; }
+  void SetColorBy(ColorBy mode);
+  void SetZoom(double zoom);
+  double zoom() const { return zoom_; }
+  // What lies at `pos` (widget coordinates): a description, or empty.
+  QString Describe(const QPoint& pos) const;
+  QSize sizeHint() const override;
+  bool hasHeightForWidth() const override { return true; }
+  int heightForWidth(int width) const override;
+
+ protected:
+  void paintEvent(QPaintEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
+  bool event(QEvent* event) override;
+
+ private:
+  struct Tile {
+    QRect rect;
+    std::size_t chunk;
+  };
+  void Layout(int width);
+  QColor SpanColor(const ChunkPicture& chunk, const Span& span) const;
+
+  std::shared_ptr<const HeapSnapshot> snapshot_ = std::make_shared<const HeapSnapshot>();
+  std::vector<Tile> tiles_;
+  std::vector<Tile> slab_tiles_;  // chunk: index into snapshot_.slabs
+  std::vector<std::pair<QRect, QString>> labels_;
+  ColorBy color_by_ = ColorBy::Kind;
+  double zoom_ = 1.0;
+  int height_ = 100;
+};
+
+}  // namespace heaplab::viz

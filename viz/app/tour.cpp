@@ -1,0 +1,292 @@
+#include "tour.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QImage>
+#include <QTableView>
+#include <QTextStream>
+#include <QTimer>
+#include <cstdio>
+
+#include "chart_export.h"
+#include "compare_view.h"
+#include "heap_map_view.h"
+#include "main_window.h"
+#include "pauses_view.h"
+#include "settings_panel.h"
+#include "step_view.h"
+#include "timeline_view.h"
+
+#include <heaplab/viz/read_documents.h>
+
+namespace heaplab::viz {
+
+namespace {
+
+struct TourFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void Check(bool ok, const QString& what) {
+  if (!ok) throw TourFailure(what.toStdString());
+}
+
+template <typename Signal>
+void Await(const typename QtPrivate::FunctionPointer<Signal>::Object* sender, Signal signal,
+           int timeout_ms, const QString& what) {
+  QEventLoop loop;
+  bool fired = false;
+  QObject::connect(sender, signal, &loop, [&] {
+    fired = true;
+    loop.quit();
+  });
+  QTimer::singleShot(timeout_ms, &loop, &QEventLoop::quit);
+  loop.exec();
+  Check(fired, "timed out waiting for " + what);
+}
+
+void Settle() {
+  for (int i = 0; i < 5; ++i)
+    QApplication::processEvents();
+}
+
+// Saves `widget` and checks the picture is not blank: more than a handful of colours.
+void Shoot(QWidget* widget, const QString& dir, const QString& name, QTextStream& log) {
+  Settle();
+  const QString path = QDir(dir).filePath(name);
+  QString error;
+  Check(ExportWidget(widget, path, &error), error);
+  const QImage image(path);
+  Check(!image.isNull(), "cannot read back " + path);
+  QSet<QRgb> colours;
+  for (int y = 0; y < image.height(); y += 4)
+    for (int x = 0; x < image.width() && colours.size() < 64; x += 4)
+      colours.insert(image.pixel(x, y));
+  Check(colours.size() >= 8,
+        name + " looks blank (" + QString::number(colours.size()) + " colours)");
+  log << "tour: wrote " << path << " (" << image.width() << "x" << image.height() << ")"
+      << Qt::endl;
+}
+
+// A server that answers requests with small Buffers (pooled, as Buffer.allocUnsafe pools
+// them) and keeps one response in forty in a cache; a full GC at the end frees the rest, and
+// each kept slice then pins its whole slab.
+void WriteBufferServerTrace(const QString& path, int requests) {
+  QFile file(path);
+  Check(file.open(QIODevice::WriteOnly | QIODevice::Truncate), "cannot write " + path);
+  QTextStream out(&file);
+  out << "heaplab-trace 1 scenario=buffer-server\n";
+  std::uint64_t id = 1;
+  for (int r = 0; r < requests; ++r) {
+    out << "{\n";
+    out << "a " << id++ << " 64 2\n";  // the request object
+    for (int k = 0; k < 3; ++k) {
+      const std::uint64_t size = 200 + static_cast<std::uint64_t>((r * 7 + k * 13) % 1300);
+      out << "b " << id << ' ' << size << " unsafe\n";
+      if (k == 0 && r % 40 == 0) out << "r " << id << '\n';  // cached
+      ++id;
+    }
+    out << "t 20\n}\n";
+  }
+  out << "g major\n";  // the dead responses' views end: what stays is what the cache pins
+}
+
+}  // namespace
+
+int RunMeasure(MainWindow& window, const QString& what) {
+  QTextStream log(stdout);
+  try {
+    window.resize(1280, 820);
+    window.show();
+    Settle();
+    // A 5 ms timer: the longest gap between its ticks is how long the GUI could not respond.
+    QElapsedTimer since_tick;
+    qint64 longest_gap = 0;
+    QTimer ticker;
+    ticker.setInterval(5);
+    QObject::connect(&ticker, &QTimer::timeout,
+                     [&] { longest_gap = std::max(longest_gap, since_tick.restart()); });
+    QElapsedTimer timer;
+    timer.start();
+    since_tick.start();
+    ticker.start();
+    if (what.startsWith("scenario:")) {
+      window.OpenScenario(what.mid(9), ScenarioOptions());
+    } else {
+      window.OpenFile(what);
+    }
+    Await(&window, &MainWindow::runShown, 3600 * 1000, "the replay");
+    const qint64 shown_ms = timer.elapsed();
+    // The time since the last tick: installing the run's models and charts (runShown is
+    // emitted at the end of that), which no later tick would see.
+    longest_gap = std::max(longest_gap, since_tick.elapsed());
+    ticker.stop();
+    const auto run = window.run();
+    Check(run != nullptr, "no run");
+    window.ShowTab(MainWindow::TimelineTab);
+    Settle();
+    double redraw = 0;
+    for (int i = 0; i < 5; ++i) {  // the median of five redraws at full zoom-out
+      window.timeline()->ResetZoom();
+      redraw += window.timeline()->last_redraw_ms();
+    }
+    const bool read = run->source != RunSource::Replay;
+    log << "measure: " << what << ": " << run->trace_events << (read ? " lines, " : " events, ")
+        << run->gcs.size() << " collections, " << run->end_ms << " ms of run" << Qt::endl;
+    log << "measure: " << (read ? "load (read) " : "load and replay ") << run->load_seconds
+        << " s (on the loader thread); "
+        << "shown after " << shown_ms << " ms; longest GUI stall meanwhile " << longest_gap << " ms"
+        << Qt::endl;
+    log << "measure: timeline redraw at full zoom-out " << redraw / 5 << " ms (mean of 5), "
+        << window.timeline()->drawn_points() << " points drawn" << Qt::endl;
+  } catch (const TourFailure& f) {
+    log << "measure: FAILED: " << f.what() << Qt::endl;
+    return 1;
+  }
+  return 0;
+}
+
+int RunTour(MainWindow& window, const QString& out_dir, const QString& node_log) {
+  QTextStream log(stdout);
+  QDir().mkpath(out_dir);
+  try {
+    window.resize(1280, 820);
+    window.show();
+    Settle();
+    // 1. The leak-cache scenario, replayed on the loader's thread.
+    // The model clock: the same pictures and figures on every machine.
+    GcFlags flags;
+    flags.predictable = true;
+    window.settings()->flags_form()->SetFlags(flags);
+    window.settings()->SelectScenario("leak-cache");
+    QElapsedTimer timer;
+    timer.start();
+    window.OpenScenario("leak-cache", window.settings()->scenario_options());
+    Await(&window, &MainWindow::runShown, 120000, "the leak-cache replay");
+    const auto run = window.run();
+    Check(run && !run->gcs.empty(), "leak-cache ran no collection");
+    log << "tour: leak-cache: " << run->trace_events << " events, " << run->gcs.size()
+        << " collections, replayed in " << run->load_seconds << " s (shown after "
+        << timer.elapsed() << " ms)" << Qt::endl;
+    window.ShowTab(MainWindow::TimelineTab);
+    Settle();
+    window.timeline()->ResetZoom();
+    log << "tour: timeline redraw at full zoom-out " << window.timeline()->last_redraw_ms()
+        << " ms, " << window.timeline()->drawn_points() << " points" << Qt::endl;
+    Check(window.timeline()->drawn_points() > 0, "the timeline draws no point");
+    Shoot(&window, out_dir, "timeline.png", log);
+    // Zoom into the second half: the selection's statistics follow.
+    const auto [t0, t1] = window.timeline()->range();
+    window.timeline()->ZoomTo((t0 + t1) / 2, t1);
+    Check(window.timeline()->range_stats().stats().t0 >= (t0 + t1) / 2 - 1e-6,
+          "range statistics did not follow the zoom");
+    Shoot(&window, out_dir, "timeline-zoomed.png", log);
+    window.timeline()->Back();
+    window.ShowTab(MainWindow::PausesTab);
+    Shoot(&window, out_dir, "pauses.png", log);
+    window.ShowTab(MainWindow::EventsTab);
+    Shoot(&window, out_dir, "events.png", log);
+    window.ShowTab(MainWindow::HeapMapTab);
+    Shoot(&window, out_dir, "heap-map.png", log);
+
+    // 2. Step-through: one Scavenge, then into incremental marking, then its Mark-Compact.
+    window.ShowTab(MainWindow::StepTab);
+    StepView* step = window.step_view();
+    Check(step->stepper() != nullptr, "step-through did not start");
+    step->Step(StepUntil::Scavenge);
+    step->Step(StepUntil::Scavenge);  // the second has survivors below the age mark
+    Check(!step->stepper()->data().gcs.empty() &&
+              step->stepper()->data().gcs.back().collector == Collector::Scavenge,
+          "stepping to the next Scavenge did not end on a Scavenge");
+    Shoot(&window, out_dir, "step-scavenge.png", log);
+    // On to the middle of incremental marking: the map shows what marking has reached.
+    std::size_t steps = 0;
+    while (!step->stepper()->done() && steps < 60) {
+      step->Step(StepUntil::MarkingStep);
+      const auto& marking = step->stepper()->data().marking;
+      if (!marking.empty() && marking.back().kind == MarkingEventKind::Step) ++steps;
+    }
+    Check(steps > 0, "leak-cache reached no incremental marking step");
+    step->heap_map()->SetColorBy(ColorBy::Mark);
+    Shoot(&window, out_dir, "step-marking.png", log);
+    step->Step(StepUntil::MarkCompact);
+    const auto& gcs = step->stepper()->data().gcs;
+    Check(!gcs.empty() && gcs.back().collector == Collector::MarkCompact &&
+              gcs.back().incremental_steps > 0,
+          "the Mark-Compact stepped to was not incrementally marked");
+    step->heap_map()->SetColorBy(ColorBy::Kind);
+    Shoot(&window, out_dir, "step-mark-compact.png", log);
+
+    // 3. Compare: the same scenario with 1 MiB semispaces.
+    window.ShowTab(MainWindow::CompareTab);
+    window.compare()->Run();
+    Await(window.compare(), &CompareView::compared, 240000, "the compare runs");
+    const auto scavenges = window.compare()->model().values(0);
+    Check(scavenges.second > scavenges.first,
+          "1 MiB semispaces should scavenge more often than the default");
+    Shoot(&window, out_dir, "compare.png", log);
+
+    // 4. A Buffer server: the heap map shows the pool's slabs, full ones pinned by cached views.
+    const QString buffers = QDir(out_dir).filePath("buffer-server.hlt");
+    WriteBufferServerTrace(buffers, 20000);
+    window.OpenFile(buffers);
+    Await(&window, &MainWindow::runShown, 120000, "the buffer-server replay");
+    const HeapSnapshot& heap = window.run()->final_heap;
+    std::size_t full = 0;
+    for (const SlabPicture& slab : heap.slabs)
+      full += slab.state == SlabState::Full;
+    // 500 cached responses, each in a slab of its own (40 requests fill about 13 slabs).
+    Check(full == 500, "the buffer server left " + QString::number(full) + " full slabs, not 500");
+    log << "tour: buffer-server: " << window.run()->gcs.size() << " collections, "
+        << heap.slabs.size() << " slabs pictured, " << full << " full" << Qt::endl;
+    window.ShowTab(MainWindow::HeapMapTab);
+    Shoot(&window, out_dir, "heap-map-slabs.png", log);
+
+    // 5. A real node log as a document of its own, then beside a simulated run.
+    if (node_log.isEmpty()) {
+      log << "tour: no --tour-log given: the node log part is left out" << Qt::endl;
+    } else {
+      window.OpenFile(node_log);
+      Await(&window, &MainWindow::runShown, 60000, "reading " + node_log);
+      const auto node = window.run();
+      Check(node->source == RunSource::NodeLog && !node->gcs.empty() &&
+                node->lines.size() == node->gcs.size(),
+            node_log + " was not read as a node log");
+      Check(QString::fromStdString(node->TraceGcLine(0)).startsWith('['),
+            "the first collection's hover line is not the log's own line");
+      log << "tour: " << QString::fromStdString(node->title) << ": " << node->gcs.size()
+          << " collections from " << node->trace_events << " lines, read in " << node->load_seconds
+          << " s" << Qt::endl;
+      window.ShowTab(MainWindow::TimelineTab);
+      Check(window.timeline()->drawn_points() > 0, "the log's timeline draws no point");
+      Shoot(&window, out_dir, "log-timeline.png", log);
+      window.ShowTab(MainWindow::PausesTab);
+      Shoot(&window, out_dir, "log-pauses.png", log);
+      // Beside the leak-cache scenario, replayed with the tour's (predictable) flags, with as
+      // many entries as leaky_cache.js stores (N = 1,200,000).
+      window.ShowTab(MainWindow::CompareTab);
+      ScenarioOptions entries;
+      entries.params["entries"] = 1200000;
+      window.compare()->SetOther(std::make_shared<ScenarioDocument>("leak-cache", entries));
+      window.compare()->Run();
+      Await(window.compare(), &CompareView::compared, 240000, "the log against leak-cache");
+      const auto counts = window.compare()->model().values(0);  // Scavenges
+      Check(counts.first > 0 && counts.second > 0,
+            "the log against leak-cache shows no Scavenge on one side");
+      const QString title = window.compare()->chart_view()->chart()->title();
+      Check(title.contains("Node: "), "the overlay's title does not say which run is Node's");
+      Shoot(&window, out_dir, "compare-log.png", log);
+      window.compare()->SetOther(nullptr);
+    }
+  } catch (const TourFailure& f) {
+    log << "tour: FAILED: " << f.what() << "\n";
+    return 1;
+  }
+  log << "tour: done\n";
+  return 0;
+}
+
+}  // namespace heaplab::viz

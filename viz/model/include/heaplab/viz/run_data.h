@@ -1,0 +1,89 @@
+// What one run leaves for the views: every event of the stream, in order, and the heap as it
+// was at the end. A document kind produces a RunData (by replaying, or by reading a log); the
+// views only read it, so they never care where it came from.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <heaplab/gc/event.h>
+#include <heaplab/traces/gc_flags.h>
+#include <heaplab/viz/heap_snapshot.h>
+
+namespace heaplab::viz {
+
+// One old-generation limit, from `time_ms` on.
+struct LimitPoint {
+  double time_ms = 0;
+  std::size_t limit = 0;
+};
+
+// Where a run's events came from.
+enum class RunSource {
+  Replay,      // a trace or a scenario replayed through a Session
+  NodeLog,     // a real node --trace-gc log, read (LogDocument)
+  EventsFile,  // a heaplab events file (--events-out), read (EventsDocument)
+};
+
+// Where a collection was read from: the line of the file and, for a log, its text.
+struct SourceLine {
+  std::uint64_t line = 0;  // 1-based line in RunData::file
+  std::string text;        // the log line as node printed it; empty for an events file
+  std::string collector;   // the collector as the log names it ("Minor Mark-Compact", ...)
+};
+
+struct RunData {
+  std::string title;              // "scenario leak-cache", "app.hlt"
+  std::vector<std::string> args;  // the flags of the run, as on the command line
+  std::vector<GcEvent> gcs;
+  std::vector<HeapEvent> heap_events;
+  std::vector<MarkingEvent> marking;
+  std::vector<LimitPoint> limits;  // the first at time 0
+  double end_ms = 0;               // the run's length
+  std::uint64_t trace_events = 0;  // trace events replayed
+  double load_seconds = 0;         // wall time of the load and replay
+  std::string ending;              // empty, or why the run stopped early (OOM, trace error)
+  HeapSnapshot final_heap;
+
+  // Read documents (logs, events files); empty or default for a replay.
+  RunSource source = RunSource::Replay;
+  std::string file;                   // the file read
+  std::vector<SourceLine> lines;      // parallel to gcs
+  std::vector<std::string> isolates;  // a log's isolates ("8265:0x917bc00"), in order
+  std::size_t isolate = 0;            // the one shown
+  std::vector<std::string> warnings;  // lines that did not parse (FILE:LINE: ...), no end line
+  // The heap is known only as a whole (a --trace-gc line gives no per-space sizes): the
+  // timeline then draws one layer, the heap's objects.
+  bool whole_heap = false;
+
+  // The --trace-gc line of gcs[i], without its newline: a log's own line as read, otherwise
+  // printed with the predictable prefix.
+  std::string TraceGcLine(std::size_t i) const;
+  // The collector of gcs[i] as V8 names it: a log's name, or "Scavenge", "Mark-Compact" and
+  // "Mark-Compact (reduce)" (counted apart, as `heaplab run --json` counts them).
+  std::string GcCollectorName(std::size_t i) const;
+  // Index of the first GC that starts at or after `time_ms` (gcs.size() if none).
+  std::size_t FirstGcAtOrAfter(double time_ms) const;
+  // The limit in force at `time_ms`.
+  std::size_t LimitAt(double time_ms) const;
+};
+
+// Collects the stream into a RunData.
+class Recorder : public GcObserver {
+ public:
+  explicit Recorder(RunData& data) : data_(data) {}
+  void OnGc(const GcEvent& e) override { data_.gcs.push_back(e); }
+  void OnHeapEvent(const HeapEvent& e) override;
+  void OnMarking(const MarkingEvent& e) override { data_.marking.push_back(e); }
+
+ private:
+  RunData& data_;
+};
+
+const char* CollectorName(Collector c);  // "Scavenge", "Mark-Compact"
+// Who made the run, for legends: "Node: app.log", "events file: run.jsonl (scenario churn)",
+// "heaplab: scenario leak-cache".
+std::string RunLabel(const RunData& run);
+
+}  // namespace heaplab::viz

@@ -1,0 +1,47 @@
+// The timeline's series, decimated for the pixels at hand: for a time range and a width in
+// pixels, every series has at most one point per pixel column (the column's maximum, so that
+// peaks survive), whatever the number of collections. Heap sizes are sampled at the start and
+// the end of every collection and drawn as straight lines between.
+#pragma once
+
+#include <array>
+#include <vector>
+
+#include <QPointF>
+#include <QVector>
+
+#include <heaplab/viz/run_data.h>
+
+namespace heaplab::viz {
+
+// The stacked layers, bottom to top.
+enum class Layer { NewSpace, OldSpace, LargeObjects, External, Count };
+inline constexpr int kLayerCount = static_cast<int>(Layer::Count);
+const char* LayerName(Layer layer);  // "new space", "old space", "large objects", "external"
+
+struct TimelineSeries {
+  // Upper edge of each layer, cumulative (layer i includes layers below it); y in MB. For a
+  // run known only as a whole (RunData::whole_heap) every layer but the first is the heap's
+  // objects: the views draw it as one layer.
+  std::array<QVector<QPointF>, kLayerCount> used;
+  QVector<QPointF> committed;  // whole heap, MB
+  QVector<QPointF> limit;      // old generation's allocation limit, MB
+  // GC markers at (start, heap used after) and the index into RunData::gcs of each.
+  QVector<QPointF> scavenges;
+  QVector<QPointF> mark_compacts;
+  std::vector<std::size_t> scavenge_gcs;
+  std::vector<std::size_t> mark_compact_gcs;
+  int samples = 0;  // the raw samples in range, before decimation
+};
+
+// The series over [t0, t1] ms for a plot `pixels` wide. t1 <= t0 means the whole run.
+TimelineSeries BuildTimeline(const RunData& run, double t0, double t1, int pixels);
+
+// Keeps at most `pixels` points of `points` (sorted by x) within [t0, t1]: in each pixel
+// column the point of largest y.
+QVector<QPointF> Decimate(const QVector<QPointF>& points, double t0, double t1, int pixels);
+
+// The whole run's time range [0, end], end at least the last collection's end.
+std::pair<double, double> RunRange(const RunData& run);
+
+}  // namespace heaplab::viz
