@@ -9,7 +9,7 @@
 //                            Buffer. One pool for the run, as a process has one; after each
 //                            pass its Buffers die and the slabs go back to the pool's heap, as
 //                            the mallocs' blocks are freed after each pass. The pool keeps a
-//                            record of every Buffer it made (40 bytes), a log that grows into
+//                            record of every Buffer it made (32 bytes), a log that grows into
 //                            fresh pages; it is reserved and written before the first pass
 //                            (BufferPool::Reserve), so that the kernel's page faults (22 us per
 //                            4 KiB page on the virtual machine of the figures in
@@ -27,7 +27,17 @@
 //
 // One iteration is one pass over the sequence, and every benchmark makes kPasses of them;
 // only the allocations are timed (manual time: the thread's CPU time, less what reading that
-// clock costs); setting up, releasing and freeing are not.
+// clock costs); setting up, releasing and freeing are not. What each row does per allocation
+// in the timed part, so that the rows compare like with like: no row frees, collects or makes
+// a wrapper object there. The pool rows write the Buffer's 32-byte record (what Node keeps in
+// the FastBuffer: slab, offset, length) and, every few Buffers, take an 8 KiB slab from
+// mimalloc; the malloc rows store each pointer in a reserved vector (8 bytes, for the frees
+// after the pass); BM_NodeBumpAlone stores nothing. So BM_PoolAllocate* is the full pooled
+// path, BM_NodeBumpAlone the bump path alone; the timed work of a pass is one never-inlined
+// call (AllocatePass), whose instructions callgrind counts:
+//   valgrind --tool=callgrind --toggle-collect='*AllocatePass*'
+//       build/release/bench/heaplab_bench --benchmark_filter='BM_PoolAllocate/0/'
+// (Ir / (2000 passes x allocs_per_pass) is instructions per allocation).
 // Read ns_per_alloc. The comparison of the closing note (docs/buffers.md):
 //   build/release/bench/heaplab_bench --benchmark_filter='BM_(Pool|MiMalloc|Malloc)'
 //       --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
@@ -44,6 +54,16 @@
 namespace heaplab::bench {
 namespace {
 
+// One pass of `alloc` over the sequence: exactly the timed work. Never inlined, so that
+// valgrind --tool=callgrind --toggle-collect='*AllocatePass*' counts the instructions of the
+// timed allocations alone, the same way for every row (one call per pass, not per allocation).
+template <typename Context, typename Alloc>
+[[gnu::noinline]] void AllocatePass(Context& context, const std::vector<std::size_t>& sizes,
+                                    Alloc alloc) {
+  for (const std::size_t size : sizes)
+    alloc(context, size);
+}
+
 // Times `alloc` over one pass of the sequence per iteration and reports ns per allocation.
 // `context` lives for the whole run; `after(context)`, untimed, ends each pass.
 template <typename Context, typename Alloc, typename After>
@@ -53,8 +73,7 @@ void TimePasses(benchmark::State& state, Context& context, Alloc alloc, After af
   std::uint64_t allocations = 0;
   for (auto _ : state) {
     const double start = ThreadCpuSeconds();
-    for (const std::size_t size : sizes)
-      alloc(context, size);
+    AllocatePass(context, sizes, alloc);
     const double stop = ThreadCpuSeconds();
     const double pass = std::max(0.0, stop - start - ClockOverheadSeconds());
     state.SetIterationTime(pass);
@@ -70,7 +89,7 @@ void TimePasses(benchmark::State& state, Context& context, Alloc alloc, After af
 }
 
 // Passes per benchmark run: a fixed number for every allocator, so that the pool's records of
-// dead Buffers (kept for the model) stay bounded (2000 x 3000 x 40 bytes).
+// dead Buffers (kept for the model) stay bounded (2000 x 3000 x 32 bytes).
 constexpr benchmark::IterationCount kPasses = 2000;
 
 void BM_PoolAllocate(benchmark::State& state) {

@@ -30,7 +30,10 @@ const char* SlabEventName(SlabEventKind k) {
   return "?";
 }
 
-BufferPool::BufferPool(std::size_t pool_size) : pool_size_(pool_size) {}
+BufferPool::BufferPool(std::size_t pool_size)
+    : pool_size_(pool_size), max_pooled_(pool_size >> 1 == 0 ? 0 : (pool_size >> 1) - 1) {
+  closed_.offset = pool_size_;
+}
 
 BufferPool::~BufferPool() {
   slabs_.ForEach([this](Slab& s) {
@@ -42,7 +45,7 @@ BufferPool::~BufferPool() {
 }
 
 bool BufferPool::Fits(std::size_t size, BufferApi api) const {
-  return current_ >= 0 && FitBytes(size, api) <= pool_size_ - slabs_[current_].offset;
+  return current_slab_ != nullptr && FitBytes(size, api) <= pool_size_ - current_slab_->offset;
 }
 
 std::size_t BufferPool::BackingBytesFor(std::size_t size, BufferApi api) const {
@@ -52,6 +55,8 @@ std::size_t BufferPool::BackingBytesFor(std::size_t size, BufferApi api) const {
   return fits ? 0 : pool_size_;
 }
 
+// Callers test observers_.empty() first: without observers (the bump path's case) a slab's
+// life costs no call here.
 void BufferPool::Emit(SlabEventKind kind, const Slab& s) {
   const SlabEvent e{kind, s.number, s.live_views, s.offset};
   for (PoolObserver* o : observers_)
@@ -60,15 +65,16 @@ void BufferPool::Emit(SlabEventKind kind, const Slab& s) {
 
 // createPool: a fresh slab becomes the current one; the old one is retired.
 void BufferPool::NewSlab() {
-  if (current_ >= 0) Retire(slabs_[current_]);
+  if (current_slab_ != nullptr) Retire(*current_slab_);
   Slab s;
   s.number = static_cast<std::uint32_t>(slabs_.size());
   s.memory = static_cast<std::uint8_t*>(memory_.Allocate(pool_size_));
   current_slab_ = &slabs_.push_back(s);
+  bump_ = observers_.empty() ? current_slab_ : &closed_;
   current_ = static_cast<std::int64_t>(s.number);
   external_bytes_ += pool_size_;
   peak_live_slabs_ = std::max(peak_live_slabs_, ++live_slabs_);
-  Emit(SlabEventKind::Created, slabs_.back());
+  if (!observers_.empty()) Emit(SlabEventKind::Created, *current_slab_);
 }
 
 void BufferPool::Retire(Slab& s) {
@@ -76,10 +82,10 @@ void BufferPool::Retire(Slab& s) {
   if (s.live_views > 0) {
     s.state = SlabState::Full;
     ++full_slabs_;
-    Emit(SlabEventKind::BecameFull, s);
+    if (!observers_.empty()) Emit(SlabEventKind::BecameFull, s);
   } else {
     s.state = SlabState::Empty;
-    Emit(SlabEventKind::Emptied, s);
+    if (!observers_.empty()) Emit(SlabEventKind::Emptied, s);
     ReleaseSlab(s);
   }
 }
@@ -90,7 +96,7 @@ void BufferPool::ReleaseSlab(Slab& s) {
   s.released = true;
   external_bytes_ -= pool_size_;
   --live_slabs_;
-  Emit(SlabEventKind::Released, s);
+  if (!observers_.empty()) Emit(SlabEventKind::Released, s);
 }
 
 BufferHandle BufferPool::AllocateSlow(std::size_t size, BufferApi api) {
@@ -98,7 +104,7 @@ BufferHandle BufferPool::AllocateSlow(std::size_t size, BufferApi api) {
   if (WouldPool(size, api)) {
     // lib/buffer.js allocate(): if (size > (poolSize - poolOffset)) createPool();
     if (!Fits(size, api)) NewSlab();
-    h = Carve(size, api);
+    h = Carve(*current_slab_, size, api);
   } else {
     BufferRecord b;
     b.size = size;
@@ -108,7 +114,8 @@ BufferHandle BufferPool::AllocateSlow(std::size_t size, BufferApi api) {
       external_bytes_ += size;
       store_bytes_ += size;
     }
-    buffer_bytes_ += size;
+    ++unpooled_;
+    unpooled_bytes_ += size;
     h = static_cast<BufferHandle>(buffers_.size());
     buffers_.push_back(b);
   }
@@ -126,10 +133,11 @@ void BufferPool::Release(BufferHandle h) {
     Slab& s = slabs_[static_cast<std::size_t>(b.slab)];
     --s.live_views;
     s.live_view_bytes -= b.size;
+    s.dead_view_bytes += b.size;
     if (s.live_views == 0 && s.state == SlabState::Full) {
       s.state = SlabState::Empty;
       --full_slabs_;
-      Emit(SlabEventKind::Emptied, s);
+      if (!observers_.empty()) Emit(SlabEventKind::Emptied, s);
       ReleaseSlab(s);
     }
   } else if (b.store != nullptr) {
@@ -150,8 +158,8 @@ std::uint8_t* BufferPool::data(BufferHandle h) {
 PoolStats BufferPool::stats() const {
   PoolStats s;
   s.buffers = buffers_.size();
-  s.pooled = pooled_;
-  s.bytes = buffer_bytes_;
+  s.pooled = buffers_.size() - unpooled_;
+  s.bytes = unpooled_bytes_;
   s.slabs_created = slabs_.size();
   s.live_slabs = live_slabs_;
   s.peak_live_slabs = peak_live_slabs_;
@@ -159,6 +167,7 @@ PoolStats BufferPool::stats() const {
   s.pinned_bytes = full_slabs_ * pool_size_;
   slabs_.ForEach([&s](const Slab& slab) {
     if (slab.state == SlabState::Full) s.pinned_view_bytes += slab.live_view_bytes;
+    s.bytes += slab.live_view_bytes + slab.dead_view_bytes;  // every pooled Buffer's size
   });
   s.tail_waste_bytes = tail_waste_;
   s.store_bytes = store_bytes_;

@@ -232,6 +232,52 @@ TEST(BufferPool, BumpPathAndSlowPathPlaceAlike) {
   EXPECT_TRUE(slow.Verify().empty());
 }
 
+// The bump path keeps no pool-wide counts; stats() derives them. They still count every Buffer
+// made, live or dead, pooled or not: checked against the records themselves. Releasing a
+// pooled view moves its bytes from the slab's live to its dead count, never out of the total.
+TEST(BufferPool, StatsCountEveryBufferLiveOrDead) {
+  BufferPool pool;
+  std::size_t size = 1;
+  for (int i = 0; i < 2000; ++i) {
+    size = (size * 7919 + 13) % 5000;
+    pool.Allocate(size, static_cast<BufferApi>(i % 5));
+    if (i % 4 == 1) pool.Release(static_cast<BufferHandle>(i));
+  }
+  std::size_t bytes = 0, pooled = 0, dead_pooled = 0;
+  for (BufferHandle h = 0; h < pool.buffer_count(); ++h) {
+    bytes += pool.record(h).size;
+    pooled += pool.record(h).pooled ? 1 : 0;
+    dead_pooled += pool.record(h).pooled && !pool.record(h).live ? 1 : 0;
+  }
+  EXPECT_GT(dead_pooled, 100u);  // the control: dead views are part of what is counted
+  EXPECT_EQ(pool.stats().buffers, 2000u);
+  EXPECT_EQ(pool.stats().pooled, pooled);
+  EXPECT_EQ(pool.stats().bytes, bytes);
+}
+
+// An observer is told of every allocation, also when it is added after the bump path opened
+// (the first slab exists): adding it sends every later request down the slow path.
+TEST(BufferPool, ObserverAddedLateSeesEveryBuffer) {
+  struct Counter : PoolObserver {
+    int buffers = 0;
+    void OnBufferAllocated(BufferHandle, const BufferRecord&) override { ++buffers; }
+  };
+  BufferPool late, early;
+  Counter late_counter, early_counter;
+  early.AddObserver(&early_counter);  // the control: listening from the start
+  for (BufferPool* pool : {&late, &early}) {
+    pool->Allocate(16, BufferApi::Unsafe);  // the first slab: the bump path is open
+    pool->Allocate(16, BufferApi::Unsafe);
+    if (pool == &late) pool->AddObserver(&late_counter);
+    for (int i = 0; i < 10; ++i)
+      pool->Allocate(16, BufferApi::Unsafe);  // all fit in slab 0
+    EXPECT_EQ(pool->record(11).slab, 0);
+    EXPECT_EQ(pool->record(11).offset, 11u * 16);
+  }
+  EXPECT_EQ(early_counter.buffers, 12);
+  EXPECT_EQ(late_counter.buffers, 10);
+}
+
 TEST(StableVector, ElementsNeverMove) {
   StableVector<std::uint64_t, 3> v;  // blocks of 8
   v.Reserve(20);                     // three blocks up front

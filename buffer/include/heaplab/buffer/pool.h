@@ -62,17 +62,20 @@ struct Slab {
   std::size_t offset = 0;  // next free byte (poolOffset)
   std::uint32_t live_views = 0;
   std::size_t live_view_bytes = 0;  // sum of the live views' lengths
+  std::size_t dead_view_bytes = 0;  // sum of the dead views' lengths
 };
 
+// 32 bytes: one is written per Buffer on the bump path.
 struct BufferRecord {
   std::size_t size = 0;
+  std::size_t offset = 0;         // byte offset in the slab when pooled, else 0
+  std::uint8_t* store = nullptr;  // own backing store (not pooled, size > 0)
+  std::int32_t slab = -1;         // slab number when pooled, else -1
   BufferApi api = BufferApi::Unsafe;
   bool pooled = false;
   bool live = true;
-  std::int64_t slab = -1;         // slab number when pooled, else -1
-  std::size_t offset = 0;         // byte offset in the slab when pooled, else 0
-  std::uint8_t* store = nullptr;  // own backing store (not pooled, size > 0)
 };
+static_assert(sizeof(BufferRecord) == 32 || sizeof(void*) != 8);
 
 enum class SlabEventKind : std::uint8_t { Created, BecameFull, Emptied, Released };
 const char* SlabEventName(SlabEventKind k);  // "created", "full", "emptied", "released"
@@ -124,11 +127,14 @@ class BufferPool {
 
   BufferHandle Allocate(std::size_t size, BufferApi api) {
     // The bump path, inline: a pooled request that fits in the current slab (most Buffers of
-    // a program). Everything else, and every allocation while observers listen, goes through
-    // AllocateSlow, which follows the same rules.
-    if (current_slab_ != nullptr && observers_.empty() && WouldPool(size, api) &&
-        FitBytes(size, api) <= pool_size_ - current_slab_->offset) [[likely]] {
-      return Carve(size, api);
+    // a program), as lib/buffer.js allocate() checks it: two comparisons. `size - 1 <
+    // max_pooled_` is WouldPool's 0 < size < pool_size >>> 1 in one; bump_ is the current
+    // slab, or a closed slab with no room (before the first slab, and while observers listen,
+    // since they are told of every allocation). Everything else goes through AllocateSlow,
+    // which follows the same rules.
+    if (ApiMayPool(api) && size - 1 < max_pooled_ &&
+        FitBytes(size, api) <= pool_size_ - bump_->offset) [[likely]] {
+      return Carve(*bump_, size, api);
     }
     return AllocateSlow(size, api);
   }
@@ -155,7 +161,10 @@ class BufferPool {
   const BackingMemory& memory() const { return memory_; }
   std::uint8_t* data(BufferHandle h);  // the Buffer's first byte (null for size 0)
 
-  void AddObserver(PoolObserver* o) { observers_.push_back(o); }
+  void AddObserver(PoolObserver* o) {
+    observers_.push_back(o);
+    bump_ = &closed_;
+  }
 
   // Checks the invariants above; returns "[name] what is wrong" lines (empty when sound).
   std::vector<std::string> Verify() const;
@@ -177,21 +186,21 @@ class BufferPool {
   BufferHandle AllocateSlow(std::size_t size, BufferApi api);
   // A view of the current slab at its offset (lib/buffer.js allocate(): new FastBuffer(
   // allocPool, poolOffset, size); poolOffset += size; alignPool()).
-  BufferHandle Carve(std::size_t size, BufferApi api) {
-    Slab& s = *current_slab_;
-    BufferRecord b;
-    b.size = size;
-    b.api = api;
-    b.pooled = true;
-    b.slab = current_;
-    b.offset = s.offset;
+  // The pool's counts of Buffers and bytes are not kept here but derived in stats() (from the
+  // slabs' view bytes and the slow path's counts), so that the bump path writes only the record
+  // and its slab.
+  BufferHandle Carve(Slab& s, std::size_t size, BufferApi api) {
+    const auto h = static_cast<BufferHandle>(buffers_.size());
+    buffers_.push_back(BufferRecord{.size = size,
+                                    .offset = s.offset,
+                                    .store = nullptr,
+                                    .slab = static_cast<std::int32_t>(s.number),
+                                    .api = api,
+                                    .pooled = true,
+                                    .live = true});
     s.offset = std::min(pool_size_, RoundUpToPoolAlignment(s.offset + size));
     ++s.live_views;
     s.live_view_bytes += size;
-    ++pooled_;
-    buffer_bytes_ += size;
-    const auto h = static_cast<BufferHandle>(buffers_.size());
-    buffers_.push_back(b);
     return h;
   }
   void NewSlab();
@@ -200,6 +209,9 @@ class BufferPool {
   void Emit(SlabEventKind kind, const Slab& s);
 
   std::size_t pool_size_;
+  std::size_t max_pooled_;  // (pool_size_ >> 1) - 1, or 0 when that is 0: see Allocate
+  Slab closed_;             // no room: offset == pool_size_
+  Slab* bump_ = &closed_;   // where the bump path carves: current_slab_, or closed_
   BackingMemory memory_;
   StableVector<BufferRecord, 12> buffers_;
   StableVector<Slab, 10> slabs_;
@@ -211,8 +223,8 @@ class BufferPool {
   std::size_t full_slabs_ = 0;
   std::size_t tail_waste_ = 0;
   std::size_t store_bytes_ = 0;
-  std::size_t pooled_ = 0;
-  std::size_t buffer_bytes_ = 0;
+  std::size_t unpooled_ = 0;        // Buffers not pooled
+  std::size_t unpooled_bytes_ = 0;  // their sizes
   std::size_t peak_external_ = 0;
   std::vector<PoolObserver*> observers_;
 };
