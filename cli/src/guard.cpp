@@ -1,10 +1,12 @@
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
+#include <stdexcept>
 
 #include <heaplab/gc/controller.h>
 #include <heaplab/traces/event.h>
-#include "commands.h"
+#include "guard.h"
 
 namespace heaplab::cli {
 

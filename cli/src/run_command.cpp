@@ -73,7 +73,7 @@ int Run(const RunArgs& args) {
   EventsHeader header;
   header.prefix =
       config.predictable ? LogPrefix::Predictable() : LogPrefix::ForThisProcess(&session.heap());
-  header.max_heap_size = config.heap.max_old_space_size + 3 * config.heap.max_semi_space_size;
+  header.max_heap_size = MaxReserved(config.heap);
   header.source = scenario != nullptr ? "scenario " + scenario->name : args.trace;
   GcRingBuffer ring(header.prefix);
   Tracer& tracer = session.tracer();

@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include <heaplab/gc/oom.h>
+
 namespace heaplab {
 
 namespace {
@@ -352,12 +354,6 @@ std::string GcRingBuffer::Contents() const {
   out.append(buffer_.data(), end_);
   return out;
 }
-
-}  // namespace heaplab
-
-#include <heaplab/gc/oom.h>
-
-namespace heaplab {
 
 // V8 prints the ring buffer from its first newline on (older lines were cut in the middle),
 // unless there is none or it is the last character.

@@ -179,12 +179,6 @@ TEST(BufferPoolVerifier, DeadBufferKeepsItsStore) {
   EXPECT_NE(f[0].find("[store-released] Buffer #0"), std::string::npos) << f[0];
 }
 
-}  // namespace
-}  // namespace heaplab
-
-namespace heaplab {
-namespace {
-
 // fromStringFast checks the fit with 4 bytes per character while that is under the threshold
 // (real Node: call 232 of the seed-1 placements starts a new slab at offset 5568 for 1007).
 TEST(BufferPool, FromChecksTheFitWithFourBytesPerCharacter) {

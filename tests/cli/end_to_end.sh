@@ -166,6 +166,26 @@ else
   fail "fragmentation: none=${none_kb} evacuate=${evacuate_kb} slide=${slide_kb} (KB)"
 fi
 
+# --trace-gc-verbose's "Memory allocator" line: used plus available is what the heap may reserve,
+# V8's Heap::MaxReserved (two semispaces, a new large-object space of one semispace, and the old
+# generation). A MiB more of semispace weighs three, so 2 and 4 MiB differ by 6 MiB (the control).
+reserved_kb() {
+  "$HEAPLAB" run --scenario churn --param requests=20000 --predictable --trace-gc-verbose \
+    --no-summary --max-semi-space-size "$1" --max-old-space-size 64 >"$TMP/reserved-$1" 2>&1 ||
+    fail "churn --max-semi-space-size $1 --trace-gc-verbose: exit $?"
+  grep -m 1 'Memory allocator' "$TMP/reserved-$1" |
+    sed 's/.*used: *\([0-9]*\) KB, available: *\([0-9]*\) KB.*/\1 + \2/' || true
+}
+semi2="$(reserved_kb 2)"
+semi4="$(reserved_kb 4)"
+if [[ -n $semi2 && -n $semi4 && $((semi2)) -eq $(((64 + 3 * 2) * 1024)) &&
+  $((semi4)) -eq $(((64 + 3 * 4) * 1024)) ]]; then
+  pass "--trace-gc-verbose: used + available is MaxReserved ($((semi2)) KB, $((semi4)) KB)"
+else
+  fail "--trace-gc-verbose Memory allocator: used + available '$semi2', '$semi4' KB, expected" \
+    "$(((64 + 3 * 2) * 1024)) and $(((64 + 3 * 4) * 1024))"
+fi
+
 # ----------------------------------------------------------------------------------------------
 
 if [[ $failures -ne 0 ]]; then

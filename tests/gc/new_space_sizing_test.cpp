@@ -87,12 +87,6 @@ TEST(NewSpaceSizing, ShrinksToTwiceTheSurvivorsWhenThatIsAboveTheInitialSize) {
   EXPECT_EQ(ns.TotalCapacity(), 14 * kPageSize);
 }
 
-}  // namespace
-}  // namespace heaplab::test
-
-namespace heaplab::test {
-namespace {
-
 // V8 decides to grow new space in the prologue of a GC (Heap::GarbageCollectionPrologue-
 // InSafepoint), before that GC's survivors are counted: the GC whose survivors cross the
 // capacity leaves new space as it was, and the next one grows it. Node's verbose logs show new

@@ -119,12 +119,6 @@ TEST(Scavenger, UnreachableGarbageCostsNothingToCopy) {
   EXPECT_EQ(s->heap().new_space().Size(), 0u);
 }
 
-}  // namespace
-}  // namespace heaplab::test
-
-namespace heaplab::test {
-namespace {
-
 std::string RootedObjects(int count, std::size_t size) {
   std::string t = "heaplab-trace 1\n{\n";
   for (int i = 1; i <= count; ++i)

@@ -154,12 +154,6 @@ TEST(V8Format, NvpMarkCompactFieldsMatchNodesNamesAndOrder) {
   EXPECT_NE(out.str().find(" clear=3 "), std::string::npos) << "V8 prints clear with %1.f";
 }
 
-}  // namespace
-}  // namespace heaplab
-
-namespace heaplab {
-namespace {
-
 // --trace-gc-verbose: the [HeapController] lines of a full GC, against Node's.
 TEST(V8Format, HeapControllerLinesMatchNodesFormat) {
   std::ostringstream out;

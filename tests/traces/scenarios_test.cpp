@@ -352,12 +352,6 @@ TEST(Scenarios, ModesChangeTheTrace) {
   }
 }
 
-}  // namespace
-}  // namespace heaplab
-
-namespace heaplab {
-namespace {
-
 // Must-show of issue 7, against Node's async_idle.log (tests/data/node20/, 37 Scavenges of
 // which 27 by task, and 2 Mark-Compacts finalized via task): with the scenario's defaults and
 // --predictable, Scavenges by task outnumber those by allocation failure, and every Mark-Compact

@@ -5,34 +5,9 @@
 #include <cstring>
 #include <vector>
 
+#include "escape.h"
+
 namespace heaplab {
-
-namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
-
-void AppendHexEscape(std::string& out, unsigned char c) {
-  out += "\\x";
-  out += kHex[c >> 4];
-  out += kHex[c & 15];
-}
-
-// Control bytes (C0 and DEL) as \xNN: what a file name may hold that a terminal would obey.
-std::string EscapeControlBytes(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c == 0x7f) {
-      AppendHexEscape(out, c);
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string EscapeForMessage(std::string_view s) {
   std::string out;
@@ -48,12 +23,6 @@ std::string EscapeForMessage(std::string_view s) {
     }
   }
   return out;
-}
-
-TraceError::TraceError(std::string f, std::uint64_t l, std::uint32_t c, std::string m)
-    : file(std::move(f)), line(l), column(c), message(std::move(m)) {
-  text = EscapeControlBytes(file) + ":" + std::to_string(line) + ":" + std::to_string(column) +
-         ": " + message;
 }
 
 namespace {

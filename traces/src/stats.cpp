@@ -250,10 +250,6 @@ void TraceStats::Finish() {
   }
 }
 
-}  // namespace heaplab
-
-namespace heaplab {
-
 std::vector<TraceStats::SurvivalPoint> TraceStats::SurvivalCurve() const {
   std::vector<SurvivalPoint> curve;
   for (std::uint64_t k = 64 * 1024; k <= clock_; k *= 2) {

@@ -123,10 +123,6 @@ class TraceBuilder {
   Id next_id_ = 1;
 };
 
-}  // namespace heaplab
-
-namespace heaplab {
-
 // A growable array of references for generators, as a JS array or Map's backing store: a
 // directory object (a global root) whose slots hold segments of kSegmentSlots slots each.
 // Segments are 8 KiB (header plus 1023 slots), a size that divides a page.

@@ -39,6 +39,11 @@ struct GcConfig {
   bool predictable = false;  // --predictable: model clock, fixed pid, no randomness
 };
 
+// The most memory the heap may reserve, in bytes: V8's Heap::MaxReserved(), that is two
+// semispaces and a new large-object space of one semispace each, plus the old generation's
+// limit. The "Memory allocator" line of --trace-gc-verbose shows what is left of it.
+std::size_t MaxReserved(const HeapConfig& heap);
+
 // The textbook rule's threshold: promote while to-space is this full (Appel 1989; Jones,
 // Hosking and Moss, The Garbage Collection Handbook, 9.2).
 inline constexpr double kBookPromotionFill = 0.25;

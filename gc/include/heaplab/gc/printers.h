@@ -17,6 +17,8 @@
 
 namespace heaplab {
 
+class OutOfMemory;
+
 struct LogPrefix {
   int pid = 0;
   Address isolate = 0;
@@ -122,11 +124,6 @@ class GcRingBuffer : public GcObserver {
   bool full_ = false;
 };
 
-}  // namespace heaplab
-
-namespace heaplab {
-
-class OutOfMemory;
 // V8's out-of-memory report as Node 20 prints it on stderr (V8::FatalProcessOutOfMemory and
 // node::OOMErrorHandler), without the native stack trace that only a real Node process has.
 std::string FormatOomReport(const GcRingBuffer& ring, const OutOfMemory& oom);

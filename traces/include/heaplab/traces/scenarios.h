@@ -64,10 +64,6 @@ std::string FormatScenarioParam(const ScenarioParam& p, std::uint64_t value);
 // "whole, stream": an enumerated parameter's choices for messages.
 std::string ChoiceList(const ScenarioParam& p);
 
-}  // namespace heaplab
-
-namespace heaplab {
-
 // Fills in defaults and writes the scenario's events to `sink`. Throws std::invalid_argument
 // naming an unknown parameter.
 void GenerateScenario(const Scenario& s, ScenarioOptions options, TraceSink& sink);

@@ -1,9 +1,11 @@
-#include "scenarios/registry.h"
+#include <heaplab/traces/scenarios.h>
 
 #include <cctype>
 #include <stdexcept>
 
 #include <heaplab/buffer/buffers.h>
+
+#include "scenarios/registry.h"
 
 namespace heaplab {
 
@@ -176,10 +178,6 @@ std::uint64_t ParseScenarioParam(const Scenario& s, const std::string& name,
     throw std::invalid_argument(where + "a count from " + RangeText(*p) + ", not '" + text + "'");
   return value;
 }
-
-}  // namespace heaplab
-
-namespace heaplab {
 
 void GenerateScenario(const Scenario& s, ScenarioOptions options, TraceSink& sink) {
   for (const auto& [name, value] : options.params) {
