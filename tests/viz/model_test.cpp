@@ -11,10 +11,12 @@
 #include <sstream>
 
 #include <heaplab/gc/exports.h>
+#include <heaplab/gc/summary.h>
 #include <heaplab/viz/document.h>
 #include <heaplab/viz/event_table_model.h>
 #include <heaplab/viz/loader.h>
 #include <heaplab/viz/read_documents.h>
+#include <heaplab/viz/run_index.h>
 #include <heaplab/viz/stats_models.h>
 #include <heaplab/viz/stepper.h>
 #include <heaplab/viz/timeline.h>
@@ -93,6 +95,11 @@ std::string Thrown(F f) {
     return e.what();
   }
   return {};
+}
+
+bool SamePauses(const PauseStats& a, const PauseStats& b) {
+  return a.count == b.count && a.total_ms == b.total_ms && a.p50 == b.p50 && a.p95 == b.p95 &&
+         a.p99 == b.p99 && a.max == b.max;
 }
 
 std::size_t Objects(const HeapSnapshot& s, ChunkRole role) {
@@ -178,6 +185,7 @@ class ModelTest : public QObject {
     const auto runs = finished.front().front().value<Runs>();
     QCOMPARE(runs.size(), std::size_t{1});
     QCOMPARE(runs.front()->gcs.size(), std::size_t{2});
+    QVERIFY(runs.front()->index != nullptr);  // worked out on the loader's thread
     QVERIFY(!progress.isEmpty());
     QCOMPARE(progress.back().front().toDouble(), 1.0);
   }
@@ -357,14 +365,158 @@ class ModelTest : public QObject {
     QCOMPARE(s.count, 100);
     QCOMPARE(s.total_ms, 5050.0);
     QCOMPARE(s.max, 100.0);
-    QVERIFY(s.p50 >= 50 && s.p50 <= 51);
-    QVERIFY(s.p99 >= 99 && s.p99 <= 100);
+    QCOMPARE(s.p50, 50.0);  // nearest rank: the 50th of 1..100 ms
+    QCOMPARE(s.p95, 95.0);
+    QCOMPARE(s.p99, 99.0);
     const PauseStats all = ComputePauseStats(r, std::nullopt);
     QCOMPARE(all.count, 101);
     QCOMPARE(all.max, 300.0);
-    const Histogram h = PauseHistogram(r, Collector::MarkCompact, 10);
+    const Histogram h = viz::PauseHistogram(r, Collector::MarkCompact, 10);
     QCOMPARE(h.counts.back(), 1);  // 300 ms: the last bin
     QCOMPARE(std::accumulate(h.counts.begin(), h.counts.end(), 0), 1);
+  }
+
+  void percentilesOfARangeArePinned() {
+    // 100 Scavenges 10 ms apart whose pauses fall as time goes on: 100, 99, ..., 1 ms (so the
+    // pauses must be sorted before ranking), and a Mark-Compact of 300 ms after them.
+    RunData r;
+    r.end_ms = 3000;
+    for (int i = 1; i <= 100; ++i)
+      r.gcs.push_back(Gc(Collector::Scavenge, i * 10.0, 101 - i, i));
+    r.gcs.push_back(Gc(Collector::MarkCompact, 2000, 300, 101));
+    RunData indexed = r;
+    IndexRun(indexed);
+    for (const RunData* run : {&r, &indexed}) {
+      // [205, 1005] ms: the Scavenges 21..100, pauses 80..1 ms. Nearest rank of 80 pauses:
+      // p50 the 40th (40 ms), p95 the 76th, p99 the 80th (ceil(79.2)), max 80.
+      const RangeStats part = ComputeRangeStats(*run, 205, 1005);
+      QCOMPARE(part.scavenge.count, 80);
+      QCOMPARE(part.scavenge.p50, 40.0);
+      QCOMPARE(part.scavenge.p95, 76.0);
+      QCOMPARE(part.scavenge.p99, 80.0);
+      QCOMPARE(part.scavenge.max, 80.0);
+      QCOMPARE(part.scavenge.total_ms, 80 * 81 / 2.0);
+      QCOMPARE(part.all.p95, 76.0);  // no Mark-Compact in range
+      // The whole run (the index's figures for `indexed`): 101 pauses 1..100 and 300 ms.
+      const RangeStats whole = ComputeRangeStats(*run, 0, 0);
+      QCOMPARE(whole.scavenge.p50, 50.0);
+      QCOMPARE(whole.scavenge.p95, 95.0);
+      QCOMPARE(whole.scavenge.p99, 99.0);
+      QCOMPARE(whole.all.p50, 51.0);   // the 51st of 101
+      QCOMPARE(whole.all.p99, 100.0);  // the 100th of 101 (ceil(99.99))
+      QCOMPARE(whole.all.max, 300.0);
+      QCOMPARE(whole.mark_compact.p50, 300.0);
+      // Control: a range that leaves the slowest Scavenge (10 ms, 100 ms pause) in.
+      QCOMPARE(ComputeRangeStats(*run, 5, 1005).scavenge.max, 100.0);
+    }
+  }
+
+  void percentilesAreTheCommandLines() {
+    // Pauses from a small generator, in runs of several lengths: the visualizer's p50, p95,
+    // p99, total and max equal RunSummary's (the figures `heaplab run` prints).
+    std::uint64_t x = 12345;
+    auto next = [&x] {
+      x = x * 6364136223846793005u + 1442695040888963407u;
+      return static_cast<double>(x >> 40) / 1000.0;
+    };
+    for (int n : {1, 2, 3, 7, 100, 1001}) {
+      RunData r;
+      RunSummary summary;
+      for (int i = 0; i < n; ++i) {
+        r.gcs.push_back(
+            Gc(i % 3 == 0 ? Collector::MarkCompact : Collector::Scavenge, i, next(), i + 1));
+        summary.OnGc(r.gcs.back());
+      }
+      const PauseStats s = ComputePauseStats(r, std::nullopt);
+      QCOMPARE(s.count, n);
+      QCOMPARE(s.p50, summary.PausePercentile(50));
+      QCOMPARE(s.p95, summary.PausePercentile(95));
+      QCOMPARE(s.p99, summary.PausePercentile(99));
+      QCOMPARE(s.total_ms, summary.total_pause_ms());
+      QCOMPARE(s.max, summary.max_pause_ms());
+      if (n >= 100) {
+        // Control: the comparison can tell a change. The median pause made longer than every
+        // other moves the visualizer's p50 off the summary's.
+        for (GcEvent& e : r.gcs)
+          if (e.pause_ms == s.p50) e.pause_ms = s.max + 1;
+        QVERIFY(ComputePauseStats(r, std::nullopt).p50 != summary.PausePercentile(50));
+      }
+    }
+  }
+
+  void indexedRunIsWorkedOutOnce() {
+    // An index holds what it worked out when the run was loaded: change the pauses behind its
+    // back and the whole run's figures stay those of the load (nothing is recomputed, or sorted,
+    // per call), while a range that leaves a collection out is computed afresh.
+    RunData r;
+    r.end_ms = 3000;
+    for (int i = 1; i <= 100; ++i)
+      r.gcs.push_back(Gc(Collector::Scavenge, i * 10.0, i, i));
+    r.gcs.push_back(Gc(Collector::MarkCompact, 2000, 300, 101));
+    IndexRun(r);
+    QVERIFY(r.index != nullptr);
+    const PauseStats before = ComputePauseStats(r, Collector::Scavenge);
+    QCOMPARE(before.p95, 95.0);
+    for (GcEvent& e : r.gcs)
+      e.pause_ms *= 2;
+    for (int call = 0; call < 3; ++call) {
+      QCOMPARE(ComputePauseStats(r, Collector::Scavenge).p95, 95.0);
+      QCOMPARE(ComputeRangeStats(r, 0, 0).scavenge.p95, 95.0);
+      QCOMPARE(ComputeRangeStats(r, 0, 0).all.max, 300.0);
+      QCOMPARE(ComputePauseStats(r, std::nullopt, 0, 5000).max, 300.0);  // holds every one
+    }
+    // Control: a range that leaves the first Scavenge out, and the run without its index, see
+    // the doubled pauses.
+    QCOMPARE(ComputePauseStats(r, Collector::Scavenge, 15, 3000).p95, 2 * 96.0);
+    RunData plain = r;
+    plain.index.reset();
+    QCOMPARE(ComputePauseStats(plain, Collector::Scavenge).p95, 190.0);
+  }
+
+  void indexGivesTheFiguresOfTheRun() {
+    // Every figure an index holds equals what the run gives without one: statistics, the
+    // timeline's series at every zoom, the pauses view's histogram and utilization.
+    RunData plain = *run_;
+    plain.index.reset();
+    RunData indexed = plain;
+    IndexRun(indexed);
+    const auto [t0, t1] = RunRange(plain);
+    const std::vector<std::pair<double, double>> ranges = {
+        {0, 0}, {t0, t1}, {t0, (t0 + t1) / 2}, {(t0 + t1) / 3, t1}, {t0 - 1, t1 + 1}};
+    for (const auto& [a, b] : ranges) {
+      const RangeStats x = ComputeRangeStats(plain, a, b);
+      const RangeStats y = ComputeRangeStats(indexed, a, b);
+      QVERIFY(SamePauses(x.scavenge, y.scavenge));
+      QVERIFY(SamePauses(x.mark_compact, y.mark_compact));
+      QVERIFY(SamePauses(x.all, y.all));
+      QCOMPARE(x.by_collector, y.by_collector);
+      QCOMPARE(x.by_reason, y.by_reason);
+      QCOMPARE(x.mutator_utilization, y.mutator_utilization);
+      QCOMPARE(x.old_after_last_full, y.old_after_last_full);
+      QCOMPARE(x.full_gcs, y.full_gcs);
+      for (int pixels : {50, 1000}) {
+        const TimelineSeries p = BuildTimeline(plain, a, b, pixels);
+        const TimelineSeries q = BuildTimeline(indexed, a, b, pixels);
+        QCOMPARE(p.used, q.used);
+        QCOMPARE(p.committed, q.committed);
+        QCOMPARE(p.scavenges, q.scavenges);
+        QCOMPARE(p.mark_compacts, q.mark_compacts);
+        QCOMPARE(p.scavenge_gcs, q.scavenge_gcs);
+        QCOMPARE(p.mark_compact_gcs, q.mark_compact_gcs);
+        QCOMPARE(p.samples, q.samples);
+      }
+    }
+    for (Collector c : {Collector::Scavenge, Collector::MarkCompact}) {
+      QCOMPARE(viz::PauseHistogram(plain, c, kPauseHistogramBins).counts,
+               viz::PauseHistogram(indexed, c, kPauseHistogramBins).counts);
+    }
+    QCOMPARE(MutatorUtilization(plain, true, 300), MutatorUtilization(indexed, true, 300));
+    QCOMPARE(MutatorUtilization(plain, false, 300), MutatorUtilization(indexed, false, 300));
+    QCOMPARE(WindowedUtilization(plain, UtilizationWindow(plain)),
+             WindowedUtilization(indexed, UtilizationWindow(indexed)));
+    // Control: the comparison sees a difference: a zoomed series is not the whole run's.
+    QVERIFY(BuildTimeline(indexed, t0, (t0 + t1) / 2, 1000).scavenges !=
+            BuildTimeline(plain, 0, 0, 1000).scavenges);
   }
 
   void rangeStatisticsFollowTheRange() {

@@ -18,6 +18,7 @@
 #include <QValueAxis>
 
 #include <heaplab/viz/read_documents.h>
+#include <heaplab/viz/run_index.h>
 #include <heaplab/viz/timeline.h>
 
 namespace heaplab::viz {
@@ -162,8 +163,8 @@ void CompareView::Run() {
             .arg(QString::fromStdString(doc_->Title()), QString::fromStdString(other_->Title())));
     loader_->Start([doc = doc_, other = other_, flags = a_](LoadControl& control) {
       Runs runs;
-      runs.push_back(std::make_shared<const RunData>(doc->Load(flags, control)));
-      runs.push_back(std::make_shared<const RunData>(other->Load(flags, control)));
+      runs.push_back(LoadIndexedRun(*doc, flags, control));
+      runs.push_back(LoadIndexedRun(*other, flags, control));
       return runs;
     });
     return;

@@ -92,8 +92,7 @@ void PausesView::SetRun(std::shared_ptr<const RunData> run) {
   current->setName(tr("current mu"));
   current->replace(MutatorUtilization(*run, false, pixels));
   auto* windowed = new QLineSeries();
-  const auto [w0, w1] = RunRange(*run);
-  const double window = std::max((w1 - w0) / 50, 1.0);
+  const double window = UtilizationWindow(*run);
   windowed->setName(tr("utilization per %1 ms").arg(window, 0, 'f', 0));
   windowed->replace(WindowedUtilization(*run, window));
   windowed->setPen(QPen(QColor(0x60, 0x60, 0x60), 1.5, Qt::DashLine));

@@ -25,7 +25,7 @@ class PausesView : public QWidget {
   QChartView* histogram_view() const { return histogram_; }
   QChartView* mu_view() const { return mu_; }
   const PauseStatsModel& stats() const { return *stats_; }
-  static constexpr int kBins = 12;
+  static constexpr int kBins = kPauseHistogramBins;  // the bins a run's index holds
 
  private:
   QChartView* histogram_;

@@ -172,26 +172,38 @@ void TimelineView::Redraw() {
   timer.start();
   updating_ = true;
   series_ = BuildTimeline(*run_, t0_, t1_, PlotWidth());
-  drawn_points_ = 0;
+  // The axes first: series replaced under the old ranges would be laid out twice.
   double y_max = 1;
+  for (const auto& layer : series_.used)
+    for (const QPointF& p : layer)
+      y_max = std::max(y_max, p.y());
+  for (const QPointF& p : series_.committed)
+    y_max = std::max(y_max, p.y());
+  // The limit can sit far above a small heap; show it when it is within reach.
+  double limit_max = 0;
+  for (const QPointF& p : series_.limit)
+    limit_max = std::max(limit_max, p.y());
+  const bool limit_above = limit_max >= 2.5 * y_max;
+  if (!limit_above) y_max = std::max(y_max, limit_max);
+  x_->setRange(t0_, t1_);
+  y_->setRange(0, y_max * 1.08);
+  y_->applyNiceNumbers();
+  drawn_points_ = 0;
   for (int l = 0; l < kLayerCount; ++l) {
-    layer_lines_[static_cast<std::size_t>(l)]->replace(series_.used[static_cast<std::size_t>(l)]);
-    if (l > 0) {
+    const auto& up = series_.used[static_cast<std::size_t>(l)];
+    layer_lines_[static_cast<std::size_t>(l)]->replace(up);
+    if (l > 0)
       layer_lower_[static_cast<std::size_t>(l)]->replace(
           series_.used[static_cast<std::size_t>(l - 1)]);
-    }
-    drawn_points_ += static_cast<int>(series_.used[static_cast<std::size_t>(l)].size());
+    drawn_points_ += static_cast<int>(up.size());
     // A layer with nothing in it stays out of the legend.
     bool empty = true;
-    for (const QPointF& p : series_.used[static_cast<std::size_t>(l)])
-      y_max = std::max(y_max, p.y());
     if (l > 0) {
-      const auto& up = series_.used[static_cast<std::size_t>(l)];
       const auto& down = series_.used[static_cast<std::size_t>(l - 1)];
       for (int i = 0; i < up.size() && i < down.size() && empty; ++i)
         empty = up[i].y() - down[i].y() < 1e-9;
     } else {
-      for (const QPointF& p : series_.used[0])
+      for (const QPointF& p : up)
         empty = empty && p.y() < 1e-9;
     }
     areas_[static_cast<std::size_t>(l)]->setName(
@@ -202,18 +214,8 @@ void TimelineView::Redraw() {
       m->setVisible(!empty);
   }
   committed_->replace(series_.committed);
-  for (const QPointF& p : series_.committed)
-    y_max = std::max(y_max, p.y());
-  // The limit can sit far above a small heap; show it when it is within reach.
-  double limit_max = 0;
-  for (const QPointF& p : series_.limit)
-    limit_max = std::max(limit_max, p.y());
-  if (limit_max < 2.5 * y_max) {
-    y_max = std::max(y_max, limit_max);
-    limit_->setName(tr("old-generation limit"));
-  } else {
-    limit_->setName(tr("old-generation limit (%1 MB, above)").arg(limit_max, 0, 'f', 0));
-  }
+  limit_->setName(limit_above ? tr("old-generation limit (%1 MB, above)").arg(limit_max, 0, 'f', 0)
+                              : tr("old-generation limit"));
   limit_->replace(series_.limit);
   // A log without [HeapController] lines does not say the limit: no line at zero for it.
   limit_->setVisible(limit_max > 0);
@@ -223,9 +225,6 @@ void TimelineView::Redraw() {
   mark_compacts_->replace(series_.mark_compacts);
   drawn_points_ += static_cast<int>(series_.committed.size() + series_.limit.size() +
                                     series_.scavenges.size() + series_.mark_compacts.size());
-  x_->setRange(t0_, t1_);
-  y_->setRange(0, y_max * 1.08);
-  y_->applyNiceNumbers();
   updating_ = false;
   stats_->SetRange(run_, t0_, t1_);
   view_->chart()->setTitle(QString::fromStdString(run_->title));

@@ -3,6 +3,8 @@
 #include <QThread>
 #include <cmath>
 
+#include <heaplab/viz/run_index.h>
+
 namespace heaplab::viz {
 
 Loader::Loader(QObject* parent) : QObject(parent) {}
@@ -20,7 +22,7 @@ void Loader::LoadEach(std::shared_ptr<const Document> doc, const std::vector<GcF
   Start([doc, configs](LoadControl& control) {
     Runs runs;
     for (const GcFlags& flags : configs)
-      runs.push_back(std::make_shared<const RunData>(doc->Load(flags, control)));
+      runs.push_back(LoadIndexedRun(*doc, flags, control));
     return runs;
   });
 }

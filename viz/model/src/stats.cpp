@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include <heaplab/gc/summary.h>
+#include <heaplab/viz/run_index.h>
 #include <heaplab/viz/timeline.h>
 
 namespace heaplab::viz {
@@ -12,31 +12,50 @@ namespace {
 bool InRange(const GcEvent& e, double t0, double t1) {
   return t1 <= t0 || (e.start_ms >= t0 && e.start_ms <= t1);
 }
+// Whether [t0, t1] holds every collection of the run `index` was made for (t1 <= t0: the run).
+bool CoversRun(const RunIndex& index, double t0, double t1) {
+  return t1 <= t0 || (t0 <= index.first_start_ms && index.last_start_ms <= t1);
+}
 std::size_t OldBytes(const GcEvent& e) {
   return e.after[static_cast<int>(SpaceId::OldSpace)].size +
          e.after[static_cast<int>(SpaceId::LargeObjectSpace)].size;
+}
+// Nearest-rank percentile of sorted pauses: what RunSummary::PausePercentile computes (its
+// figures and these are compared in viz_model_tests), without a sort per percentile.
+double NearestRank(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const auto rank =
+      static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
+  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
 }
 }  // namespace
 
 PauseStats ComputePauseStats(const RunData& run, std::optional<Collector> collector, double t0,
                              double t1) {
-  RunSummary summary;  // the command line's percentiles, so both report the same figures
+  if (run.index && CoversRun(*run.index, t0, t1)) {
+    if (!collector) return run.index->all;
+    return *collector == Collector::Scavenge ? run.index->scavenge : run.index->mark_compact;
+  }
   PauseStats s;
+  std::vector<double> pauses;
   for (const GcEvent& e : run.gcs) {
     if (!InRange(e, t0, t1) || (collector && e.collector != *collector)) continue;
-    summary.OnGc(e);
-    ++s.count;
+    pauses.push_back(e.pause_ms);
+    s.total_ms += e.pause_ms;
+    s.max = std::max(s.max, e.pause_ms);
   }
+  s.count = static_cast<int>(pauses.size());
   if (s.count == 0) return s;
-  s.total_ms = summary.total_pause_ms();
-  s.p50 = summary.PausePercentile(50);
-  s.p95 = summary.PausePercentile(95);
-  s.p99 = summary.PausePercentile(99);
-  s.max = summary.max_pause_ms();
+  std::sort(pauses.begin(), pauses.end());
+  s.p50 = NearestRank(pauses, 50);
+  s.p95 = NearestRank(pauses, 95);
+  s.p99 = NearestRank(pauses, 99);
   return s;
 }
 
 Histogram PauseHistogram(const RunData& run, Collector collector, int bins) {
+  if (run.index && bins == kPauseHistogramBins)
+    return run.index->histograms[collector == Collector::Scavenge ? 0 : 1];
   Histogram h;
   bins = std::max(bins, 1);
   double max = 0;
@@ -52,22 +71,34 @@ Histogram PauseHistogram(const RunData& run, Collector collector, int bins) {
   return h;
 }
 
-QVector<QPointF> MutatorUtilization(const RunData& run, bool average, int pixels) {
+QVector<QPointF> MutatorUtilizationLoss(const RunData& run, bool average) {
   QVector<QPointF> points;
-  points.reserve(static_cast<int>(run.gcs.size()));
+  points.reserve(static_cast<qsizetype>(run.gcs.size()));
   for (const GcEvent& e : run.gcs)
-    points.push_back({e.end_ms, average ? e.average_mu : e.current_mu});
+    points.push_back({e.end_ms, 1 - (average ? e.average_mu : e.current_mu)});
+  return points;
+}
+
+QVector<QPointF> MutatorUtilization(const RunData& run, bool average, int pixels) {
   const auto [t0, t1] = RunRange(run);
   // Utilization dips matter more than peaks: decimate on 1 - mu.
-  for (QPointF& p : points)
-    p.setY(1 - p.y());
-  QVector<QPointF> out = Decimate(points, t0, t1, pixels);
+  QVector<QPointF> out =
+      run.index ? Decimate(average ? run.index->average_mu_loss : run.index->current_mu_loss, t0,
+                           t1, pixels)
+                : Decimate(MutatorUtilizationLoss(run, average), t0, t1, pixels);
   for (QPointF& p : out)
     p.setY(1 - p.y());
   return out;
 }
 
+double UtilizationWindow(const RunData& run) {
+  const auto [t0, t1] = RunRange(run);
+  return std::max((t1 - t0) / 50, 1.0);
+}
+
 QVector<QPointF> WindowedUtilization(const RunData& run, double window_ms) {
+  if (run.index && window_ms == run.index->utilization_window_ms)
+    return run.index->windowed_utilization;
   QVector<QPointF> out;
   if (window_ms <= 0) return out;
   const auto [t0, t1] = RunRange(run);
@@ -91,20 +122,33 @@ QVector<QPointF> WindowedUtilization(const RunData& run, double window_ms) {
   return out;
 }
 
+void CountCollections(const RunData& run, double t0, double t1,
+                      std::map<std::string, int>& by_collector,
+                      std::map<std::string, int>& by_reason) {
+  const bool whole = t1 <= t0;
+  for (std::size_t k = whole ? 0 : run.FirstGcAtOrAfter(t0); k < run.gcs.size(); ++k) {
+    const GcEvent& e = run.gcs[k];
+    if (!whole && e.start_ms > t1) break;
+    ++by_collector[run.GcCollectorName(k)];
+    const bool printed = run.source != RunSource::NodeLog || e.reason != Reason::Unknown;
+    ++by_reason[printed ? ReasonString(e.reason) : "(not printed)"];
+  }
+}
+
 RangeStats ComputeRangeStats(const RunData& run, double t0, double t1) {
   if (t1 <= t0) std::tie(t0, t1) = RunRange(run);
+  if (run.index && std::make_pair(t0, t1) == RunRange(run)) return run.index->whole;
   RangeStats r;
   r.t0 = t0;
   r.t1 = t1;
   r.scavenge = ComputePauseStats(run, Collector::Scavenge, t0, t1);
   r.mark_compact = ComputePauseStats(run, Collector::MarkCompact, t0, t1);
   r.all = ComputePauseStats(run, std::nullopt, t0, t1);
-  for (std::size_t k = run.FirstGcAtOrAfter(t0); k < run.gcs.size(); ++k) {
-    const GcEvent& e = run.gcs[k];
-    if (e.start_ms > t1) break;
-    ++r.by_collector[run.GcCollectorName(k)];
-    const bool printed = run.source != RunSource::NodeLog || e.reason != Reason::Unknown;
-    ++r.by_reason[printed ? ReasonString(e.reason) : "(not printed)"];
+  if (run.index && CoversRun(*run.index, t0, t1)) {
+    r.by_collector = run.index->by_collector;
+    r.by_reason = run.index->by_reason;
+  } else {
+    CountCollections(run, t0, t1, r.by_collector, r.by_reason);
   }
   double paused = 0;
   std::size_t i = run.FirstGcAtOrAfter(t0);

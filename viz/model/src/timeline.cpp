@@ -1,5 +1,7 @@
 #include <heaplab/viz/timeline.h>
 
+#include <heaplab/viz/run_index.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -28,24 +30,59 @@ int Column(double x, double t0, double t1, int pixels) {
 }
 
 // Marker decimation: per pixel column, the collection with the longest pause.
-void DecimateMarkers(const RunData& run, const std::vector<std::size_t>& gcs, double t0, double t1,
-                     int pixels, QVector<QPointF>& points, std::vector<std::size_t>& kept) {
+void DecimateMarkers(const TimelineSamples::Marker* begin, const TimelineSamples::Marker* end,
+                     double t0, double t1, int pixels, QVector<QPointF>& points,
+                     std::vector<std::size_t>& kept) {
   int last_column = -1;
-  for (std::size_t i : gcs) {
-    const GcEvent& e = run.gcs[i];
-    const int column = Column(e.start_ms, t0, t1, pixels);
-    const QPointF p(e.start_ms, Mb(e.end_object_size + (run.whole_heap ? 0 : e.external_memory)));
+  double kept_pause = 0;
+  for (const TimelineSamples::Marker* m = begin; m != end; ++m) {
+    if (m->point.x() < t0 || m->point.x() > t1) continue;
+    const int column = Column(m->point.x(), t0, t1, pixels);
     if (column == last_column) {
-      if (e.pause_ms > run.gcs[kept.back()].pause_ms) {
-        points.back() = p;
-        kept.back() = i;
+      if (m->pause_ms > kept_pause) {
+        points.back() = m->point;
+        kept.back() = m->gc;
+        kept_pause = m->pause_ms;
       }
       continue;
     }
     last_column = column;
-    points.push_back(p);
-    kept.push_back(i);
+    points.push_back(m->point);
+    kept.push_back(m->gc);
+    kept_pause = m->pause_ms;
   }
+}
+
+// The markers of collections [first, last) in `markers` (in the order of RunData::gcs).
+std::pair<const TimelineSamples::Marker*, const TimelineSamples::Marker*> MarkersOf(
+    const std::vector<TimelineSamples::Marker>& markers, std::size_t first, std::size_t last) {
+  const auto by_gc = [](const TimelineSamples::Marker& m, std::size_t gc) { return m.gc < gc; };
+  const auto* begin = markers.data();
+  const auto* end = markers.data() + markers.size();
+  return {std::lower_bound(begin, end, first, by_gc), std::lower_bound(begin, end, last, by_gc)};
+}
+
+// Decimate over the points in [begin, end) (sorted by x).
+QVector<QPointF> DecimateSpan(const QPointF* begin, const QPointF* end, double t0, double t1,
+                              int pixels) {
+  QVector<QPointF> out;
+  if (pixels <= 0 || t1 <= t0) return out;
+  const QPointF* first =
+      std::lower_bound(begin, end, t0, [](const QPointF& p, double t) { return p.x() < t; });
+  const QPointF* last =
+      std::upper_bound(begin, end, t1, [](double t, const QPointF& p) { return t < p.x(); });
+  if (last - first <= pixels) return QVector<QPointF>(first, last);
+  int column = -1;
+  for (const QPointF* it = first; it != last; ++it) {
+    const int c = Column(it->x(), t0, t1, pixels);
+    if (c != column) {
+      out.push_back(*it);
+      column = c;
+    } else if (it->y() > out.back().y()) {
+      out.back().setY(it->y());
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -74,44 +111,17 @@ std::pair<double, double> RunRange(const RunData& run) {
 }
 
 QVector<QPointF> Decimate(const QVector<QPointF>& points, double t0, double t1, int pixels) {
-  QVector<QPointF> out;
-  if (pixels <= 0 || t1 <= t0) return out;
-  auto first = std::lower_bound(points.begin(), points.end(), t0,
-                                [](const QPointF& p, double t) { return p.x() < t; });
-  auto last = std::upper_bound(points.begin(), points.end(), t1,
-                               [](double t, const QPointF& p) { return t < p.x(); });
-  if (last - first <= pixels) return QVector<QPointF>(first, last);
-  int column = -1;
-  for (auto it = first; it != last; ++it) {
-    const int c = Column(it->x(), t0, t1, pixels);
-    if (c != column) {
-      out.push_back(*it);
-      column = c;
-    } else if (it->y() > out.back().y()) {
-      out.back().setY(it->y());
-    }
-  }
-  return out;
+  return DecimateSpan(points.constData(), points.constData() + points.size(), t0, t1, pixels);
 }
 
-TimelineSeries BuildTimeline(const RunData& run, double t0, double t1, int pixels) {
-  if (t1 <= t0) std::tie(t0, t1) = RunRange(run);
-  pixels = std::max(pixels, 1);
-  TimelineSeries out;
-  // Raw samples (two per collection), then decimation per series.
-  std::array<QVector<QPointF>, kLayerCount> used;
-  QVector<QPointF> committed;
-  // One sample before the range keeps the first line segment that enters it.
-  std::size_t first = run.FirstGcAtOrAfter(t0);
-  if (first > 0) --first;
-  std::size_t last = run.FirstGcAtOrAfter(t1);
-  if (last < run.gcs.size()) ++last;
-  std::vector<std::size_t> scavenges;
-  std::vector<std::size_t> mark_compacts;
+TimelineSamples BuildTimelineSamples(const RunData& run, std::size_t first, std::size_t last) {
+  TimelineSamples out;
+  last = std::min(last, run.gcs.size());
+  if (first >= last) return out;
   const auto samples = static_cast<qsizetype>(2 * (last - first));
-  for (auto& layer : used)
+  for (auto& layer : out.used)
     layer.reserve(samples);
-  committed.reserve(samples);
+  out.committed.reserve(samples);
   for (std::size_t i = first; i < last; ++i) {
     const GcEvent& e = run.gcs[i];
     auto before = Layers(e.before, e.external_memory);
@@ -123,21 +133,50 @@ TimelineSeries BuildTimeline(const RunData& run, double t0, double t1, int pixel
       after = {0, Mb(e.end_object_size), Mb(e.end_object_size), Mb(e.end_object_size)};
     }
     for (int l = 0; l < kLayerCount; ++l) {
-      used[l].push_back({e.start_ms, before[l]});
-      used[l].push_back({e.end_ms, after[l]});
+      out.used[l].push_back({e.start_ms, before[l]});
+      out.used[l].push_back({e.end_ms, after[l]});
     }
-    committed.push_back({e.start_ms, Mb(e.start_memory_size)});
-    committed.push_back({e.end_ms, Mb(e.end_memory_size)});
-    if (e.start_ms >= t0 && e.start_ms <= t1)
-      (e.collector == Collector::Scavenge ? scavenges : mark_compacts).push_back(i);
+    out.committed.push_back({e.start_ms, Mb(e.start_memory_size)});
+    out.committed.push_back({e.end_ms, Mb(e.end_memory_size)});
+    const QPointF marker(e.start_ms,
+                         Mb(e.end_object_size + (run.whole_heap ? 0 : e.external_memory)));
+    (e.collector == Collector::Scavenge ? out.scavenges : out.mark_compacts)
+        .push_back({marker, e.pause_ms, i});
   }
-  out.samples = static_cast<int>(committed.size());
+  return out;
+}
+
+TimelineSeries BuildTimeline(const RunData& run, double t0, double t1, int pixels) {
+  if (t1 <= t0) std::tie(t0, t1) = RunRange(run);
+  pixels = std::max(pixels, 1);
+  TimelineSeries out;
+  // One sample before the range keeps the first line segment that enters it.
+  std::size_t first = run.FirstGcAtOrAfter(t0);
+  if (first > 0) --first;
+  std::size_t last = run.FirstGcAtOrAfter(t1);
+  if (last < run.gcs.size()) ++last;
+  // The raw samples of collections [first, last): a slice of the index's, or made here.
+  TimelineSamples made;
+  const TimelineSamples* samples = &made;
+  qsizetype begin = 0;
+  const auto count = static_cast<qsizetype>(2 * (last - first));
+  if (run.index &&
+      run.index->samples.committed.size() == static_cast<qsizetype>(2 * run.gcs.size())) {
+    samples = &run.index->samples;
+    begin = static_cast<qsizetype>(2 * first);
+  } else {
+    made = BuildTimelineSamples(run, first, last);
+  }
+  out.samples = static_cast<int>(count);
   // Decimating each layer on its own keeps each layer's columns aligned: every layer has a
   // sample at the same x values, and the maximum of a cumulative layer is taken at the same
   // column; a layer stays above the one below it.
-  for (int l = 0; l < kLayerCount; ++l)
-    out.used[l] = Decimate(used[l], t0, t1, pixels);
-  out.committed = Decimate(committed, t0, t1, pixels);
+  for (int l = 0; l < kLayerCount; ++l) {
+    const QPointF* data = samples->used[l].constData() + begin;
+    out.used[l] = DecimateSpan(data, data + count, t0, t1, pixels);
+  }
+  const QPointF* committed = samples->committed.constData() + begin;
+  out.committed = DecimateSpan(committed, committed + count, t0, t1, pixels);
   // The limit is a step function: a point where it changes, and one at each end.
   out.limit.push_back({t0, Mb(run.LimitAt(t0))});
   QVector<QPointF> steps;
@@ -149,8 +188,11 @@ TimelineSeries BuildTimeline(const RunData& run, double t0, double t1, int pixel
   if (steps.size() + 2 > pixels) steps = Decimate(steps, t0, t1, pixels - 2);
   out.limit += steps;
   out.limit.push_back({t1, Mb(run.LimitAt(t1))});
-  DecimateMarkers(run, scavenges, t0, t1, pixels, out.scavenges, out.scavenge_gcs);
-  DecimateMarkers(run, mark_compacts, t0, t1, pixels, out.mark_compacts, out.mark_compact_gcs);
+  // Markers of the collections that start within the range.
+  const auto [s0, s1] = MarkersOf(samples->scavenges, first, last);
+  DecimateMarkers(s0, s1, t0, t1, pixels, out.scavenges, out.scavenge_gcs);
+  const auto [m0, m1] = MarkersOf(samples->mark_compacts, first, last);
+  DecimateMarkers(m0, m1, t0, t1, pixels, out.mark_compacts, out.mark_compact_gcs);
   return out;
 }
 

@@ -13,6 +13,8 @@
 
 namespace heaplab::viz {
 
+struct RunIndex;  // run_index.h
+
 // One old-generation limit, from `time_ms` on.
 struct LimitPoint {
   double time_ms = 0;
@@ -56,6 +58,10 @@ struct RunData {
   // The heap is known only as a whole (a --trace-gc line gives no per-space sizes): the
   // timeline then draws one layer, the heap's objects.
   bool whole_heap = false;
+
+  // Figures worked out once on the loader's thread (run_index.h); null for a run that was not
+  // indexed, which the views then work out as they go.
+  std::shared_ptr<const RunIndex> index;
 
   // The --trace-gc line of gcs[i], without its newline: a log's own line as read, otherwise
   // printed with the predictable prefix.

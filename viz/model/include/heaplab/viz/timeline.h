@@ -34,7 +34,25 @@ struct TimelineSeries {
   int samples = 0;  // the raw samples in range, before decimation
 };
 
-// The series over [t0, t1] ms for a plot `pixels` wide. t1 <= t0 means the whole run.
+// The raw samples the series are decimated from: each collection's heap at its start and at its
+// end (two samples per collection, in the order of RunData::gcs), per layer and committed; and
+// a marker per collection.
+struct TimelineSamples {
+  std::array<QVector<QPointF>, kLayerCount> used;  // cumulative, MB, as TimelineSeries::used
+  QVector<QPointF> committed;                      // MB
+  struct Marker {
+    QPointF point;        // (start ms, heap used after in MB)
+    double pause_ms = 0;  // decimation keeps the longest pause of a pixel column
+    std::size_t gc = 0;   // index into RunData::gcs
+  };
+  std::vector<Marker> scavenges;  // in the order of RunData::gcs
+  std::vector<Marker> mark_compacts;
+};
+// The samples of collections [first, last) of `run`.
+TimelineSamples BuildTimelineSamples(const RunData& run, std::size_t first, std::size_t last);
+
+// The series over [t0, t1] ms for a plot `pixels` wide. t1 <= t0 means the whole run. The
+// samples come from the run's index when it has one (run_index.h), else are made here.
 TimelineSeries BuildTimeline(const RunData& run, double t0, double t1, int pixels);
 
 // Keeps at most `pixels` points of `points` (sorted by x) within [t0, t1]: in each pixel
