@@ -38,9 +38,10 @@ struct SweepArgs {
   std::string scenario;
   std::vector<std::string> params;
   std::string seed;
-  std::vector<std::string> sets;   // FLAG=V1,V2,...
-  std::vector<std::string> extra;  // collector flags for every configuration
-  unsigned jobs = 0;               // 0: the number of cores
+  std::vector<std::vector<std::string>> set_words;  // the words each --set took
+  std::vector<std::string> sets;                    // FLAG=V1,V2,..., one per --set
+  std::vector<std::string> extra;                   // collector flags for every configuration
+  unsigned jobs = 0;                                // 0: the number of cores
   std::string csv;
   std::string json_out;
   std::string jobs_out;
@@ -55,12 +56,46 @@ struct Axis {
   std::vector<std::string> values;
 };
 
+// The forms --set takes, for messages.
+constexpr const char* kSetForms = "FLAG=V1,V2,... or FLAG V1,V2,...";
+
+// Fills args.sets from args.set_words. CLI11 gives a list option every word up to the next
+// option, so one --set holds its own one or two words (FLAG=V1,V2,... or FLAG V1,V2,...) and
+// whatever follows them: the TRACE, when it is one word and no TRACE came before; anything
+// else is refused (values are separated by commas, not spaces).
+void TakeSetWords(SweepArgs& args) {
+  for (const std::vector<std::string>& words : args.set_words) {
+    if (words.empty()) continue;
+    std::size_t used = 1;
+    if (words[0].find('=') != std::string::npos) {
+      args.sets.push_back(words[0]);
+    } else if (words.size() >= 2 && !words[1].empty() && words[1].find('=') == std::string::npos) {
+      args.sets.push_back(words[0] + "=" + words[1]);
+      used = 2;
+    } else {
+      throw CLI::ValidationError("--set", std::string("expected ") + kSetForms + ", found '" +
+                                              words[0] + "' without values");
+    }
+    if (words.size() == used + 1 && args.trace.empty() && args.scenario.empty()) {
+      args.trace = words[used];
+    } else if (words.size() > used) {
+      std::string given;
+      for (std::size_t i = 0; i < used; ++i)
+        given += " " + words[i];
+      throw CLI::ValidationError("--set", "unexpected '" + words[used] + "' after '--set" + given +
+                                              "': one " + kSetForms +
+                                              " per --set, the values separated by commas");
+    }
+  }
+}
+
 std::vector<Axis> ParseSets(const std::vector<std::string>& sets) {
   std::vector<Axis> axes;
   for (const std::string& set : sets) {
     const std::size_t eq = set.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == set.size())
-      throw CLI::ValidationError("--set", "expected FLAG=V1,V2,..., found '" + set + "'");
+      throw CLI::ValidationError("--set",
+                                 std::string("expected ") + kSetForms + ", found '" + set + "'");
     Axis axis;
     axis.flag = set.substr(0, eq);
     axis.flag.erase(0, axis.flag.find_first_not_of('-'));
@@ -391,7 +426,8 @@ int Sweep(const SweepArgs& args) {
       throw CLI::ValidationError("sweep", "unexpected argument '" + e + "'");
   }
   const std::vector<Axis> axes = ParseSets(args.sets);
-  if (axes.empty()) throw CLI::ValidationError("--set", "give at least one --set FLAG=V1,V2,...");
+  if (axes.empty())
+    throw CLI::ValidationError("--set", std::string("give at least one --set ") + kSetForms);
   const std::vector<Point> points = Grid(axes, args.extra);
   if (!args.jobs_out.empty()) return JobsOut(args, axes, points);
 
@@ -472,9 +508,9 @@ Action AddSweepCommand(CLI::App& app) {
   sweep->add_option("--seed", args->seed, "Seed of the scenario generator, as for run")
       ->type_name("UINT");
   sweep
-      ->add_option("--set", args->sets,
-                   "A collector flag and its values: FLAG=V1,V2,... (e.g.\n"
-                   "max-semi-space-size=1,2,4); several --set make a grid of every\n"
+      ->add_option("--set", args->set_words,
+                   "A collector flag and its values: FLAG=V1,V2,... or FLAG V1,V2,...\n"
+                   "(e.g. max-semi-space-size=1,2,4); several --set make a grid of every\n"
                    "combination, the first --set varying slowest")
       ->type_name("FLAG=VALUES");
   sweep->add_option("--jobs", args->jobs, "Configurations run at once (default: the core count)")
@@ -509,6 +545,7 @@ Action AddSweepCommand(CLI::App& app) {
   return [args, sweep] {
     SweepArgs a = *args;
     a.extra = sweep->remaining();
+    TakeSetWords(a);
     return Sweep(a);
   };
 }

@@ -113,7 +113,7 @@ void MarkCompact::EvacuateYoung() {
   ForEachObject(ns.to_space().start(), top, [&](HeapObject obj) {
     if (!IsMarked(obj.address())) return;
     // V8 (PretenuringHandler::UpdateAllocationSite, from the full GC's new-space evacuation).
-    if (pretenuring_ != nullptr) {
+    if (pretenuring_ != nullptr && obj.tracked()) {
       const Address behind = obj.address() + obj.size();
       if (behind < top && IsMemento(behind)) pretenuring_->MementoFound(MementoSite(behind));
     }

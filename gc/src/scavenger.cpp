@@ -11,6 +11,20 @@ bool Scavenger::StaysYoung(Address a) const {
   return c != nullptr && c->Is(kYoung) && !c->Is(kFromSpace) && !c->Is(kLarge);
 }
 
+// V8 11.3 (EvacuationAllocator::AllocateInNewSpace, LocalAllocator::kLabSize and
+// kMaxLabObjectSize).
+constexpr std::size_t kCopyBufferSize = 32 * KB;
+constexpr std::size_t kMaxCopyBufferObjectSize = 8 * KB;
+
+// The bump in the open copy buffer, inlined into Evacuate; the rest is the slow path.
+[[gnu::always_inline]] inline Address Scavenger::AllocateInToSpace(std::size_t size) {
+  if (size > kMaxCopyBufferObjectSize || size > buffer_limit_ - buffer_top_) [[unlikely]]
+    return AllocateInToSpaceSlow(size);
+  const Address a = buffer_top_;
+  buffer_top_ += size;
+  return a;
+}
+
 Address Scavenger::Evacuate(Address object) {
   Chunk* chunk = heap_.ChunkOf(object);
   if (chunk->Is(kLarge)) {
@@ -26,7 +40,8 @@ Address Scavenger::Evacuate(Address object) {
 
   GcEvent& e = tracer_.current();
   NewSpace& ns = heap_.new_space();
-  const std::size_t size = obj.size();
+  const Header header = obj.header();
+  const std::size_t size = header.size();
   Address target = 0;
   bool promoted = policy_.ShouldPromote(object, ns);
   if (!promoted) {
@@ -45,8 +60,8 @@ Address Scavenger::Evacuate(Address object) {
   }
   std::memcpy(reinterpret_cast<void*>(target), reinterpret_cast<const void*>(object), size);
   obj.set_forwarding_address(target);
-  // V8 (PretenuringHandler::UpdateAllocationSite): a memento right behind the object.
-  if (pretenuring_ != nullptr) {
+  // V8 (PretenuringHandler::UpdateAllocationSite): a memento right behind a tracked object.
+  if (pretenuring_ != nullptr && header.tracked()) {
     const Address behind = object + size;
     if (behind < ns.from_top() && IsMemento(behind))
       pretenuring_->MementoFound(MementoSite(behind));
@@ -68,22 +83,14 @@ Address Scavenger::Evacuate(Address object) {
   return target;
 }
 
-// V8 11.3 (EvacuationAllocator::AllocateInNewSpace, LocalAllocator::kLabSize and
-// kMaxLabObjectSize).
-constexpr std::size_t kCopyBufferSize = 32 * KB;
-constexpr std::size_t kMaxCopyBufferObjectSize = 8 * KB;
-
-Address Scavenger::AllocateInToSpace(std::size_t size) {
-  if (size > kMaxCopyBufferObjectSize) [[unlikely]] {
+// Objects over kMaxCopyBufferObjectSize, and any object when the open buffer has no room left.
+Address Scavenger::AllocateInToSpaceSlow(std::size_t size) {
+  if (size > kMaxCopyBufferObjectSize) {
     const Address a = heap_.new_space().Allocate(size);
     if (a != 0) direct_.push_back(a);
     return a;
   }
-  if (size > buffer_limit_ - buffer_top_) [[unlikely]]
-    return RefillBuffer(size);
-  const Address a = buffer_top_;
-  buffer_top_ += size;
-  return a;
+  return RefillBuffer(size);
 }
 
 // V8 (EvacuationAllocator::NewLocalAllocationBuffer): a new buffer from to-space, merged with
@@ -103,6 +110,7 @@ Address Scavenger::RefillBuffer(std::size_t size) {
     }
     buffers_.push_back({start, start});
     buffer_top_ = start;
+    run_opened_ = true;
   }
   buffer_limit_ = start + kCopyBufferSize;
   const Address a = buffer_top_;
@@ -139,20 +147,30 @@ void Scavenger::ScanSlots(HeapObject host, bool host_becomes_old) {
 
 void Scavenger::ScanUntilDone() {
   std::size_t run = 0;  // the buffer run the scan pointer is in
-  Address scan = buffers_.empty() ? 0 : buffers_[0].start;
+  Address scan = 0;     // 0: at the start of `run`
   for (;;) {
     // Cheney: the scan pointer chases the copy pointer, run after run.
     while (run < buffers_.size()) {
       if (scan == 0) scan = buffers_[run].start;
-      const bool open = run + 1 == buffers_.size();
-      if (scan < (open ? buffer_top_ : buffers_[run].top)) {
+      if (run + 1 < buffers_.size()) {  // a closed run: its end no longer moves
+        const Address end = buffers_[run].top;
+        while (scan < end) {
+          HeapObject obj(scan);
+          ScanSlots(obj, false);
+          scan += obj.size();
+        }
+        ++run;
+        scan = 0;
+        continue;
+      }
+      // The open run grows with every copy, until a copy opens a new run and closes it.
+      run_opened_ = false;
+      while (scan < buffer_top_ && !run_opened_) {
         HeapObject obj(scan);
         ScanSlots(obj, false);
         scan += obj.size();
-        continue;
       }
-      if (open) break;
-      scan = buffers_[++run].start;
+      if (!run_opened_) break;  // the scan caught up with the copy pointer
     }
     if (promoted_.empty() && direct_.empty()) break;
     while (!direct_.empty()) {

@@ -57,7 +57,7 @@ class Verifier {
       }
       const std::size_t size = h.size();
       if (size < MinObjectSize(h.slots()) || size > static_cast<std::size_t>(to - a) ||
-          h.kind() > Kind::Memento) {
+          (h.tracked() && (h.kind() == Kind::Filler || h.kind() == Kind::Memento))) {
         Fail("[iterable] " + std::string(SpaceName(space)) + ": malformed header at " + Hex(a) +
              ": size " + std::to_string(size) + ", " + std::to_string(h.slots()) + " slots");
         return;

@@ -100,6 +100,37 @@ else
   fail "oom rows: $(jq -c '[.rows[].summary | .end_state]' "$TMP/oom.json")"
 fi
 
+# The forms --set takes: FLAG=V1,V2,... and FLAG V1,V2,... (two words), also as --set=...,
+# and with the TRACE right after a --set (the option must not keep it): the same table.
+"$HEAPLAB" gen churn --requests 3000 --output "$TMP/forms.hlt"
+"$HEAPLAB" sweep "$TMP/forms.hlt" --set max-semi-space-size=1,4 --set promotion=v8,book \
+  --predictable --jobs 1 --csv "$TMP/form-eq.csv"
+form_ok=1
+for form in "--set max-semi-space-size 1,4 --set promotion v8,book $TMP/forms.hlt" \
+            "--set=max-semi-space-size=1,4 --set=promotion=v8,book $TMP/forms.hlt" \
+            "--set max-semi-space-size=1,4 --set promotion=v8,book $TMP/forms.hlt" \
+            "$TMP/forms.hlt --set max-semi-space-size 1,4 --set=promotion=v8,book"; do
+  # shellcheck disable=SC2086  # the form is split into words on purpose
+  capture "$HEAPLAB" sweep $form --predictable --jobs 1 --csv "$TMP/form.csv"
+  if [[ $status -ne 0 ]] || ! cmp -s "$TMP/form-eq.csv" "$TMP/form.csv"; then
+    fail "sweep ${form//$TMP\//}: exit $status, $(head -c 200 "$TMP/err"), table differs from FLAG=V1,V2"
+    form_ok=0
+  fi
+done
+if [[ $form_ok -eq 1 && $(wc -l <"$TMP/form-eq.csv") -eq 5 ]]; then
+  pass "--set FLAG V1,V2, --set=FLAG=V1,V2 and a TRACE after --set give the FLAG=V1,V2 table"
+else
+  fail "--set forms: $(wc -l <"$TMP/form-eq.csv") lines in the reference table, expected 5"
+fi
+# Control: another grid in the two-word form gives another table.
+"$HEAPLAB" sweep "$TMP/forms.hlt" --set max-semi-space-size 1,2 --set promotion v8,book \
+  --predictable --jobs 1 --csv "$TMP/form-other.csv"
+if cmp -s "$TMP/form-eq.csv" "$TMP/form-other.csv"; then
+  fail "control: --set max-semi-space-size 1,2 gives the table of 1,4"
+else
+  pass "control: --set max-semi-space-size 1,2 gives another table than 1,4"
+fi
+
 # --- refusals -----------------------------------------------------------------------------------
 expect_error() {
   local what="$1" pattern="$2"
@@ -114,7 +145,17 @@ expect_error() {
 expect_error "an unknown flag" "'frob' is not a collector flag" sweep --scenario churn --set frob=1,2
 expect_error "a value out of range" "max-semi-space-size" sweep --scenario churn --set max-semi-space-size=1,4096
 expect_error "a bad choice" "promotion" sweep --scenario churn --set promotion=v8,lifo
-expect_error "no =" "expected FLAG=V1,V2" sweep --scenario churn --set promotion
+expect_error "no values" "expected FLAG=V1,V2,... or FLAG V1,V2,..., found 'promotion' without values" \
+  sweep --scenario churn --set promotion
+expect_error "no values before an option" "found 'promotion' without values" \
+  sweep --set promotion --scenario churn
+expect_error "no flag" "expected FLAG=V1,V2,... or FLAG V1,V2,..., found '=v8,book'" \
+  sweep --scenario churn --set =v8,book
+expect_error "values separated by spaces" \
+  "unexpected 'book' after '--set promotion v8': one FLAG=V1,V2,... or FLAG V1,V2,... per --set, the values separated by commas" \
+  sweep --scenario churn --set promotion v8 book
+expect_error "a second trace after --set" "unexpected 'b.hlt' after '--set promotion=v8'" \
+  sweep a.hlt --set promotion=v8 b.hlt
 expect_error "an empty value" "an empty value" sweep --scenario churn --set promotion=v8,,book
 expect_error "no --set" "at least one --set" sweep --scenario churn
 expect_error "no source" "TRACE or --scenario" sweep --set promotion=v8

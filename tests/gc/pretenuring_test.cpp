@@ -156,6 +156,28 @@ TEST(Pretenuring, OffNoSiteIsTenuredAndNoMementoIsWritten) {
   EXPECT_EQ(off->heap().new_space().Size(), 64u);
 }
 
+// V8 looks for a memento only behind objects whose map AllocationSite::CanTrack; heaplab only
+// behind objects whose header has the tracked bit, which the allocation at a tracked site sets.
+// The same memento behind the same object is counted when the bit is set and ignored when it is
+// cleared by hand.
+TEST(Pretenuring, TheScavengerLooksForAMementoOnlyBehindATrackedObject) {
+  for (const bool clear : {false, true}) {
+    Session s(Config(true));
+    s.replayer().Put(Alloc(1, 7));
+    s.replayer().Put(Simple(Op::Root, 1));
+    HeapObject obj(s.heap().ids().Get(1));
+    ASSERT_TRUE(obj.tracked());
+    ASSERT_TRUE(IsMemento(obj.address() + obj.size()));
+    if (clear) obj.set_header(Header::Make(obj.size(), obj.slot_count(), obj.kind()));
+    TraceEvent gc = Simple(Op::Gc);
+    gc.major = false;
+    s.replayer().Put(gc);
+    const Pretenuring& p = s.controller().pretenuring();
+    EXPECT_EQ(p.site(0).created, 1);
+    EXPECT_EQ(p.site(0).found, clear ? 0 : 1) << (clear ? "untracked" : "tracked");
+  }
+}
+
 // The feedback rules themselves, fed by hand.
 struct Feed {
   Session session{SmallConfig()};

@@ -24,6 +24,19 @@ TEST(Header, HoldsTheLargestSizesAndSlotCounts) {
   EXPECT_EQ(h.kind(), Kind::Plain);
 }
 
+TEST(Header, TheTrackedBitLeavesSizeSlotsAndKindAlone) {
+  const Header plain = Header::Make(4096, 17, Kind::BufferWrapper);
+  const Header tracked = plain.Tracked();
+  EXPECT_FALSE(plain.tracked());
+  EXPECT_TRUE(tracked.tracked());
+  EXPECT_TRUE(tracked.is_header());
+  EXPECT_EQ(tracked.size(), 4096u);
+  EXPECT_EQ(tracked.slots(), 17u);
+  EXPECT_EQ(tracked.kind(), Kind::BufferWrapper);
+  // Every kind survives the bit, the last one too (two bits of kind).
+  EXPECT_EQ(Header::Make(16, 0, Kind::Memento).Tracked().kind(), Kind::Memento);
+}
+
 TEST(HeapObject, SlotsFollowTheHeaderAndPayloadFollowsTheSlots) {
   alignas(8) std::uint64_t memory[8] = {};
   const auto a = reinterpret_cast<Address>(memory);

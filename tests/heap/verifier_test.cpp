@@ -105,6 +105,16 @@ TEST(Verifier, CatchesABrokenHeader) {
   EXPECT_TRUE(Mentions(VerifyHeap(heap), "[iterable]"));
 }
 
+TEST(Verifier, CatchesATrackedFiller) {
+  Heap heap(Config());
+  const Address a = heap.Allocate(32, 0, Kind::Plain, Generation::Young);
+  HeapObject(a).set_header(Header::Make(32, 0, Kind::Filler));
+  ASSERT_FALSE(Mentions(VerifyHeap(heap), "[iterable]")) << "control: an untracked filler";
+  // A filler is never allocated at a site: a tracked one is a corrupt header.
+  HeapObject(a).set_header(Header::Make(32, 0, Kind::Filler).Tracked());
+  EXPECT_TRUE(Mentions(VerifyHeap(heap), "[iterable]"));
+}
+
 TEST(Verifier, CatchesAnIdListedInTheWrongGeneration) {
   Heap heap(Config());
   const Address old = heap.Allocate(32, 0, Kind::Plain, Generation::Old);

@@ -768,6 +768,34 @@ class ModelTest : public QObject {
     QVERIFY(failed.front().front().toString().contains("bad.log:1:"));
   }
 
+  void readDocumentsHoldNoTraceEvents() {
+    // Both read kinds: titled by the file's name, not replayable, and feeding trace events
+    // (what step-through asks for) is refused with the file's name and what it is.
+    const std::string log_path = Fixture("leaky_cache.log");
+    const std::string events_path = dir_.filePath("run.jsonl").toStdString();
+    const LogDocument log(log_path);
+    const EventsDocument events(events_path);
+    QCOMPARE(log.Title(), std::string("leaky_cache.log"));
+    QCOMPARE(events.Title(), std::string("run.jsonl"));
+    QVERIFY(!log.Replayable() && !events.Replayable());
+    QCOMPARE(log.path(), log_path);
+    QCOMPARE(events.path(), events_path);
+    struct NoSink : TraceSink {
+      void Put(const TraceEvent&) override {}
+    } sink;
+    LoadControl control;
+    QCOMPARE(Thrown([&] { log.Feed(sink, control); }),
+             std::string("leaky_cache.log is a node GC log: it holds collections, not trace "
+                         "events to replay or step through (open a trace or a scenario for "
+                         "that)"));
+    QCOMPARE(Thrown([&] { events.Feed(sink, control); }),
+             std::string("run.jsonl is an events file: it holds collections, not trace events "
+                         "to replay or step through (open a trace or a scenario for that)"));
+    // Control: a trace document feeds its events.
+    const TraceDocument trace(WriteTrace("feeds.hlt", kKnownTrace).toStdString());
+    QCOMPARE(Thrown([&] { trace.Feed(sink, control); }), std::string());
+  }
+
   void filesAreRecognisedByContent() {
     QVERIFY(SniffFile(Fixture("leaky_cache.log")) == FileKind::NodeLog);
     // A log whose V8 lines come after the program's own output, under any name.

@@ -127,41 +127,43 @@ bool HasV8Prefix(std::string_view line) {
 
 }  // namespace
 
-// LogDocument
+// ReadDocument
 
-std::string LogDocument::Title() const {
+std::string ReadDocument::Title() const {
   return FileName(path_);
 }
 
-void LogDocument::Feed(TraceSink&, LoadControl&) const {
-  throw std::runtime_error(FileName(path_) +
-                           " is a node GC log: it holds collections, not trace events to "
-                           "replay or step through (open a trace or a scenario for that)");
+void ReadDocument::Feed(TraceSink&, LoadControl&) const {
+  throw std::runtime_error(FileName(path_) + " is " + kind_ +
+                           ": it holds collections, not trace events to replay or step through "
+                           "(open a trace or a scenario for that)");
 }
+
+// LogDocument
 
 RunData LogDocument::Load(const GcFlags&, LoadControl& control) const {
   const auto start = std::chrono::steady_clock::now();
-  CheckReadable(path_, "log");
+  CheckReadable(path(), "log");
   RunData data;
   data.source = RunSource::NodeLog;
-  data.file = path_;
+  data.file = path();
   data.whole_heap = true;
   LogCollector collector(data, isolate_);
   V8LogReader reader(collector);
   reader.set_keep_text(true);
   errno = 0;
-  std::FILE* f = std::fopen(path_.c_str(), "rb");
+  std::FILE* f = std::fopen(path().c_str(), "rb");
   if (f == nullptr) {
     const int error = errno;
-    throw std::runtime_error("cannot open log '" + path_ + "'" +
+    throw std::runtime_error("cannot open log '" + path() + "'" +
                              (error != 0 ? std::string(": ") + std::strerror(error) : ""));
   }
   std::error_code ec;
-  const auto total = std::filesystem::file_size(path_, ec);
+  const auto total = std::filesystem::file_size(path(), ec);
   std::vector<char> buffer(1 << 20);
   std::uint64_t done = 0;
   try {
-    reader.Begin(path_);
+    reader.Begin(path());
     for (;;) {
       const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), f);
       if (n > 0) reader.Feed(std::string_view(buffer.data(), n));
@@ -170,7 +172,7 @@ RunData LogDocument::Load(const GcFlags&, LoadControl& control) const {
       if (control.progress && !ec && total > 0)
         control.progress(static_cast<double>(done) / static_cast<double>(total));
       if (n < buffer.size()) {
-        if (std::ferror(f)) throw std::runtime_error("cannot read log '" + path_ + "'");
+        if (std::ferror(f)) throw std::runtime_error("cannot read log '" + path() + "'");
         break;
       }
     }
@@ -184,12 +186,12 @@ RunData LogDocument::Load(const GcFlags&, LoadControl& control) const {
   if (data.isolates.empty()) {
     if (collector.problems() > 0)
       throw std::runtime_error("not a node GC log that can be read: " + collector.first_problem());
-    throw std::runtime_error(path_ +
+    throw std::runtime_error(path() +
                              ":1: not a node GC log: no line starts with V8's [pid:0xisolate] "
                              "prefix (what node --trace-gc prints)");
   }
   if (isolate_ >= data.isolates.size()) {
-    throw std::runtime_error(path_ + ": the log has " + std::to_string(data.isolates.size()) +
+    throw std::runtime_error(path() + ": the log has " + std::to_string(data.isolates.size()) +
                              " isolate(s), not " + std::to_string(isolate_ + 1));
   }
   if (collector.problems() > data.warnings.size()) {
@@ -197,7 +199,7 @@ RunData LogDocument::Load(const GcFlags&, LoadControl& control) const {
                             " more lines that do not parse");
   }
   data.isolate = isolate_;
-  data.title = FileName(path_);
+  data.title = FileName(path());
   if (data.isolates.size() > 1) data.title += " (isolate " + data.isolates[isolate_] + ")";
   SortByStart(data);
   for (const GcEvent& e : data.gcs)
@@ -214,29 +216,19 @@ RunData LogDocument::Load(const GcFlags&, LoadControl& control) const {
 
 // EventsDocument
 
-std::string EventsDocument::Title() const {
-  return FileName(path_);
-}
-
-void EventsDocument::Feed(TraceSink&, LoadControl&) const {
-  throw std::runtime_error(FileName(path_) +
-                           " is an events file: it holds collections, not trace events to "
-                           "replay or step through (open a trace or a scenario for that)");
-}
-
 RunData EventsDocument::Load(const GcFlags&, LoadControl& control) const {
   const auto start = std::chrono::steady_clock::now();
-  CheckReadable(path_, "events file");
-  std::ifstream in(path_, std::ios::binary);
+  CheckReadable(path(), "events file");
+  std::ifstream in(path(), std::ios::binary);
   if (!in)
-    throw std::runtime_error("cannot open events file '" + path_ + "': " + std::strerror(errno));
+    throw std::runtime_error("cannot open events file '" + path() + "': " + std::strerror(errno));
   std::error_code ec;
-  const auto total = std::filesystem::file_size(path_, ec);
+  const auto total = std::filesystem::file_size(path(), ec);
   RunData data;
   data.source = RunSource::EventsFile;
-  data.file = path_;
-  EventsReader reader(in, path_);
-  data.title = FileName(path_);
+  data.file = path();
+  EventsReader reader(in, path());
+  data.title = FileName(path());
   if (!reader.header().source.empty()) data.title += " (" + reader.header().source + ")";
   Recorder recorder(data);
   EventRecord record;
@@ -271,7 +263,7 @@ RunData EventsDocument::Load(const GcFlags&, LoadControl& control) const {
     }
   }
   if (!ended) {
-    data.warnings.push_back(path_ + ":" + std::to_string(reader.line()) +
+    data.warnings.push_back(path() + ":" + std::to_string(reader.line()) +
                             ": no end line after it: the run did not finish (or the file "
                             "was cut)");
   }

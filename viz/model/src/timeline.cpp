@@ -1,9 +1,9 @@
 #include <heaplab/viz/timeline.h>
 
-#include <heaplab/viz/run_index.h>
-
 #include <algorithm>
 #include <cmath>
+
+#include <heaplab/viz/run_index.h>
 
 namespace heaplab::viz {
 

@@ -60,6 +60,7 @@ class Scavenger {
  private:
   Address Evacuate(Address object);             // a young object's address after the Scavenge
   Address AllocateInToSpace(std::size_t size);  // 0 when to-space has no room for it
+  Address AllocateInToSpaceSlow(std::size_t size);
   Address RefillBuffer(std::size_t size);
   void FinishBuffer();
   void ScanSlots(HeapObject host, bool host_becomes_old);
@@ -93,6 +94,7 @@ class Scavenger {
   Address buffer_top_ = 0;
   Address buffer_limit_ = 0;
   bool buffer_refill_fails_ = false;  // V8's lab_allocation_will_fail_
+  bool run_opened_ = false;           // a copy opened a new run (the scan loop's signal)
   std::size_t slots_scanned_ = 0;
 };
 

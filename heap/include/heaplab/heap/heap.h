@@ -86,7 +86,8 @@ class Heap {
                                    std::uint32_t site) {
     const Address a = new_space_->Allocate(size + kMementoSize);
     if (a == 0) return 0;
-    InitializeObject(a, size, slots, kind);
+    HeapObject obj = InitializeObject(a, size, slots, kind);
+    obj.set_header(obj.header().Tracked());
     WriteMemento(a + size, site);
     return a;
   }

@@ -10,7 +10,9 @@
 // Header word (64 bits):
 //   bit  0      1: this word is a header. A forwarding word has bit 0 clear (it is an aligned
 //               address), so the two can never be confused.
-//   bits 1..3   kind (Kind)
+//   bits 1..2   kind (Kind)
+//   bit  3      tracked: allocated in new space at a tracked allocation site, so a memento
+//               may follow it (V8 decides this from the map, AllocationSite::CanTrack)
 //   bits 4..31  slot count (at most 2^28 - 1)
 //   bits 32..63 size in words, header included
 //
@@ -25,6 +27,7 @@
 
 namespace heaplab {
 
+// Two header bits: at most four kinds.
 enum class Kind : std::uint8_t {
   Plain = 0,          // an ordinary JS object: slots and payload
   BufferWrapper = 1,  // the on-heap wrapper of an off-heap Buffer backing store
@@ -43,10 +46,15 @@ class Header {
                   (static_cast<std::uint64_t>(size / kWordSize) << 32)};
   }
   static Header FromWord(std::uint64_t word) { return Header{word}; }
+  static constexpr std::uint64_t kTrackedBit = std::uint64_t{1} << 3;
+
+  // The same header with the tracked bit set.
+  Header Tracked() const { return Header{word_ | kTrackedBit}; }
 
   std::uint64_t word() const { return word_; }
   bool is_header() const { return (word_ & 1u) != 0; }
-  Kind kind() const { return static_cast<Kind>((word_ >> 1) & 7u); }
+  Kind kind() const { return static_cast<Kind>((word_ >> 1) & 3u); }
+  bool tracked() const { return (word_ & kTrackedBit) != 0; }
   std::uint64_t slots() const { return (word_ >> 4) & kMaxSlots; }
   std::size_t size() const { return static_cast<std::size_t>(word_ >> 32) * kWordSize; }
 
@@ -75,6 +83,7 @@ class HeapObject {
   std::size_t size() const { return header().size(); }
   std::uint64_t slot_count() const { return header().slots(); }
   Kind kind() const { return header().kind(); }
+  bool tracked() const { return header().tracked(); }
 
   // The address of slot i, a word that holds an object address or 0.
   Address* slot(std::uint64_t i) const {
@@ -117,8 +126,10 @@ void ForEachObject(Address from, Address to, Fn&& fn) {
 
 // An allocation memento (V8's AllocationMemento): two words written right behind an object
 // that the mutator allocated in new space at a tracked allocation site, a header of kind
-// Memento and the site's index. The Scavenger looks behind every object it copies out of
-// from-space; a memento found there counts one survivor for that site (pretenuring feedback).
+// Memento and the site's index; the object's header has its tracked bit set. The Scavenger
+// looks behind every tracked object it copies out of from-space, and only behind those (V8
+// looks only behind objects whose map AllocationSite::CanTrack); a memento found there counts
+// one survivor for that site (pretenuring feedback).
 // Mementos are never copied, never referenced, and count as new-space bytes as V8's do.
 inline constexpr std::size_t kMementoSize = 2 * kWordSize;
 

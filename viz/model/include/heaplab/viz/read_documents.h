@@ -15,41 +15,47 @@
 
 namespace heaplab::viz {
 
-class LogDocument : public Document {
+// What the read kinds share: a file of finished collections, titled by the file's name, with
+// no trace events to feed.
+class ReadDocument : public Document {
+ public:
+  std::string Title() const override;  // the file's name
+  bool Replayable() const override { return false; }
+  // Holds no trace events: throws std::runtime_error naming the file and what it is.
+  void Feed(TraceSink& sink, LoadControl& control) const override;
+  const std::string& path() const { return path_; }
+
+ protected:
+  // `kind` says what the file is, in Feed's message: "a node GC log", "an events file".
+  ReadDocument(std::string path, const char* kind) : path_(std::move(path)), kind_(kind) {}
+
+ private:
+  std::string path_;
+  const char* kind_;
+};
+
+class LogDocument : public ReadDocument {
  public:
   // `isolate`: which isolate of the log to show, in the order they first appear.
   explicit LogDocument(std::string path, std::size_t isolate = 0)
-      : path_(std::move(path)), isolate_(isolate) {}
-  std::string Title() const override;
-  bool Replayable() const override { return false; }
-  // A log holds no trace events: throws std::runtime_error saying so.
-  void Feed(TraceSink& sink, LoadControl& control) const override;
+      : ReadDocument(std::move(path), "a node GC log"), isolate_(isolate) {}
   // Reads the whole log. Lines that do not parse become RunData::warnings (FILE:LINE: what);
   // a file that cannot be read, holds no V8 line at all, or has fewer isolates than asked
   // for throws std::runtime_error naming the file (and the line, for content).
   RunData Load(const GcFlags& flags, LoadControl& control) const override;
-  const std::string& path() const { return path_; }
   std::size_t isolate() const { return isolate_; }
 
  private:
-  std::string path_;
   std::size_t isolate_;
 };
 
-class EventsDocument : public Document {
+class EventsDocument : public ReadDocument {
  public:
-  explicit EventsDocument(std::string path) : path_(std::move(path)) {}
-  std::string Title() const override;
-  bool Replayable() const override { return false; }
-  void Feed(TraceSink& sink, LoadControl& control) const override;
+  explicit EventsDocument(std::string path) : ReadDocument(std::move(path), "an events file") {}
   // Throws TraceError (FILE:LINE:COLUMN: what) for a header or line that is not a valid
   // event, including a version this build does not read; a file without its end line is read
   // with a warning.
   RunData Load(const GcFlags& flags, LoadControl& control) const override;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
 };
 
 enum class FileKind { Trace, NodeLog, Events, Unknown };
