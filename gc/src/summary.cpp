@@ -48,15 +48,18 @@ double RunSummary::longest_pause_ms() const {
   return std::max({max_pause_ms(), marking_steps_.longest_ms, sweeping_steps_.longest_ms});
 }
 
-// Nearest-rank percentile.
-double RunSummary::PausePercentile(double p) const {
-  if (bounded_) return histogram_.Percentile(p);
-  if (pauses_.empty()) return 0;
-  std::vector<double> sorted = pauses_;
-  std::sort(sorted.begin(), sorted.end());
+double NearestRankPercentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
   const auto rank =
       static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
   return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+}
+
+double RunSummary::PausePercentile(double p) const {
+  if (bounded_) return histogram_.Percentile(p);
+  std::vector<double> sorted = pauses_;
+  std::sort(sorted.begin(), sorted.end());
+  return NearestRankPercentile(sorted, p);
 }
 
 std::string RunSummary::Format(double end_ms, std::size_t final_committed,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <heaplab/gc/summary.h>
 #include <heaplab/viz/run_index.h>
 #include <heaplab/viz/timeline.h>
 
@@ -19,14 +20,6 @@ bool CoversRun(const RunIndex& index, double t0, double t1) {
 std::size_t OldBytes(const GcEvent& e) {
   return e.after[static_cast<int>(SpaceId::OldSpace)].size +
          e.after[static_cast<int>(SpaceId::LargeObjectSpace)].size;
-}
-// Nearest-rank percentile of sorted pauses: what RunSummary::PausePercentile computes (its
-// figures and these are compared in viz_model_tests), without a sort per percentile.
-double NearestRank(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const auto rank =
-      static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(sorted.size())));
-  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
 }
 }  // namespace
 
@@ -47,9 +40,9 @@ PauseStats ComputePauseStats(const RunData& run, std::optional<Collector> collec
   s.count = static_cast<int>(pauses.size());
   if (s.count == 0) return s;
   std::sort(pauses.begin(), pauses.end());
-  s.p50 = NearestRank(pauses, 50);
-  s.p95 = NearestRank(pauses, 95);
-  s.p99 = NearestRank(pauses, 99);
+  s.p50 = NearestRankPercentile(pauses, 50);
+  s.p95 = NearestRankPercentile(pauses, 95);
+  s.p99 = NearestRankPercentile(pauses, 99);
   return s;
 }
 

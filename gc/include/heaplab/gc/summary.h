@@ -12,6 +12,9 @@
 
 namespace heaplab {
 
+// The nearest-rank percentile p (in [0, 100]) of ascending values; 0 when there are none.
+double NearestRankPercentile(const std::vector<double>& sorted, double p);
+
 class RunSummary : public GcObserver {
  public:
   // How the pauses are kept for their percentiles: every one (exact), or in a PauseHistogram
