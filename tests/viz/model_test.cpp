@@ -908,6 +908,10 @@ class ModelTest : public QObject {
     QCOMPARE(log.gcs.size(), std::size_t{100000});
     QVERIFY(log.warnings.empty());
     QCOMPARE(log.lines.back().line, std::uint64_t{100000});
+    // Room made from the file's size and the density of its first MiB, not by doubling
+    // (which would leave 131,072 places for 100,000 collections).
+    QVERIFY2(log.gcs.capacity() <= 105100, std::to_string(log.gcs.capacity()).c_str());
+    QVERIFY2(log.lines.capacity() <= 105100, std::to_string(log.lines.capacity()).c_str());
     const TimelineSeries s = BuildTimeline(log, 0, 0, 1000);
     for (const auto& layer : s.used)
       QVERIFY(layer.size() <= 1000);
