@@ -222,6 +222,16 @@ RunData LogDocument::Load(const GcFlags&, LoadControl& control) const {
   data.title = FileName(path());
   if (data.isolates.size() > 1) data.title += " (isolate " + data.isolates[isolate_] + ")";
   SortByStart(data);
+  // A --trace-gc-verbose log: every collection got its per-space block. A log where some
+  // collection has none (not verbose, or cut) stays drawn as a whole.
+  const auto printed_spaces = [](const GcEvent& e) {
+    return std::any_of(e.after.begin(), e.after.end(),
+                       [](const SpaceStats& s) { return s.size > 0 || s.committed > 0; });
+  };
+  if (!data.gcs.empty() && std::all_of(data.gcs.begin(), data.gcs.end(), printed_spaces)) {
+    data.whole_heap = false;
+    data.spaces_after_only = true;
+  }
   for (const GcEvent& e : data.gcs)
     data.end_ms = std::max(data.end_ms, e.end_ms);
   for (const MarkingEvent& m : data.marking)
