@@ -7,6 +7,7 @@
 #include <QTest>
 #include <fstream>
 #include <iomanip>
+#include <map>
 #include <numeric>
 #include <sstream>
 
@@ -259,6 +260,67 @@ class ModelTest : public QObject {
     QCOMPARE(Objects(second, ChunkRole::OldPage), std::size_t{2});
     QCOMPARE(stepper.Advance(StepUntil::Event), std::size_t{0});  // the trace has ended
     QVERIFY(stepper.done());
+  }
+
+  // Object by object: the known trace's first Scavenge copies exactly 1 (a root) and 3 (held
+  // by 1), never the dead 2 and 4; the second promotes exactly them, as survivors below the
+  // age mark. Each step has its sentence.
+  void steppingAScavengeObjectByObjectMovesExactlyTheSurvivors() {
+    const QString path = WriteTrace("known-objects.hlt", kKnownTrace);
+    Stepper stepper(TraceDocument(path.toStdString()), GcFlags());
+    stepper.Advance(StepUntil::Event);  // `{`: no collection, no object step (the control)
+    QVERIFY(stepper.object_steps().empty());
+    QVERIFY(!stepper.NextObjectStep());
+    QVERIFY(stepper.CurrentObjectStep() == nullptr);
+    struct Walked {
+      std::map<Id, ObjectStepKind> moved;  // copied or promoted, by trace id
+      std::map<Id, std::string> text;
+      std::size_t steps = 0;
+    };
+    auto walk = [&stepper]() {
+      Walked w;
+      while (stepper.NextObjectStep()) {
+        ++w.steps;
+        if (stepper.object_cursor() != w.steps) break;
+        const ObjectStepRecord* r = stepper.CurrentObjectStep();
+        const std::string text = stepper.ObjectStepText(w.steps - 1);
+        if (text.empty()) break;
+        if (r->step.kind != ObjectStepKind::Copied && r->step.kind != ObjectStepKind::Promoted)
+          continue;
+        const Id id = stepper.ObjectStepId(w.steps - 1);
+        if (!w.moved.emplace(id, r->step.kind).second) w.moved[0] = r->step.kind;  // twice
+        w.text[id] = text;
+        // The heap map can find it: the current step's object is where the id is now.
+        if (stepper.CurrentObjectAddress() != stepper.heap().ids().Get(id))
+          w.moved[0] = r->step.kind;
+      }
+      return w;
+    };
+    stepper.Advance(StepUntil::Scavenge);  // closes the scope, then the first Scavenge
+    QVERIFY(stepper.reached());
+    Walked first = walk();
+    QCOMPARE(first.steps, stepper.object_steps().size());
+    QVERIFY(first.steps > 2);            // the scanned objects too
+    QVERIFY(!stepper.NextObjectStep());  // the end: the cursor stays
+    QCOMPARE(stepper.object_cursor(), first.steps);
+    QVERIFY((first.moved == std::map<Id, ObjectStepKind>{{1, ObjectStepKind::Copied},
+                                                         {3, ObjectStepKind::Copied}}));
+    QCOMPARE(first.text[1],
+             std::string("Object 1 (64 B) copied from from-space to to-space: a root or a "
+                         "remembered old-to-new slot references it; it had not survived a "
+                         "Scavenge yet (above the age mark), so it stays young."));
+    QVERIFY2(first.text[3].find("reachable from object 1 (64 B), whose slots the scan pointer "
+                                "is visiting") != std::string::npos,
+             first.text[3].c_str());
+
+    stepper.Advance(StepUntil::Scavenge);
+    Walked second = walk();
+    QVERIFY((second.moved == std::map<Id, ObjectStepKind>{{1, ObjectStepKind::Promoted},
+                                                          {3, ObjectStepKind::Promoted}}));
+    QVERIFY2(second.text[1].rfind("Object 1 (64 B) promoted to old space: it survived one "
+                                  "Scavenge already (below the age mark)",
+                                  0) == 0,
+             second.text[1].c_str());
   }
 
   void snapshotShowsSlabsWithTheirLiveViews() {

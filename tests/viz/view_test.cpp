@@ -173,6 +173,26 @@ class ViewTest : public QObject {
     QCOMPARE(step->stepper()->data().gcs.size(), std::size_t{1});
     QVERIFY(step->stepper()->reached());
     QVERIFY(step->heap_map()->map()->snapshot().objects > 0);
+    // "Next object" walks the collection's object steps: a sentence each, the object
+    // outlined in the heap map.
+    QToolButton* next_object = nullptr;
+    for (QToolButton* b : step->findChildren<QToolButton*>())
+      if (b->text() == "Next object") next_object = b;
+    QVERIFY(next_object != nullptr);
+    QVERIFY(!step->stepper()->object_steps().empty());
+    QCOMPARE(step->stepper()->object_cursor(), std::size_t{0});
+    QTest::mouseClick(next_object, Qt::LeftButton);
+    QCOMPARE(step->stepper()->object_cursor(), std::size_t{1});
+    QVERIFY2(step->objectText().startsWith("Object step 1 of"), qPrintable(step->objectText()));
+    bool outlined = false;
+    for (int i = 0; i < 50 && !outlined; ++i) {
+      const Id id = step->heap_map()->map()->highlight();
+      for (const ChunkPicture& c : step->heap_map()->map()->snapshot().chunks)
+        for (const Span& s : c.spans)
+          outlined = outlined || (id != 0 && s.id == id);
+      if (!outlined) QTest::mouseClick(next_object, Qt::LeftButton);
+    }
+    QVERIFY2(outlined, "no object step outlined an object of the heap map");
     const std::size_t before = step->stepper()->position();
     step->SetSpeed(1000);
     step->SetPlaying(true);
