@@ -119,6 +119,7 @@ void GcController::StartIncrementalMarking(Reason reason) {
   e.limit = growing_.limit();
   e.global_limit = std::max(global_limit_, e.limit);
   tracer_.Publish(e);
+  marking_.set_step_observer(tracer_.step_observer());
   marking_.Start(now);
 }
 
@@ -138,6 +139,7 @@ void GcController::AdvanceOnAllocation(std::size_t bytes) {
     tracer_.Publish(marking_.ScheduleBytesToMarkBasedOnAllocation(NearOom()));
     const std::size_t size =
         marking_.ComputeStepSize(false, IncrementalMarking::kMaxStepSizeOnAllocationMs);
+    marking_.set_step_observer(tracer_.step_observer());
     tracer_.Publish(marking_.Step(size, false));
   }
   if (marking_.IsComplete() && !ShouldWaitForTask()) {
@@ -248,6 +250,7 @@ void GcController::OnIdle(double ms) {
       MarkingEvent scheduled;
       if (marking_.ScheduleBytesToMarkBasedOnTime(t, scheduled)) tracer_.Publish(scheduled);
       if (!marking_.IsComplete()) {
+        marking_.set_step_observer(tracer_.step_observer());
         tracer_.Publish(marking_.Step(
             marking_.ComputeStepSize(true, IncrementalMarking::kStepSizeOnTaskMs), true));
       }

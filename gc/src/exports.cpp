@@ -702,9 +702,12 @@ void ChromeTraceWriter::OnGc(const GcEvent& e) {
 }
 
 void ChromeTraceWriter::OnHeapEvent(const HeapEvent& e) {
+  // An instant event is spelled "I", as Chrome itself writes it: the DevTools Performance
+  // panel's trace engine reads only that spelling (it drops "i"), Perfetto and chrome://tracing
+  // read both.
   Write(json{{"name", HeapKindText(e.kind)},
              {"cat", "gc.heap"},
-             {"ph", "i"},
+             {"ph", "I"},
              {"s", "t"},
              {"ts", Micros(e.time_ms)},
              {"pid", pid_},

@@ -15,6 +15,11 @@ constexpr double kDefaultSpeed = 100.0 * KB;       // bytes per ms, V8's estimat
 constexpr double kMaxStepSizeFromSpeed = 700.0 * MB;
 }  // namespace
 
+void IncrementalMarking::ReportBarrierHit(Address host, Address value) {
+  marker_.step_observer()->OnObjectStep(
+      {ObjectStepKind::BarrierHit, marker_.IsMarked(host), host, value, HeapObject(value).size()});
+}
+
 void IncrementalMarking::Start(double now_ms) {
   marker_.Start();
   marking_ = true;

@@ -63,6 +63,8 @@ void MarkCompact::SweepOldSpace() {
   const Sweeper::Work work = sweeper.TakeWork();
   clock_.Charge(Work::SweptPage, static_cast<double>(lazy_sweeping_ ? work.pages : pages));
   clock_.Charge(Work::SweptObject, static_cast<double>(work.objects));
+  for (const Page* page : empty)
+    ReportFreed(page->start(), page->end() - page->start());
   heap_.ReleasePages(empty);
 }
 
@@ -87,6 +89,8 @@ void MarkCompact::SweepLargeObjects() {
   std::vector<Chunk*> dead;
   for (Chunk* c : heap_.lo_space().chunks())
     if (!IsMarked(c->start())) dead.push_back(c);
+  for (const Chunk* c : dead)
+    ReportFreed(c->start(), HeapObject(c->start()).size());
   heap_.FreeLargeChunks(heap_.lo_space(), dead);
 }
 
@@ -119,7 +123,9 @@ void MarkCompact::EvacuateYoung() {
     }
     copied += obj.size();
     ++e.objects_promoted;
-    MoveToOldSpace(obj);
+    const Address to = MoveToOldSpace(obj);
+    if (steps_ != nullptr) [[unlikely]]
+      steps_->OnObjectStep({ObjectStepKind::Promoted, false, obj.address(), to, obj.size()});
   });
   e.promoted += copied;
   clock_.Charge(Work::CopiedObject, static_cast<double>(e.objects_promoted));
@@ -133,10 +139,16 @@ void MarkCompact::EvacuateYoung() {
       ++e.objects_promoted;
       heap_.lo_space().TakeFrom(young, c);
       moved_.push_back(c->start());
+      if (steps_ != nullptr) [[unlikely]] {
+        steps_->OnObjectStep({ObjectStepKind::Promoted, false, c->start(), c->start(),
+                              HeapObject(c->start()).size()});
+      }
     } else {
       dead.push_back(c);
     }
   }
+  for (const Chunk* c : dead)
+    ReportFreed(c->start(), HeapObject(c->start()).size());
   heap_.FreeLargeChunks(young, dead);
 }
 
@@ -149,7 +161,9 @@ void MarkCompact::EvacuateCandidates(const std::vector<Chunk*>& candidates) {
       const HeapObject obj(page->WordAddress(i));
       moved_bytes_ += obj.size();
       ++objects;
-      MoveToOldSpace(obj);
+      const Address to = MoveToOldSpace(obj);
+      if (steps_ != nullptr) [[unlikely]]
+        steps_->OnObjectStep({ObjectStepKind::Moved, false, obj.address(), to, obj.size()});
     });
   }
   evacuated_pages_ = candidates.size();
@@ -265,6 +279,8 @@ void MarkCompact::Slide() {
   for (std::size_t i = 0; i < slide_from_.size(); ++i) {
     if (slide_from_[i] == slide_to_[i]) continue;
     const std::size_t size = HeapObject(slide_from_[i]).size();
+    if (steps_ != nullptr) [[unlikely]]
+      steps_->OnObjectStep({ObjectStepKind::Moved, false, slide_from_[i], slide_to_[i], size});
     std::memmove(reinterpret_cast<void*>(slide_to_[i]),
                  reinterpret_cast<const void*>(slide_from_[i]), size);
     moved_bytes_ += size;
@@ -279,9 +295,11 @@ void MarkCompact::Slide() {
     Page* page = pages[i];
     if (page_top[i] == 0) {
       unused.push_back(page);
+      ReportFreed(page->start(), page->end() - page->start());
       continue;
     }
     space.AccountSweptPage(*page, page_bytes[i]);
+    if (page->end() > page_top[i]) ReportFreed(page_top[i], page->end() - page_top[i]);
     space.AddFree(page_top[i], page->end() - page_top[i]);
   }
   heap_.ReleasePages(unused);
@@ -290,6 +308,8 @@ void MarkCompact::Slide() {
 }
 
 void MarkCompact::Finish(const std::vector<Chunk*>& candidates) {
+  for (const Chunk* page : candidates)
+    ReportFreed(page->start(), page->end() - page->start());
   heap_.ReleasePages(candidates);
   // Every young object was promoted, so no old-to-new slot is left.
   heap_.remembered_set().Clear();
@@ -300,6 +320,8 @@ void MarkCompact::Finish(const std::vector<Chunk*>& candidates) {
 }
 
 void MarkCompact::Run(const EvacuationPolicy& policy) {
+  steps_ = tracer_.step_observer();
+  marker_.set_step_observer(steps_);
   evacuated_pages_ = 0;
   moved_bytes_ = 0;
   moved_.clear();

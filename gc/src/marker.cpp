@@ -53,11 +53,18 @@ bool Marker::IsMarked(Address object) const {
   return chunk->marks().allocated() && chunk->marks().Get(chunk->WordIndex(object));
 }
 
-bool Marker::Shade(Address object) {
+template <bool kSteps>
+bool Marker::ShadeWith(Address object) {
   if (object == 0 || !SetMark(object)) return false;
   worklist_.push_back(object);
+  if constexpr (kSteps) {
+    step_observer_->OnObjectStep(
+        {ObjectStepKind::Greyed, false, object, 0, HeapObject(object).size()});
+  }
   return true;
 }
+template bool Marker::ShadeWith<false>(Address);
+template bool Marker::ShadeWith<true>(Address);
 
 void Marker::MarkBlack(Address object) {
   if (SetMark(object)) {
@@ -66,15 +73,20 @@ void Marker::MarkBlack(Address object) {
   }
 }
 
-bool Marker::Step(std::size_t budget) {
+template <bool kSteps>
+bool Marker::StepWith(std::size_t budget) {
   std::size_t visited = 0;
   std::size_t objects = 0;
   std::size_t slots = 0;
   while (!worklist_.empty() && visited < budget) {
     const HeapObject obj(worklist_.back());
     worklist_.pop_back();
+    if constexpr (kSteps) {
+      step_observer_->OnObjectStep(
+          {ObjectStepKind::Blackened, false, obj.address(), 0, obj.size()});
+    }
     for (Address* slot = obj.slots_begin(); slot != obj.slots_end(); ++slot)
-      Shade(*slot);
+      ShadeWith<kSteps>(*slot);
     slots += obj.slot_count();
     visited += obj.size();
     ++objects;
@@ -85,5 +97,7 @@ bool Marker::Step(std::size_t budget) {
   clock_.Charge(Work::ScannedSlot, static_cast<double>(slots));
   return worklist_.empty();
 }
+template bool Marker::StepWith<false>(std::size_t);
+template bool Marker::StepWith<true>(std::size_t);
 
 }  // namespace heaplab

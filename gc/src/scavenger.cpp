@@ -25,6 +25,7 @@ constexpr std::size_t kMaxCopyBufferObjectSize = 8 * KB;
   return a;
 }
 
+template <bool kSteps>
 Address Scavenger::Evacuate(Address object) {
   Chunk* chunk = heap_.ChunkOf(object);
   if (chunk->Is(kLarge)) {
@@ -77,6 +78,10 @@ Address Scavenger::Evacuate(Address object) {
   } else {
     e.semi_space_copied += size;
     ++e.objects_copied;
+  }
+  if constexpr (kSteps) {
+    steps_->OnObjectStep({promoted ? ObjectStepKind::Promoted : ObjectStepKind::Copied, false,
+                          object, target, size});
   }
   clock_.Charge(Work::CopiedObject, 1);
   clock_.Charge(Work::CopiedByte, static_cast<double>(size));
@@ -133,18 +138,24 @@ void Scavenger::FinishBuffer() {
   buffer_refill_fails_ = false;
 }
 
+template <bool kSteps>
 void Scavenger::ScanSlots(HeapObject host, bool host_becomes_old) {
+  if constexpr (kSteps) {
+    steps_->OnObjectStep(
+        {ObjectStepKind::Scanned, false, host.address(), host.address(), host.size()});
+  }
   RememberedSet& rs = heap_.remembered_set();
   for (Address* slot = host.slots_begin(); slot != host.slots_end(); ++slot) {
     const Address target = *slot;
     ++slots_scanned_;
     if (target == 0 || !heap_.InYoung(target)) continue;
-    const Address now = Evacuate(target);
+    const Address now = Evacuate<kSteps>(target);
     *slot = now;
     if (host_becomes_old && StaysYoung(now)) rs.Insert(reinterpret_cast<Address>(slot));
   }
 }
 
+template <bool kSteps>
 void Scavenger::ScanUntilDone() {
   std::size_t run = 0;  // the buffer run the scan pointer is in
   Address scan = 0;     // 0: at the start of `run`
@@ -156,7 +167,7 @@ void Scavenger::ScanUntilDone() {
         const Address end = buffers_[run].top;
         while (scan < end) {
           HeapObject obj(scan);
-          ScanSlots(obj, false);
+          ScanSlots<kSteps>(obj, false);
           scan += obj.size();
         }
         ++run;
@@ -167,7 +178,7 @@ void Scavenger::ScanUntilDone() {
       run_opened_ = false;
       while (scan < buffer_top_ && !run_opened_) {
         HeapObject obj(scan);
-        ScanSlots(obj, false);
+        ScanSlots<kSteps>(obj, false);
         scan += obj.size();
       }
       if (!run_opened_) break;  // the scan caught up with the copy pointer
@@ -176,12 +187,12 @@ void Scavenger::ScanUntilDone() {
     while (!direct_.empty()) {
       const Address a = direct_.back();
       direct_.pop_back();
-      ScanSlots(HeapObject(a), false);
+      ScanSlots<kSteps>(HeapObject(a), false);
     }
     while (!promoted_.empty()) {
       const Address a = promoted_.back();
       promoted_.pop_back();
-      ScanSlots(HeapObject(a), true);
+      ScanSlots<kSteps>(HeapObject(a), true);
     }
   }
 }
@@ -216,6 +227,10 @@ void Scavenger::FinishLargeObjects() {
       e.promoted += c->size();
       ++e.objects_promoted;
       heap_.lo_space().TakeFrom(young, c);
+      if (steps_ != nullptr) [[unlikely]] {
+        steps_->OnObjectStep({ObjectStepKind::Promoted, false, c->start(), c->start(),
+                              HeapObject(c->start()).size()});
+      }
     } else {
       dead.push_back(c);
     }
@@ -237,32 +252,46 @@ void Scavenger::UpdateMarkingWorklist() {
   });
 }
 
+template <bool kSteps>
+void Scavenger::EvacuateRoots() {
+  std::size_t roots = 0;
+  heap_.IterateRoots([&](Address* slot) {
+    ++roots;
+    if (heap_.InYoung(*slot)) *slot = Evacuate<kSteps>(*slot);
+  });
+  heap_.remembered_set().Iterate([&](Address* slot) {
+    ++roots;
+    const Address target = *slot;
+    if (target == 0 || !heap_.InYoung(target)) return RememberedSet::Keep::No;
+    const Address now = Evacuate<kSteps>(target);
+    *slot = now;
+    return StaysYoung(now) ? RememberedSet::Keep::Yes : RememberedSet::Keep::No;
+  });
+  clock_.Charge(Work::RootSlot, static_cast<double>(roots));
+}
+
 void Scavenger::Run() {
   NewSpace& ns = heap_.new_space();
   slots_scanned_ = 0;
+  steps_ = tracer_.step_observer();
   ns.Flip();
   // To-space's mark bits describe objects that died in an earlier Scavenge.
   if (marking_ != nullptr) Marker::ClearMarks(ns.to_space().chunk());
   {
     Tracer::Scope scope(tracer_, Phase::ScavengeRoots);
-    std::size_t roots = 0;
-    heap_.IterateRoots([&](Address* slot) {
-      ++roots;
-      if (heap_.InYoung(*slot)) *slot = Evacuate(*slot);
-    });
-    heap_.remembered_set().Iterate([&](Address* slot) {
-      ++roots;
-      const Address target = *slot;
-      if (target == 0 || !heap_.InYoung(target)) return RememberedSet::Keep::No;
-      const Address now = Evacuate(target);
-      *slot = now;
-      return StaysYoung(now) ? RememberedSet::Keep::Yes : RememberedSet::Keep::No;
-    });
-    clock_.Charge(Work::RootSlot, static_cast<double>(roots));
+    if (steps_ != nullptr) [[unlikely]] {
+      EvacuateRoots<true>();
+    } else {
+      EvacuateRoots<false>();
+    }
   }
   {
     Tracer::Scope scope(tracer_, Phase::ScavengeParallel);
-    ScanUntilDone();
+    if (steps_ != nullptr) [[unlikely]] {
+      ScanUntilDone<true>();
+    } else {
+      ScanUntilDone<false>();
+    }
     FinishBuffer();
     clock_.Charge(Work::ScannedSlot, static_cast<double>(slots_scanned_));
   }

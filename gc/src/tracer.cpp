@@ -8,6 +8,38 @@ void Tracer::RemoveObserver(GcObserver* observer) {
   observers_.erase(std::remove(observers_.begin(), observers_.end(), observer), observers_.end());
 }
 
+void Tracer::SetStepObserver(ObjectStepObserver* observer) {
+  step_observer_ = observer;
+  heap_.sweeper().set_free_block_listener(observer != nullptr ? &free_blocks_ : nullptr);
+}
+
+void Tracer::FreeBlocks::OnFreeBlock(Address start, std::size_t size) {
+  if (tracer_.step_observer_ != nullptr)
+    tracer_.step_observer_->OnObjectStep({ObjectStepKind::Freed, false, start, 0, size});
+}
+
+const char* ObjectStepKindName(ObjectStepKind kind) {
+  switch (kind) {
+    case ObjectStepKind::Copied:
+      return "copied";
+    case ObjectStepKind::Promoted:
+      return "promoted";
+    case ObjectStepKind::Scanned:
+      return "scanned";
+    case ObjectStepKind::Greyed:
+      return "greyed";
+    case ObjectStepKind::Blackened:
+      return "blackened";
+    case ObjectStepKind::BarrierHit:
+      return "barrier hit";
+    case ObjectStepKind::Freed:
+      return "freed";
+    case ObjectStepKind::Moved:
+      return "moved";
+  }
+  return "?";
+}
+
 void Tracer::SnapshotSpaces(std::array<SpaceStats, kSpaceCount>& out) const {
   for (int i = 0; i < kSpaceCount; ++i) {
     const auto id = static_cast<SpaceId>(i);
@@ -30,6 +62,7 @@ void Tracer::Begin(Collector collector, Reason reason, const char* collector_rea
   current_.allocated = allocated_since_gc_;
   SnapshotSpaces(current_.before);
   clock_.Charge(Work::GcSetup, 1);
+  if (step_observer_ != nullptr) step_observer_->OnCollectionStart(collector);
 }
 
 void Tracer::End() {

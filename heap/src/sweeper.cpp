@@ -11,7 +11,10 @@ void Sweeper::SweepPage(Page& page) {
   std::size_t live = 0;
   std::size_t objects = 0;
   Address free_start = 0;
+  FreeBlockListener* const listener = listener_;
   auto free = [&](Address start, Address end) {
+    if (listener != nullptr) [[unlikely]]
+      listener->OnFreeBlock(start, end - start);
     space_.AddFree(start, end - start);
     // A dead object's recorded slots must go with it: the block's link word lies where its
     // first slot was, and a collector updating that slot would break the free list.

@@ -5,7 +5,9 @@
 //     tid (integers); metadata events (M) name a process or thread in args.name;
 //   - a complete event (X) has dur >= 0;
 //   - a counter event (C) has args, an object of numbers only, at least one;
-//   - an instant event (i) has scope s of g, p or t when it has one;
+//   - an instant event is spelled I, as Chrome writes it (the format document also allows i,
+//     which Perfetto and chrome://tracing read but the DevTools Performance panel's trace engine
+//     drops), and has scope s of g, p or t when it has one;
 //   - the complete events of one track (pid, tid) nest: any two are disjoint or one holds the
 //     other.
 // Prints the first problems and exits 1 when there are any; prints a count of events and
@@ -106,7 +108,9 @@ int main(int argc, char** argv) {
           if (!value.is_number()) Problem(i, "counter argument '" + key + "' is not a number");
         }
       }
-    } else if (ph == "i" || ph == "I") {
+    } else if (ph == "i") {
+      Problem(i, "instant event spelled 'i': the DevTools Performance panel reads only 'I'");
+    } else if (ph == "I") {
       if (e.contains("s") &&
           !(e["s"].is_string() &&
             std::string("gpt").find(e["s"].get<std::string>()) != std::string::npos &&

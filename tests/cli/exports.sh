@@ -39,11 +39,12 @@ fi
 if jq -e '([.traceEvents[] | select(.ph == "X" and .cat == "gc.phase")] | length > 0)
           and ([.traceEvents[] | select(.ph == "C" and .name == "old_space")] | length > 0)
           and ([.traceEvents[] | select(.ph == "X" and .cat == "gc.marking")] | length > 0)
+          and ([.traceEvents[] | select(.ph == "I" and .cat == "gc.heap")] | length > 0)
           and ([.traceEvents[] | select(.ph == "M" and .name == "process_name")] | length == 1)' \
      "$TMP/leak.json" >/dev/null; then
-  pass "phase slices, old_space counters, marking steps, process name"
+  pass "phase slices, old_space counters, marking steps, heap instants, process name"
 else
-  fail "missing phase slices, counters, marking steps or the process name"
+  fail "missing phase slices, counters, marking steps, heap instants or the process name"
 fi
 
 # Controls: each rule of the checker, broken once, is found.
@@ -64,6 +65,8 @@ broken "a counter with a string" '(first(.traceEvents[] | select(.ph == "C"))) .
 broken "a phase running past its pause" \
   '(first(.traceEvents[] | select(.cat == "gc.phase"))) |= (.ts += .dur / 2 | .dur += 1e6)'
 broken "a top level of neither kind" '{"events": .traceEvents}'
+broken "an instant event spelled i" '(first(.traceEvents[] | select(.ph == "I"))) .ph = "i"'
+broken "an instant event of scope x" '(first(.traceEvents[] | select(.ph == "I"))) .s = "x"'
 
 # --- CSV ---------------------------------------------------------------------------------------
 

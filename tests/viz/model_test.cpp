@@ -7,6 +7,7 @@
 #include <QTest>
 #include <fstream>
 #include <iomanip>
+#include <map>
 #include <numeric>
 #include <sstream>
 
@@ -259,6 +260,67 @@ class ModelTest : public QObject {
     QCOMPARE(Objects(second, ChunkRole::OldPage), std::size_t{2});
     QCOMPARE(stepper.Advance(StepUntil::Event), std::size_t{0});  // the trace has ended
     QVERIFY(stepper.done());
+  }
+
+  // Object by object: the known trace's first Scavenge copies exactly 1 (a root) and 3 (held
+  // by 1), never the dead 2 and 4; the second promotes exactly them, as survivors below the
+  // age mark. Each step has its sentence.
+  void steppingAScavengeObjectByObjectMovesExactlyTheSurvivors() {
+    const QString path = WriteTrace("known-objects.hlt", kKnownTrace);
+    Stepper stepper(TraceDocument(path.toStdString()), GcFlags());
+    stepper.Advance(StepUntil::Event);  // `{`: no collection, no object step (the control)
+    QVERIFY(stepper.object_steps().empty());
+    QVERIFY(!stepper.NextObjectStep());
+    QVERIFY(stepper.CurrentObjectStep() == nullptr);
+    struct Walked {
+      std::map<Id, ObjectStepKind> moved;  // copied or promoted, by trace id
+      std::map<Id, std::string> text;
+      std::size_t steps = 0;
+    };
+    auto walk = [&stepper]() {
+      Walked w;
+      while (stepper.NextObjectStep()) {
+        ++w.steps;
+        if (stepper.object_cursor() != w.steps) break;
+        const ObjectStepRecord* r = stepper.CurrentObjectStep();
+        const std::string text = stepper.ObjectStepText(w.steps - 1);
+        if (text.empty()) break;
+        if (r->step.kind != ObjectStepKind::Copied && r->step.kind != ObjectStepKind::Promoted)
+          continue;
+        const Id id = stepper.ObjectStepId(w.steps - 1);
+        if (!w.moved.emplace(id, r->step.kind).second) w.moved[0] = r->step.kind;  // twice
+        w.text[id] = text;
+        // The heap map can find it: the current step's object is where the id is now.
+        if (stepper.CurrentObjectAddress() != stepper.heap().ids().Get(id))
+          w.moved[0] = r->step.kind;
+      }
+      return w;
+    };
+    stepper.Advance(StepUntil::Scavenge);  // closes the scope, then the first Scavenge
+    QVERIFY(stepper.reached());
+    Walked first = walk();
+    QCOMPARE(first.steps, stepper.object_steps().size());
+    QVERIFY(first.steps > 2);            // the scanned objects too
+    QVERIFY(!stepper.NextObjectStep());  // the end: the cursor stays
+    QCOMPARE(stepper.object_cursor(), first.steps);
+    QVERIFY((first.moved == std::map<Id, ObjectStepKind>{{1, ObjectStepKind::Copied},
+                                                         {3, ObjectStepKind::Copied}}));
+    QCOMPARE(first.text[1],
+             std::string("Object 1 (64 B) copied from from-space to to-space: a root or a "
+                         "remembered old-to-new slot references it; it had not survived a "
+                         "Scavenge yet (above the age mark), so it stays young."));
+    QVERIFY2(first.text[3].find("reachable from object 1 (64 B), whose slots the scan pointer "
+                                "is visiting") != std::string::npos,
+             first.text[3].c_str());
+
+    stepper.Advance(StepUntil::Scavenge);
+    Walked second = walk();
+    QVERIFY((second.moved == std::map<Id, ObjectStepKind>{{1, ObjectStepKind::Promoted},
+                                                          {3, ObjectStepKind::Promoted}}));
+    QVERIFY2(second.text[1].rfind("Object 1 (64 B) promoted to old space: it survived one "
+                                  "Scavenge already (below the age mark)",
+                                  0) == 0,
+             second.text[1].c_str());
   }
 
   void snapshotShowsSlabsWithTheirLiveViews() {
@@ -617,6 +679,7 @@ class ModelTest : public QObject {
     QVERIFY(log.warnings.empty());
     QCOMPARE(log.isolates, std::vector<std::string>{"8572:0x27543c00"});
     QVERIFY(log.whole_heap);
+    QVERIFY(!log.spaces_after_only);                // no --trace-gc-verbose block
     QCOMPARE(log.trace_events, std::uint64_t{25});  // every line, the program's own included
     // The hover text of each collection is its own line of the file, at its own line number.
     const std::vector<std::string> file = FileLines(path);
@@ -708,6 +771,97 @@ class ModelTest : public QObject {
     QCOMPARE(s.used[3], s.used[1]);
     QCOMPARE(static_cast<int>(s.mark_compacts.size()), 2);
     QVERIFY(std::abs(s.mark_compacts[0].y() - 35.4) < 0.06);  // marker at the heap after
+  }
+
+  void verboseLogTimelineStacksTheSpaces() {
+    const std::string path = Fixture("leaky_cache_verbose.log");
+    const RunData log = LoadLog(path);
+    QVERIFY(!log.whole_heap);
+    QVERIFY(log.spaces_after_only);
+    // The second collection, worked out by hand from the log: line 18, "18 ms: Scavenge ...
+    // 0.65 / 0.00 ms", so from 17.35 to 18 ms. Its start holds what the block after the first
+    // GC printed (lines 6-14: new 700 KB, new large objects 0, old 2476, large objects 256,
+    // external 10), its end what its own block prints (lines 21-29: new 273, new large objects
+    // 0, old 3058, large objects 256, external 10); stacked, in MB (1024 KB).
+    const TimelineSamples s = BuildTimelineSamples(log, 1, 2);
+    QCOMPARE(s.used[0].size(), qsizetype{2});
+    const double kb = 1.0 / 1024;
+    const double start[kLayerCount] = {700 * kb, 3176 * kb, 3432 * kb, 3442 * kb};
+    const double end[kLayerCount] = {273 * kb, 3331 * kb, 3587 * kb, 3597 * kb};
+    for (int l = 0; l < kLayerCount; ++l) {
+      QCOMPARE(s.used[l][0], QPointF(18 - 0.65, start[l]));
+      QCOMPARE(s.used[l][1], QPointF(18, end[l]));
+    }
+    QCOMPARE(s.scavenges.size(), std::size_t{1});
+    QCOMPARE(s.scavenges[0].point, QPointF(18 - 0.65, 3597 * kb));  // on top of the stack
+    // The committed line is still the GC line's whole heap: 5.0 -> 5.7 MB.
+    QVERIFY(std::abs(s.committed[0].y() - 5.0) < 1e-5);  // whole bytes of 0.1 MB figures
+    QVERIFY(std::abs(s.committed[1].y() - 5.7) < 1e-5);
+    // The first collection has no block before it: it holds its own.
+    const TimelineSamples first = BuildTimelineSamples(log, 0, 1);
+    QCOMPARE(first.used[1][0].y(), 3176 * kb);
+    QCOMPARE(first.used[1][1].y(), 3176 * kb);
+
+    // Control: the same log with the second collection's block taken out is no longer known
+    // per space for every collection, and is drawn as a whole, from the GC lines (3.9 -> 3.7).
+    std::vector<std::string> lines = FileLines(path);
+    QVERIFY(lines.at(17).find("18 ms: Scavenge") != std::string::npos);
+    QVERIFY(lines.at(32).find("20 ms: Scavenge") != std::string::npos);
+    lines.erase(lines.begin() + 18, lines.begin() + 32);
+    const QString cut = dir_.filePath("verbose_without_one_block.log");
+    {
+      std::ofstream out(cut.toStdString());
+      for (const std::string& line : lines)
+        out << line << '\n';
+    }
+    const RunData partial = LoadLog(cut.toStdString());
+    QCOMPARE(partial.gcs.size(), std::size_t{24});
+    QVERIFY(partial.whole_heap);
+    QVERIFY(!partial.spaces_after_only);
+    const TimelineSamples whole = BuildTimelineSamples(partial, 1, 2);
+    QCOMPARE(whole.used[0][0].y(), 0.0);
+    QVERIFY(std::abs(whole.used[1][0].y() - 3.9) < 1e-5);
+    QVERIFY(std::abs(whole.used[3][1].y() - 3.7) < 1e-5);
+  }
+
+  void clocksAndCollectionNumbers() {
+    const RunData log = LoadLog(Fixture("leaky_cache.log"));
+    RunData model_run;  // a replay's flags, as ReplayDocument records them
+    GcFlags predictable;
+    predictable.predictable = true;
+    model_run.args = predictable.ToArgs();
+    RunData wall_run;
+    wall_run.args = GcFlags().ToArgs();
+    QCOMPARE(ClockName(log), std::string("Node's clock"));
+    QCOMPARE(ClockName(model_run), std::string("heaplab's model clock"));
+    QCOMPARE(ClockName(wall_run), std::string("heaplab's wall clock"));
+    QVERIFY(!SameClock(log, model_run));
+    QVERIFY(!SameClock(log, wall_run));
+    QVERIFY(!SameClock(model_run, wall_run));
+    // Controls: runs on one kind of clock share it.
+    QVERIFY(SameClock(log, LoadLog(Fixture("lru_churn.log"))));
+    RunData model_too;
+    GcFlags clock_model;
+    clock_model.clock = "model";
+    model_too.args = clock_model.ToArgs();
+    QVERIFY(SameClock(model_run, model_too));
+
+    // By collection number: the log's 24 collections at x = 1..24, each at its heap after it;
+    // the first Mark-Compact (the 12th line, "-> 35.4 (69.2) MB") at x = 12.
+    const TimelineSeries s = BuildByCollection(log, 800);
+    QCOMPARE(s.scavenges.size() + s.mark_compacts.size(), qsizetype{24});
+    QCOMPARE(s.mark_compacts.size(), qsizetype{2});
+    QCOMPARE(s.mark_compacts[0].x(), 12.0);
+    QVERIFY(std::abs(s.mark_compacts[0].y() - 35.4) < 1e-5);
+    QCOMPARE(s.mark_compact_gcs[0], std::size_t{11});
+    QCOMPARE(s.used[3].size(), qsizetype{24});
+    QCOMPARE(s.used[3][11], QPointF(12, s.mark_compacts[0].y()));
+    QVERIFY(std::abs(s.committed[11].y() - 69.2) < 1e-5);
+    QCOMPARE(s.used[3].front().x(), 1.0);
+    QCOMPARE(s.used[3].back().x(), 24.0);
+    // At most one point per pixel column.
+    const TimelineSeries narrow = BuildByCollection(log, 10);
+    QVERIFY(narrow.used[3].size() <= 10 && narrow.scavenges.size() <= 10);
   }
 
   void twoIsolatesAreKeptApart() {
@@ -908,6 +1062,10 @@ class ModelTest : public QObject {
     QCOMPARE(log.gcs.size(), std::size_t{100000});
     QVERIFY(log.warnings.empty());
     QCOMPARE(log.lines.back().line, std::uint64_t{100000});
+    // Room made from the file's size and the density of its first MiB, not by doubling
+    // (which would leave 131,072 places for 100,000 collections).
+    QVERIFY2(log.gcs.capacity() <= 105100, std::to_string(log.gcs.capacity()).c_str());
+    QVERIFY2(log.lines.capacity() <= 105100, std::to_string(log.lines.capacity()).c_str());
     const TimelineSeries s = BuildTimeline(log, 0, 0, 1000);
     for (const auto& layer : s.used)
       QVERIFY(layer.size() <= 1000);

@@ -19,7 +19,11 @@
 #include "step_view.h"
 #include "timeline_view.h"
 
+#include <QAbstractAxis>
+#include <QAbstractSeries>
+#include <QChart>
 #include <QComboBox>
+#include <algorithm>
 #include <fstream>
 
 #include <heaplab/viz/read_documents.h>
@@ -37,6 +41,29 @@ int Colours(QWidget* widget) {
     for (int x = 0; x < image.width(); x += 3)
       colours.insert(image.pixel(x, y));
   return static_cast<int>(colours.size());
+}
+
+// The title of an x axis that series of both runs (legend names starting with `a` and with
+// `b`) are drawn on; empty when the runs share none.
+QString SharedXAxis(QChart* chart, const QString& a, const QString& b) {
+  QSet<QAbstractAxis*> of_a, of_b;
+  for (QAbstractSeries* series : chart->series()) {
+    for (QAbstractAxis* axis : series->attachedAxes()) {
+      if (axis->orientation() != Qt::Horizontal) continue;
+      if (series->name().startsWith(a)) of_a.insert(axis);
+      if (series->name().startsWith(b)) of_b.insert(axis);
+    }
+  }
+  for (QAbstractAxis* axis : of_a)
+    if (of_b.contains(axis)) return axis->titleText().isEmpty() ? "(untitled)" : axis->titleText();
+  return {};
+}
+
+bool AllXAxesTitled(QChart* chart) {
+  const QList<QAbstractAxis*> axes = chart->axes(Qt::Horizontal);
+  return !axes.isEmpty() && std::all_of(axes.begin(), axes.end(), [](QAbstractAxis* axis) {
+    return !axis->titleText().isEmpty();
+  });
 }
 
 }  // namespace
@@ -146,6 +173,26 @@ class ViewTest : public QObject {
     QCOMPARE(step->stepper()->data().gcs.size(), std::size_t{1});
     QVERIFY(step->stepper()->reached());
     QVERIFY(step->heap_map()->map()->snapshot().objects > 0);
+    // "Next object" walks the collection's object steps: a sentence each, the object
+    // outlined in the heap map.
+    QToolButton* next_object = nullptr;
+    for (QToolButton* b : step->findChildren<QToolButton*>())
+      if (b->text() == "Next object") next_object = b;
+    QVERIFY(next_object != nullptr);
+    QVERIFY(!step->stepper()->object_steps().empty());
+    QCOMPARE(step->stepper()->object_cursor(), std::size_t{0});
+    QTest::mouseClick(next_object, Qt::LeftButton);
+    QCOMPARE(step->stepper()->object_cursor(), std::size_t{1});
+    QVERIFY2(step->objectText().startsWith("Object step 1 of"), qPrintable(step->objectText()));
+    bool outlined = false;
+    for (int i = 0; i < 50 && !outlined; ++i) {
+      const Id id = step->heap_map()->map()->highlight();
+      for (const ChunkPicture& c : step->heap_map()->map()->snapshot().chunks)
+        for (const Span& s : c.spans)
+          outlined = outlined || (id != 0 && s.id == id);
+      if (!outlined) QTest::mouseClick(next_object, Qt::LeftButton);
+    }
+    QVERIFY2(outlined, "no object step outlined an object of the heap map");
     const std::size_t before = step->stepper()->position();
     step->SetSpeed(1000);
     step->SetPlaying(true);
@@ -169,6 +216,11 @@ class ViewTest : public QObject {
     QCOMPARE(c->model().rowCount(), 8);
     QVERIFY(c->model().values(0).second > c->model().values(0).first);
     QVERIFY(Colours(c->chart_view()) >= 8);
+    // Control for the overlay's axes: A and B are replays on one clock and share its axis.
+    QCOMPARE(c->x_axis_box()->currentIndex(), CompareView::kByTime);
+    const QString shared = SharedXAxis(c->chart_view()->chart(), "A ", "B ");
+    QVERIFY2(shared.startsWith("time (ms, heaplab's model clock)"), qPrintable(shared));
+    QVERIFY(AllXAxesTitled(c->chart_view()->chart()));
   }
 
   void exportWritesPngSvgAndCsv() {
@@ -252,6 +304,28 @@ class ViewTest : public QObject {
     QCOMPARE(c->model().headerData(CompareModel::A, Qt::Horizontal).toString(),
              QString("A: Node: leaky_cache.log"));
     QVERIFY(Colours(c->chart_view()) >= 8);
+    // Node's milliseconds and the model's are different clocks: the two runs never share a
+    // time axis. They start on collection numbers, one axis so titled.
+    QCOMPARE(c->x_axis_box()->currentIndex(), CompareView::kByCollection);
+    QChart* chart = c->chart_view()->chart();
+    QVERIFY(AllXAxesTitled(chart));
+    QString shared = SharedXAxis(chart, "Node ", "heaplab ");
+    QVERIFY2(shared.startsWith("collection number"), qPrintable(shared));
+    // In time, each run has its own axis, titled with its clock and its run.
+    c->x_axis_box()->setCurrentIndex(CompareView::kByTime);
+    chart = c->chart_view()->chart();
+    QVERIFY(AllXAxesTitled(chart));
+    shared = SharedXAxis(chart, "Node ", "heaplab ");
+    QVERIFY2(shared.isEmpty(), qPrintable(shared));
+    QStringList titles;
+    for (QAbstractAxis* axis : chart->axes(Qt::Horizontal))
+      titles << axis->titleText();
+    QCOMPARE(titles.size(), 2);
+    QVERIFY2(titles.filter("Node's clock): Node: leaky_cache.log").size() == 1,
+             qPrintable(titles.join('|')));
+    QVERIFY2(titles.filter("heaplab's model clock): heaplab: scenario leak-cache").size() == 1,
+             qPrintable(titles.join('|')));
+    c->x_axis_box()->setCurrentIndex(CompareView::kByCollection);
     // Control: without the overlay, a log is not replayed under B.
     c->SetOther(nullptr);
     QSignalSpy again(c, &CompareView::compared);

@@ -67,6 +67,18 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   side_layout->addWidget(status_);
   side_layout->addStretch();
 
+  auto* axis_row = new QHBoxLayout();
+  x_axis_ = new QComboBox(side);
+  x_axis_->addItem(tr("collection number"));  // kByCollection
+  x_axis_->addItem(tr("time"));               // kByTime
+  x_axis_->setToolTip(
+      tr("The chart's x axis. Runs on different clocks (a node log's ms and the model's) start "
+         "on collection numbers; in time each has an axis of its own."));
+  axis_row->addWidget(new QLabel(tr("x axis"), side));
+  axis_row->addWidget(x_axis_, 1);
+  side_layout->insertLayout(side_layout->count() - 1, axis_row);
+  connect(x_axis_, &QComboBox::currentIndexChanged, this, [this] { Draw(); });
+
   chart_ = new QChartView(this);
   chart_->setRenderHint(QPainter::Antialiasing);
   chart_->setRubberBand(QChartView::HorizontalRubberBand);
@@ -192,10 +204,30 @@ void CompareView::Run() {
 void CompareView::Show(const Runs& runs) {
   progress_->setVisible(false);
   if (runs.size() != 2) return;
+  runs_ = runs;
   // Overlaid runs carry their makers' names ("Node: app.log", "heaplab: scenario ..."); two
   // configurations of one document are A and B.
+  model_->SetRuns(runs[0], runs[1], other_ != nullptr);
+  {
+    // Times of different clocks on one axis would read as one timeline: start on numbers.
+    const QSignalBlocker block(x_axis_);
+    x_axis_->setCurrentIndex(SameClock(*runs[0], *runs[1]) ? kByTime : kByCollection);
+  }
+  Draw();
+  status_->setText(tr("Done: %1 took %2 s, %3 %4 s to load.")
+                       .arg(other_ ? QString::fromStdString(RunLabel(*runs[0])) : "A")
+                       .arg(runs[0]->load_seconds, 0, 'f', 2)
+                       .arg(other_ ? QString::fromStdString(RunLabel(*runs[1])) : "B")
+                       .arg(runs[1]->load_seconds, 0, 'f', 2));
+  Q_EMIT compared();
+}
+
+void CompareView::Draw() {
+  if (runs_.size() != 2) return;
+  const Runs& runs = runs_;
   const bool overlay = other_ != nullptr;
-  model_->SetRuns(runs[0], runs[1], overlay);
+  const bool by_collection = x_axis_->currentIndex() == kByCollection;
+  const bool same_clock = SameClock(*runs[0], *runs[1]);
   auto* chart = new QChart();
   if (overlay) {
     chart->setTitle(tr("Heap used and collections: %1 against %2")
@@ -204,23 +236,44 @@ void CompareView::Show(const Runs& runs) {
   } else {
     chart->setTitle(tr("%1: heap used, A against B").arg(QString::fromStdString(runs[0]->title)));
   }
-  auto* x = new QValueAxis();
+  // One x axis for collection numbers or for one clock; in time on two clocks, one per run,
+  // each titled with its clock and its run (the second run's at the top).
+  QValueAxis* xs[2] = {new QValueAxis(), nullptr};
+  xs[1] = by_collection || same_clock ? xs[0] : new QValueAxis();
   auto* y = new QValueAxis();
-  x->setTitleText(tr("time (ms)"));
-  x->setLabelFormat("%.0f");
   y->setTitleText(tr("MB"));
   y->setLabelFormat("%.0f");
-  chart->addAxis(x, Qt::AlignBottom);
+  chart->addAxis(xs[0], Qt::AlignBottom);
+  if (xs[1] != xs[0]) chart->addAxis(xs[1], Qt::AlignTop);
   chart->addAxis(y, Qt::AlignLeft);
-  double t1 = 1;
-  for (const auto& run : runs)
-    t1 = std::max(t1, RunRange(*run).second);
+  double ends[2] = {1, 1};
+  for (std::size_t i = 0; i < 2; ++i) {
+    ends[i] =
+        by_collection ? static_cast<double>(runs[i]->gcs.size()) + 1 : RunRange(*runs[i]).second;
+  }
+  const double shared_end = std::max(ends[0], ends[1]);
+  if (by_collection) {
+    xs[0]->setTitleText(tr("collection number (each run's own, in order)"));
+  } else if (same_clock) {
+    xs[0]->setTitleText(tr("time (ms, %1)").arg(QString::fromStdString(ClockName(*runs[0]))));
+  } else {
+    for (std::size_t i = 0; i < 2; ++i) {
+      xs[i]->setTitleText(tr("time (ms, %1): %2")
+                              .arg(QString::fromStdString(ClockName(*runs[i])),
+                                   QString::fromStdString(RunLabel(*runs[i]))));
+    }
+  }
   const int pixels = std::max(chart_->width() - 120, 100);
   const QColor colors[2] = {QColor(0x1f, 0x77, 0xb4), QColor(0xe6, 0x7e, 0x22)};
   double y_max = 1;
   for (std::size_t i = 0; i < 2; ++i) {
-    const TimelineSeries s = BuildTimeline(*runs[i], 0, t1, pixels);
-    // Short names: the table's headers (and their tooltips) spell out the flags.
+    QValueAxis* x = xs[i];
+    const double x_end = xs[1] == xs[0] ? shared_end : ends[i];
+    x->setLabelFormat("%.0f");
+    x->setRange(0, x_end);
+    if (xs[1] != xs[0]) x->setLinePenColor(colors[i]);
+    const TimelineSeries s = by_collection ? BuildByCollection(*runs[i], pixels)
+                                           : BuildTimeline(*runs[i], 0, x_end, pixels);
     // Short names in the legend (the title and the table name the files): who made the run.
     QString name = i == 0 ? QStringLiteral("A") : QStringLiteral("B");
     if (overlay) {
@@ -253,7 +306,7 @@ void CompareView::Show(const Runs& runs) {
     full->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
     std::vector<QXYSeries*> all{used, committed, full};
     if (overlay) {
-      // Every collection's mark: the pauses of both runs on the same time axis.
+      // Every collection's mark: the pauses of both runs.
       auto* young = new QScatterSeries();
       young->setName(name + tr(" young GC"));
       young->replace(s.scavenges);
@@ -270,7 +323,6 @@ void CompareView::Show(const Runs& runs) {
     for (const QPointF& p : s.committed)
       y_max = std::max(y_max, p.y());
   }
-  x->setRange(0, t1);
   y->setRange(0, y_max * 1.08);
   y->applyNiceNumbers();
   // An overlay has longer names (Node, heaplab): a column beside the plot keeps them whole.
@@ -278,12 +330,6 @@ void CompareView::Show(const Runs& runs) {
   QChart* old = chart_->chart();
   chart_->setChart(chart);
   delete old;
-  status_->setText(tr("Done: %1 took %2 s, %3 %4 s to load.")
-                       .arg(overlay ? QString::fromStdString(RunLabel(*runs[0])) : "A")
-                       .arg(runs[0]->load_seconds, 0, 'f', 2)
-                       .arg(overlay ? QString::fromStdString(RunLabel(*runs[1])) : "B")
-                       .arg(runs[1]->load_seconds, 0, 'f', 2));
-  Q_EMIT compared();
 }
 
 }  // namespace heaplab::viz

@@ -2,7 +2,10 @@
 // flags, B: this view's), their heaps overlaid on one timeline and a table of differences.
 // Or, with an overlay document (SetOther: a real node log, an events file, a scenario or a
 // trace), the open document against that one: a node log beside a simulated run, both heaps
-// and every collection's mark on shared axes, the legend naming which is Node's.
+// and every collection's mark, the legend naming which is Node's. The x axis is the
+// collection's number or the time; runs on different clocks (SameClock: Node's ms and the
+// model's are different quantities) start on collection numbers, and in time each gets an
+// axis of its own, titled with its clock.
 #pragma once
 
 #include <memory>
@@ -36,6 +39,10 @@ class CompareView : public QWidget {
   void Run();
   const CompareModel& model() const { return *model_; }
   QChartView* chart_view() const { return chart_; }
+  // The x axis: kByCollection or kByTime.
+  QComboBox* x_axis_box() const { return x_axis_; }
+  static constexpr int kByCollection = 0;
+  static constexpr int kByTime = 1;
   Loader* loader() const { return loader_; }
 
  Q_SIGNALS:
@@ -43,7 +50,10 @@ class CompareView : public QWidget {
 
  private:
   void Show(const Runs& runs);
+  void Draw();
   void UpdateMode();
+  Runs runs_;
+  QComboBox* x_axis_;
   std::shared_ptr<const Document> doc_;
   std::shared_ptr<const Document> other_;
   QLabel* mode_;

@@ -177,6 +177,12 @@ QColor HeapMapWidget::SpanColor(const ChunkPicture& chunk, const Span& span) con
   return Qt::gray;
 }
 
+void HeapMapWidget::SetHighlight(Id id) {
+  if (highlight_ == id) return;
+  highlight_ = id;
+  update();
+}
+
 void HeapMapWidget::paintEvent(QPaintEvent*) {
   QPainter p(this);
   if (snapshot_->empty()) {
@@ -200,6 +206,17 @@ void HeapMapWidget::paintEvent(QPaintEvent*) {
                   c.evacuation_candidate ? 2 : 1));
     p.setBrush(Qt::NoBrush);
     p.drawRect(r.adjusted(0, 0, -1, -1));
+    if (highlight_ != 0) {
+      for (const Span& s : c.spans) {
+        if (s.id != highlight_) continue;
+        // An outline a few pixels wider than the object, which may be one pixel wide.
+        const double x0 = r.left() + s.offset * scale;
+        const double w = std::max(1.0, s.size * scale);
+        p.setPen(QPen(palette().color(QPalette::Highlight), 3));
+        p.drawRect(QRectF(x0 - 3, r.top() - 3, w + 6, r.height() + 6));
+        p.setPen(QPen(palette().color(QPalette::Text), 1));
+      }
+    }
     if (c.role == ChunkRole::ToSpace) {
       const int top = r.left() + static_cast<int>(static_cast<double>(c.top) * scale);
       const int age = r.left() + static_cast<int>(static_cast<double>(c.age_mark) * scale);

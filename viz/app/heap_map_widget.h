@@ -24,6 +24,9 @@ class HeapMapWidget : public QWidget {
   const HeapSnapshot& snapshot() const { return *snapshot_; }
   void SetColorBy(ColorBy mode);
   void SetZoom(double zoom);
+  // Outlines the object with this trace id (the step-through's current object step); 0: none.
+  void SetHighlight(Id id);
+  Id highlight() const { return highlight_; }
   double zoom() const { return zoom_; }
   // What lies at `pos` (widget coordinates): a description, or empty.
   QString Describe(const QPoint& pos) const;
@@ -49,6 +52,7 @@ class HeapMapWidget : public QWidget {
   std::vector<Tile> slab_tiles_;  // chunk: index into snapshot_.slabs
   std::vector<std::pair<QRect, QString>> labels_;
   ColorBy color_by_ = ColorBy::Kind;
+  Id highlight_ = 0;
   double zoom_ = 1.0;
   int height_ = 100;
 };

@@ -39,6 +39,10 @@ StepView::StepView(QWidget* parent) : QWidget(parent) {
   auto* marking =
       Button(this, tr("Next marking step"), tr("Replay up to the next incremental marking step"),
              QKeySequence(Qt::Key_M));
+  auto* object = Button(this, tr("Next object"),
+                        tr("Show the next object step of the collection or marking step just "
+                           "replayed: what happened to one object, and why"),
+                        QKeySequence(Qt::Key_O));
   auto* restart =
       Button(this, tr("Restart"), tr("Start the replay over"), QKeySequence(Qt::CTRL | Qt::Key_R));
   speed_ = new QSlider(Qt::Horizontal, this);
@@ -47,7 +51,7 @@ StepView::StepView(QWidget* parent) : QWidget(parent) {
   speed_->setToolTip(tr("Speed: trace events per tick while playing"));
   position_ = new QLabel(this);
   auto* bar = new QHBoxLayout();
-  for (QToolButton* b : {play_, step, gc, scavenge, mc, marking, restart})
+  for (QToolButton* b : {play_, step, gc, scavenge, mc, marking, object, restart})
     bar->addWidget(b);
   bar->addWidget(new QLabel(tr("Speed"), this));
   bar->addWidget(speed_);
@@ -60,6 +64,9 @@ StepView::StepView(QWidget* parent) : QWidget(parent) {
   explanation_->setFrameShape(QFrame::StyledPanel);
   explanation_->setMinimumHeight(48);
   explanation_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  object_ = new QLabel(this);
+  object_->setWordWrap(true);
+  object_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   map_ = new HeapMapView(this);
   map_->SetColorBy(ColorBy::Age);
   log_ = new QPlainTextEdit(this);
@@ -76,6 +83,7 @@ StepView::StepView(QWidget* parent) : QWidget(parent) {
   layout->addLayout(bar);
   layout->addWidget(position_);
   layout->addWidget(explanation_);
+  layout->addWidget(object_);
   layout->addWidget(split, 1);
 
   slice_timer_ = new QTimer(this);
@@ -90,6 +98,7 @@ StepView::StepView(QWidget* parent) : QWidget(parent) {
   connect(scavenge, &QToolButton::clicked, this, [this] { StepInSlices(StepUntil::Scavenge); });
   connect(mc, &QToolButton::clicked, this, [this] { StepInSlices(StepUntil::MarkCompact); });
   connect(marking, &QToolButton::clicked, this, [this] { StepInSlices(StepUntil::MarkingStep); });
+  connect(object, &QToolButton::clicked, this, [this] { NextObject(); });
   connect(restart, &QToolButton::clicked, this, [this] {
     if (doc_) Start(doc_, flags_);
   });
@@ -234,6 +243,45 @@ void StepView::Refresh() {
   HeapSnapshot snap = stepper_->Snapshot();
   const QString caption = snap.marking ? tr("incremental marking in progress") : QString();
   map_->SetSnapshot(std::make_shared<const HeapSnapshot>(std::move(snap)), caption);
+  ShowObjectStep();
+}
+
+bool StepView::NextObject() {
+  if (!stepper_ || slicing_ || !stepper_->NextObjectStep()) return false;
+  SetPlaying(false);
+  ShowObjectStep();
+  Q_EMIT stepped();
+  return true;
+}
+
+QString StepView::objectText() const {
+  return object_->text();
+}
+
+void StepView::ShowObjectStep() {
+  const std::size_t n = stepper_->object_steps().size();
+  const std::size_t i = stepper_->object_cursor();
+  map_->map()->SetHighlight(i > 0 ? stepper_->ObjectStepId(i - 1) : 0);
+  if (n == 0) {
+    object_->clear();
+    return;
+  }
+  const QString dropped = stepper_->object_steps_dropped() > 0
+                              ? tr(" (the first %L1; %L2 more were not kept)")
+                                    .arg(n)
+                                    .arg(stepper_->object_steps_dropped())
+                              : QString();
+  if (i == 0) {
+    object_->setText(tr("%L1 object steps in this step%2: Next object (O) walks them one by one.")
+                         .arg(n)
+                         .arg(dropped));
+    return;
+  }
+  object_->setText(tr("Object step %L1 of %L2%3: %4")
+                       .arg(i)
+                       .arg(n)
+                       .arg(dropped)
+                       .arg(QString::fromStdString(stepper_->ObjectStepText(i - 1))));
 }
 
 }  // namespace heaplab::viz

@@ -1,6 +1,8 @@
 // Step-through: play, pause, step one trace event, step to the next collection (or the next
 // Scavenge, Mark-Compact or marking step), with a speed; the heap map shows the heap after
-// every step and a sentence says what the step did and why.
+// every step and a sentence says what the step did and why. Inside a step, "Next object" walks
+// the object steps of the collection (or marking step) it ran, one at a time: the object is
+// outlined in the heap map and a second sentence says what happened to it and why.
 #pragma once
 
 #include <memory>
@@ -36,6 +38,9 @@ class StepView : public QWidget {
   // Events per timer tick while playing (the speed slider).
   int speed() const;
   void SetSpeed(int events_per_tick);
+  // Shows the next object step of the last step; false when none is left.
+  bool NextObject();
+  QString objectText() const;
   // The live replay; made when first needed (the view is shown or a control used), so that
   // opening a document never waits for it.
   Stepper* stepper() const { return stepper_.get(); }
@@ -50,6 +55,7 @@ class StepView : public QWidget {
  private:
   bool EnsureStepper();
   void Refresh();
+  void ShowObjectStep();
   void Tick();
   void Slice();
   std::shared_ptr<const Document> doc_;
@@ -57,6 +63,7 @@ class StepView : public QWidget {
   std::unique_ptr<Stepper> stepper_;
   HeapMapView* map_;
   QLabel* explanation_;
+  QLabel* object_;
   QLabel* position_;
   QPlainTextEdit* log_;
   QSlider* speed_;

@@ -206,9 +206,10 @@ void TimelineView::Redraw() {
       for (const QPointF& p : up)
         empty = empty && p.y() < 1e-9;
     }
-    areas_[static_cast<std::size_t>(l)]->setName(
-        run_->whole_heap && l == 1 ? tr("heap used (the log gives no per-space sizes)")
-                                   : tr("%1 used").arg(LayerName(static_cast<Layer>(l))));
+    QString name = tr("%1 used").arg(LayerName(static_cast<Layer>(l)));
+    if (run_->whole_heap && l == 1) name = tr("heap used (the log gives no per-space sizes)");
+    if (run_->spaces_after_only) name += tr(" (as printed after each GC)");
+    areas_[static_cast<std::size_t>(l)]->setName(name);
     const auto markers = view_->chart()->legend()->markers(areas_[static_cast<std::size_t>(l)]);
     for (QLegendMarker* m : markers)
       m->setVisible(!empty);

@@ -101,6 +101,25 @@ class LogCollector : public V8LogObserver {
   std::uint64_t problems() const { return problems_; }
   const std::string& first_problem() const { return first_problem_; }
 
+  // After `done` of the file's `total` bytes: room for the collections the whole file holds
+  // if the rest is like what was read (GcEvent is large; growing by doubling moved every
+  // event read so far and touched fresh memory each time). Room is made only when that
+  // projection passes what there is (and then by a quarter at least), so a file whose GC lines
+  // thin out holds no more than its density so far projects, and one whose lines thicken
+  // grows geometrically, as before.
+  void ReserveFor(std::uint64_t done, std::uint64_t total) {
+    if (done == 0 || done >= total || data_.gcs.empty()) return;
+    const double projected = static_cast<double>(data_.gcs.size()) * static_cast<double>(total) /
+                             static_cast<double>(done);
+    const std::size_t have = data_.gcs.capacity();
+    if (projected <= static_cast<double>(have)) return;
+    // 5% over the projection; a projection creeping past that grows by a quarter at least.
+    const std::size_t want =
+        std::max(static_cast<std::size_t>(projected * 1.05) + 16, have + have / 4);
+    data_.gcs.reserve(want);
+    data_.lines.reserve(want);
+  }
+
  private:
   bool Wanted(IsolateId id) const { return want_ < ids_.size() && ids_[want_] == id; }
 
@@ -168,6 +187,7 @@ RunData LogDocument::Load(const GcFlags&, LoadControl& control) const {
       const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), f);
       if (n > 0) reader.Feed(std::string_view(buffer.data(), n));
       done += n;
+      if (!ec) collector.ReserveFor(done, total);
       if (control.cancel.load(std::memory_order_relaxed)) throw Cancelled();
       if (control.progress && !ec && total > 0)
         control.progress(static_cast<double>(done) / static_cast<double>(total));
@@ -202,6 +222,16 @@ RunData LogDocument::Load(const GcFlags&, LoadControl& control) const {
   data.title = FileName(path());
   if (data.isolates.size() > 1) data.title += " (isolate " + data.isolates[isolate_] + ")";
   SortByStart(data);
+  // A --trace-gc-verbose log: every collection got its per-space block. A log where some
+  // collection has none (not verbose, or cut) stays drawn as a whole.
+  const auto printed_spaces = [](const GcEvent& e) {
+    return std::any_of(e.after.begin(), e.after.end(),
+                       [](const SpaceStats& s) { return s.size > 0 || s.committed > 0; });
+  };
+  if (!data.gcs.empty() && std::all_of(data.gcs.begin(), data.gcs.end(), printed_spaces)) {
+    data.whole_heap = false;
+    data.spaces_after_only = true;
+  }
   for (const GcEvent& e : data.gcs)
     data.end_ms = std::max(data.end_ms, e.end_ms);
   for (const MarkingEvent& m : data.marking)

@@ -52,6 +52,26 @@ std::string RunLabel(const RunData& run) {
   return "heaplab: " + run.title;
 }
 
+std::string ClockName(const RunData& run) {
+  switch (run.source) {
+    case RunSource::NodeLog:
+      return "Node's clock";
+    case RunSource::EventsFile:
+      return "the events file's clock";
+    case RunSource::Replay:
+      break;
+  }
+  for (const std::string& arg : run.args)
+    if (arg == "--predictable" || arg == "--clock=model") return "heaplab's model clock";
+  return "heaplab's wall clock";
+}
+
+bool SameClock(const RunData& a, const RunData& b) {
+  if (a.source == RunSource::EventsFile || b.source == RunSource::EventsFile)
+    return a.source == b.source && a.file == b.file;
+  return ClockName(a) == ClockName(b);
+}
+
 const char* CollectorName(Collector c) {
   return c == Collector::Scavenge ? "Scavenge" : "Mark-Compact";
 }

@@ -25,7 +25,96 @@ std::string Kib(std::size_t bytes) {  // KiB, or MiB from 10 MiB on
   return s.str();
 }
 
+std::string Bytes(std::size_t bytes) {  // "48 B", "12.0 KiB" from 10 KiB on
+  return bytes < 10 * 1024 ? std::to_string(bytes) + " B" : Kib(bytes);
+}
+
+std::string Hex(Address a) {
+  std::ostringstream s;
+  s << "0x" << std::hex << a;
+  return s.str();
+}
+
 }  // namespace
+
+// Keeps the object steps of the current trace event in the stepper, with what each sentence
+// needs that only the moment of the step knows (the age mark, the object being scanned or
+// blackened, whether a page is an evacuation candidate).
+class Stepper::StepListener : public ObjectStepObserver, public GcObserver {
+ public:
+  StepListener(Stepper& stepper, Heap& heap) : stepper_(stepper), heap_(heap) {}
+
+  // A trace event is about to be replayed: its steps replace the last event's.
+  void BeginEvent() {
+    stepper_.object_steps_.clear();
+    stepper_.object_steps_dropped_ = 0;
+    stepper_.object_cursor_ = 0;
+    stepper_.resolved_ = false;
+    in_collection_ = false;
+    scanning_ = blackening_ = 0;
+  }
+
+  void OnCollectionStart(Collector collector) override {
+    in_collection_ = true;
+    collector_ = collector;
+    age_mark_ = heap_.new_space().age_mark();
+    scanning_ = blackening_ = 0;
+  }
+  void OnGc(const GcEvent&) override { in_collection_ = false; }
+
+  void OnObjectStep(const ObjectStep& step) override {
+    std::vector<ObjectStepRecord>& steps = stepper_.object_steps_;
+    ObjectStepRecord r;
+    r.step = step;
+    r.in_collection = in_collection_;
+    r.collector = collector_;
+    switch (step.kind) {
+      case ObjectStepKind::Scanned:
+        scanning_ = step.to;
+        break;
+      case ObjectStepKind::Copied:
+      case ObjectStepKind::Promoted:
+        r.below_age_mark = step.from != step.to && step.from < age_mark_;
+        r.referrer = scanning_;
+        break;
+      case ObjectStepKind::Blackened:
+        blackening_ = step.from;
+        break;
+      case ObjectStepKind::Greyed:
+        r.referrer = blackening_;
+        break;
+      case ObjectStepKind::BarrierHit:
+        // The barrier's greying was reported just before as a plain Greyed step: this one
+        // says more.
+        if (!steps.empty() && steps.back().step.kind == ObjectStepKind::Greyed &&
+            steps.back().step.from == step.to) {
+          steps.pop_back();
+        }
+        break;
+      case ObjectStepKind::Moved: {
+        const Chunk* c = heap_.ChunkOf(step.from);
+        r.from_candidate = c != nullptr && c->Is(kEvacuationCandidate);
+        break;
+      }
+      case ObjectStepKind::Freed:
+        break;
+    }
+    if (steps.size() >= kMaxObjectSteps) {
+      ++stepper_.object_steps_dropped_;
+      return;
+    }
+    steps.push_back(r);
+  }
+
+ private:
+  Stepper& stepper_;
+  Heap& heap_;
+  bool in_collection_ = false;
+  Collector collector_ = Collector::Scavenge;
+  Address age_mark_ = 0;
+  Address scanning_ = 0;    // the object whose slots a Scavenge is visiting
+  Address blackening_ = 0;  // the object marking is blackening
+};
 
 Stepper::Stepper(const Document& doc, const GcFlags& flags) : flags_(flags) {
   file_ = doc.TraceFile();
@@ -50,6 +139,9 @@ Stepper::Stepper(const Document& doc, const GcFlags& flags) : flags_(flags) {
   session_ = std::make_unique<Session>(flags.ToConfig(), flags.buffer_pool_size);
   recorder_ = std::make_unique<Recorder>(data_);
   session_->tracer().AddObserver(recorder_.get());
+  listener_ = std::make_unique<StepListener>(*this, session_->heap());
+  session_->tracer().AddObserver(listener_.get());
+  session_->tracer().SetStepObserver(listener_.get());
   data_.limits.push_back({0, session_->controller().growing().limit()});
   session_->replayer().set_file(doc.Title());
   explanation_ = size_ > 0 ? "Ready: " + std::to_string(size_) + " trace events to replay."
@@ -57,6 +149,8 @@ Stepper::Stepper(const Document& doc, const GcFlags& flags) : flags_(flags) {
 }
 
 Stepper::~Stepper() {
+  session_->tracer().SetStepObserver(nullptr);
+  session_->tracer().RemoveObserver(listener_.get());
   reader_.reset();
   in_.close();
   std::error_code ec;
@@ -81,6 +175,7 @@ std::size_t Stepper::Advance(StepUntil until, std::size_t max_events) {
         at_end_ = true;
         break;
       }
+      listener_->BeginEvent();
       session_->replayer().Put(last_);
     } catch (const OutOfMemory& oom) {
       data_.ending = std::string("FATAL ERROR: ") + oom.what();
@@ -161,6 +256,168 @@ void Stepper::Explain(std::size_t gcs_before, std::size_t marking_before) {
     s << "Replayed '" << FormatEvent(last_) << "': no collection was needed.";
   }
   explanation_ = s.str();
+}
+
+bool Stepper::NextObjectStep() {
+  if (object_cursor_ >= object_steps_.size()) return false;
+  ++object_cursor_;
+  return true;
+}
+
+void Stepper::ResolveIds() {
+  if (resolved_) return;
+  resolved_ = true;
+  moves_.clear();
+  ids_.clear();
+  for (const ObjectStepRecord& r : object_steps_) {
+    const ObjectStep& st = r.step;
+    if ((st.kind == ObjectStepKind::Copied || st.kind == ObjectStepKind::Promoted ||
+         st.kind == ObjectStepKind::Moved) &&
+        st.from != st.to) {
+      moves_[st.from] = st.to;
+    }
+  }
+  session_->heap().ids().ForEachLive([this](Id id, Address a) { ids_[a] = id; });
+}
+
+Address Stepper::After(Address a) const {
+  // A Scavenge may copy an object that a full GC in the same event then promotes or moves.
+  for (int hops = 0; hops < 4; ++hops) {
+    auto it = moves_.find(a);
+    if (it == moves_.end()) break;
+    a = it->second;
+  }
+  return a;
+}
+
+namespace {
+// The address a step's object has at the end of its step (its host's for a barrier hit: the
+// object stored, see ObjectStep).
+Address StepObject(const ObjectStep& st) {
+  switch (st.kind) {
+    case ObjectStepKind::Copied:
+    case ObjectStepKind::Promoted:
+    case ObjectStepKind::Moved:
+    case ObjectStepKind::Scanned:
+    case ObjectStepKind::BarrierHit:
+      return st.to;
+    case ObjectStepKind::Greyed:
+    case ObjectStepKind::Blackened:
+      return st.from;
+    case ObjectStepKind::Freed:
+      break;
+  }
+  return 0;
+}
+}  // namespace
+
+Address Stepper::CurrentObjectAddress() {
+  const ObjectStepRecord* r = CurrentObjectStep();
+  if (r == nullptr) return 0;
+  ResolveIds();
+  const Address a = StepObject(r->step);
+  if (a == 0) return 0;
+  const Address now = After(a);
+  return ids_.count(now) != 0 || session_->heap().ChunkOf(now) != nullptr ? now : 0;
+}
+
+Id Stepper::ObjectStepId(std::size_t i) {
+  if (i >= object_steps_.size()) return 0;
+  ResolveIds();
+  const Address a = StepObject(object_steps_[i].step);
+  if (a == 0) return 0;
+  auto it = ids_.find(After(a));
+  return it != ids_.end() ? it->second : 0;
+}
+
+std::size_t Stepper::SizeNow(Address a) const {
+  if (a == 0) return 0;
+  const Address now = After(a);
+  // Only a live id's object is read: a dead one's memory may be released.
+  return ids_.count(now) != 0 ? HeapObject(now).size() : 0;
+}
+
+std::string Stepper::Name(Address a, std::size_t size) {
+  auto it = ids_.find(After(a));
+  const std::string bytes = size > 0 ? " (" + Bytes(size) + ")" : "";
+  return it != ids_.end() ? "object " + std::to_string(it->second) + bytes : "an object" + bytes;
+}
+
+std::string Stepper::ObjectStepText(std::size_t i) {
+  if (i >= object_steps_.size()) return {};
+  ResolveIds();
+  const ObjectStepRecord& r = object_steps_[i];
+  const ObjectStep& st = r.step;
+  const std::size_t host_size = SizeNow(r.referrer);
+  std::string s;
+  switch (st.kind) {
+    case ObjectStepKind::Copied:
+      s = Name(st.to, st.size) + " copied from from-space to to-space: " +
+          (r.referrer != 0 ? "reachable from " + Name(r.referrer, host_size) +
+                                 ", whose slots the scan pointer is visiting"
+                           : "a root or a remembered old-to-new slot references it") +
+          "; it had not survived a Scavenge yet (above the age mark), so it stays young.";
+      break;
+    case ObjectStepKind::Promoted:
+      if (st.from == st.to) {
+        s = "Large " + Name(st.to, st.size) +
+            " promoted whole: it survived, and its chunk moves to the large object space "
+            "without being copied.";
+      } else if (r.in_collection && r.collector == Collector::MarkCompact) {
+        s = Name(st.to, st.size) +
+            " promoted to old space: it is marked live, and a full GC empties new space by "
+            "promoting every live young object.";
+      } else {
+        s = Name(st.to, st.size) + " promoted to old space: " +
+            (r.below_age_mark ? "it survived one Scavenge already (below the age mark)"
+                              : "to-space has no room left for it") +
+            (r.referrer != 0 ? "; reachable from " + Name(r.referrer, host_size) + "."
+                             : "; a root or a remembered old-to-new slot references it.");
+      }
+      break;
+    case ObjectStepKind::Scanned:
+      s = (session_->heap().InYoung(After(st.to)) ? "The scan pointer reaches "
+                                                  : "The worklist of promoted objects gives ") +
+          Name(st.to, st.size) +
+          ": its slots are visited, and the young objects they reference are evacuated next.";
+      break;
+    case ObjectStepKind::Greyed:
+      s = Name(st.from, st.size) + " turns grey: " +
+          (r.referrer != 0 ? "black " + Name(r.referrer, host_size) + " references it"
+                           : "a root references it") +
+          "; it waits on the worklist for its slots to be visited.";
+      break;
+    case ObjectStepKind::Blackened:
+      s = Name(st.from, st.size) +
+          " turns black: taken from the worklist, its slots are visited and the white "
+          "objects they reference turn grey.";
+      break;
+    case ObjectStepKind::BarrierHit: {
+      const std::string host = Name(st.from, SizeNow(st.from));
+      s = "The write barrier greys " + Name(st.to, st.size) + ": the program stored it into " +
+          host +
+          (st.host_marked ? ", which marking has already reached, and no black object may "
+                            "point to a white one."
+                          : ", still white; the insertion barrier greys every white object "
+                            "stored while marking runs.");
+      break;
+    }
+    case ObjectStepKind::Freed:
+      s = Bytes(st.size) + " at " + Hex(st.from) +
+          " became free: no live object lies there, so the sweeper turns it into a free-list "
+          "block (a page or a large object with nothing live is released whole).";
+      break;
+    case ObjectStepKind::Moved:
+      s = Name(st.to, st.size) +
+          (r.from_candidate
+               ? " moved off an evacuation candidate: its page is mostly free, so the page's "
+                 "live objects move elsewhere and the page is released."
+               : " slid down toward the start of old space (sliding compaction), closing the "
+                 "gaps the dead objects left.");
+      break;
+  }
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
+  return s;
 }
 
 HeapSnapshot Stepper::Snapshot() {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include <heaplab/viz/run_index.h>
 
@@ -126,11 +127,21 @@ TimelineSamples BuildTimelineSamples(const RunData& run, std::size_t first, std:
     const GcEvent& e = run.gcs[i];
     auto before = Layers(e.before, e.external_memory);
     auto after = Layers(e.after, e.external_memory);
+    double marker_mb = Mb(e.end_object_size + e.external_memory);
     if (run.whole_heap) {
       // Only the heap's objects as a whole are known: one layer, the second, from the line's
       // "A (B) -> C (D) MB"; the layers above it add nothing.
       before = {0, Mb(e.start_object_size), Mb(e.start_object_size), Mb(e.start_object_size)};
       after = {0, Mb(e.end_object_size), Mb(e.end_object_size), Mb(e.end_object_size)};
+      marker_mb = Mb(e.end_object_size);
+    } else if (run.spaces_after_only) {
+      // The spaces as V8 printed them after this collection; at its start, as printed after
+      // the one before (held: nothing printed them in between), or, for the first, its own.
+      if (i > 0)
+        before = Layers(run.gcs[i - 1].after, run.gcs[i - 1].external_memory);
+      else
+        before = after;
+      marker_mb = after[kLayerCount - 1];
     }
     for (int l = 0; l < kLayerCount; ++l) {
       out.used[l].push_back({e.start_ms, before[l]});
@@ -138,8 +149,7 @@ TimelineSamples BuildTimelineSamples(const RunData& run, std::size_t first, std:
     }
     out.committed.push_back({e.start_ms, Mb(e.start_memory_size)});
     out.committed.push_back({e.end_ms, Mb(e.end_memory_size)});
-    const QPointF marker(e.start_ms,
-                         Mb(e.end_object_size + (run.whole_heap ? 0 : e.external_memory)));
+    const QPointF marker(e.start_ms, marker_mb);
     (e.collector == Collector::Scavenge ? out.scavenges : out.mark_compacts)
         .push_back({marker, e.pause_ms, i});
   }
@@ -193,6 +203,43 @@ TimelineSeries BuildTimeline(const RunData& run, double t0, double t1, int pixel
   DecimateMarkers(s0, s1, t0, t1, pixels, out.scavenges, out.scavenge_gcs);
   const auto [m0, m1] = MarkersOf(samples->mark_compacts, first, last);
   DecimateMarkers(m0, m1, t0, t1, pixels, out.mark_compacts, out.mark_compact_gcs);
+  return out;
+}
+
+TimelineSeries BuildByCollection(const RunData& run, int pixels) {
+  pixels = std::max(pixels, 1);
+  TimelineSeries out;
+  const std::size_t n = run.gcs.size();
+  if (n == 0) return out;
+  TimelineSamples made;
+  const TimelineSamples* samples = &made;
+  if (run.index && run.index->samples.committed.size() == static_cast<qsizetype>(2 * n))
+    samples = &run.index->samples;
+  else
+    made = BuildTimelineSamples(run, 0, n);
+  const double x1 = static_cast<double>(n) + 1;
+  // The end samples (odd ones: each collection's heap after it), renumbered.
+  const auto after = [n](const QVector<QPointF>& two_per_gc) {
+    QVector<QPointF> points;
+    points.reserve(static_cast<qsizetype>(n));
+    for (std::size_t i = 0; i < n; ++i)
+      points.push_back(
+          {static_cast<double>(i + 1), two_per_gc[static_cast<qsizetype>(2 * i + 1)].y()});
+    return points;
+  };
+  for (int l = 0; l < kLayerCount; ++l)
+    out.used[l] = Decimate(after(samples->used[l]), 0, x1, pixels);
+  out.committed = Decimate(after(samples->committed), 0, x1, pixels);
+  for (auto [from, points, kept] :
+       {std::tuple{&samples->scavenges, &out.scavenges, &out.scavenge_gcs},
+        std::tuple{&samples->mark_compacts, &out.mark_compacts, &out.mark_compact_gcs}}) {
+    std::vector<TimelineSamples::Marker> renumbered = *from;
+    for (TimelineSamples::Marker& m : renumbered)
+      m.point.setX(static_cast<double>(m.gc + 1));
+    DecimateMarkers(renumbered.data(), renumbered.data() + renumbered.size(), 0, x1, pixels,
+                    *points, *kept);
+  }
+  out.samples = static_cast<int>(2 * n);
   return out;
 }
 

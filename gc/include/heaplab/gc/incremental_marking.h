@@ -40,9 +40,14 @@ class IncrementalMarking {
   bool IsComplete() const { return marking_ && marker_.worklist_empty(); }
   Marker& marker() { return marker_; }
 
-  // The insertion barrier: the stored reference turns grey if it was white.
-  void RecordWrite(Address value) {
-    if (barrier_ && value != 0 && marker_.Shade(value)) ++barrier_hits_;
+  // The insertion barrier: the stored reference turns grey if it was white (a barrier hit,
+  // reported to the marker's object-step observer with `host`, the object stored into).
+  void RecordWrite(Address host, Address value) {
+    if (barrier_ && value != 0 && marker_.Shade(value)) {
+      ++barrier_hits_;
+      if (marker_.step_observer() != nullptr) [[unlikely]]
+        ReportBarrierHit(host, value);
+    }
   }
 
   // Clears the marks and greys the roots; `now_ms` starts the walltime.
@@ -66,6 +71,9 @@ class IncrementalMarking {
   // kMinStepSizeInBytes.
   std::size_t ComputeStepSize(bool by_task, double max_ms) const;
 
+  // Who is told of the objects marking greys and blackens and of the barrier's hits.
+  void set_step_observer(ObjectStepObserver* observer) { marker_.set_step_observer(observer); }
+
   // Statistics since Start(), for the Mark-Compact's line.
   int steps() const { return steps_; }
   double steps_ms() const { return steps_ms_; }
@@ -75,6 +83,8 @@ class IncrementalMarking {
   std::size_t initial_old_generation_size() const { return initial_old_generation_size_; }
 
  private:
+  void ReportBarrierHit(Address host, Address value);
+
   Heap& heap_;
   Clock& clock_;
   bool barrier_;  // tests only may turn the insertion barrier off

@@ -18,6 +18,10 @@
 //             Moss, The Garbage Collection Handbook, 3.2)
 //   finish    release evacuated pages, reset new space, clear the mark bits
 //
+// With an object-step observer on the tracer (object_step.h), the marker reports every object
+// greyed and blackened, and this collector every object promoted or moved and every range
+// freed (pages released whole, dead large objects; the sweeper reports its free blocks).
+//
 // Work grows with live objects (mark) plus heap size (sweep).
 #pragma once
 
@@ -74,6 +78,10 @@ class MarkCompact {
   void Slide();
   void Finish(const std::vector<Chunk*>& candidates);
   bool IsMarked(Address a) const { return marker_.IsMarked(a); }
+  void ReportFreed(Address start, std::size_t size) {
+    if (steps_ != nullptr) [[unlikely]]
+      steps_->OnObjectStep({ObjectStepKind::Freed, false, start, 0, size});
+  }
   Address Forward(Address target) const;  // where a reference must point after the GC
 
   Heap& heap_;
@@ -82,6 +90,7 @@ class MarkCompact {
   Compaction compaction_;
   bool zap_;
   Pretenuring* pretenuring_ = nullptr;
+  ObjectStepObserver* steps_ = nullptr;  // the tracer's, read once per full GC
   Marker own_marker_;
   Marker& marker_;
   bool incremental_;

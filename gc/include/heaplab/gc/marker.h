@@ -9,12 +9,17 @@
 // the worklist survives between steps and an incremental marker can drive the same code with
 // the write barrier shading stored values (Shade). When the worklist is empty every object
 // reachable from the roots is black and every white object is garbage.
+//
+// With an object-step observer (set_step_observer), every object turning grey and black is
+// reported (object_step.h); Step() reads the observer once per call and runs a loop compiled
+// without reports when there is none.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
 #include <heaplab/gc/clock.h>
+#include <heaplab/gc/object_step.h>
 #include <heaplab/heap/heap.h>
 
 namespace heaplab {
@@ -30,11 +35,19 @@ class Marker {
   void ShadeRoots();
   // Blackens grey objects until `budget` bytes of objects were visited or none is left;
   // returns true when the worklist is empty (marking is complete).
-  bool Step(std::size_t budget);
+  bool Step(std::size_t budget) {
+    return step_observer_ != nullptr ? StepWith<true>(budget) : StepWith<false>(budget);
+  }
   void Drain() { Step(SIZE_MAX); }
 
   // Greys a white object; returns true if it was white.
-  bool Shade(Address object);
+  bool Shade(Address object) {
+    return step_observer_ != nullptr ? ShadeWith<true>(object) : ShadeWith<false>(object);
+  }
+
+  // Who is told of every object greyed and blackened; null (the default) for nobody.
+  void set_step_observer(ObjectStepObserver* observer) { step_observer_ = observer; }
+  ObjectStepObserver* step_observer() const { return step_observer_; }
   // Marks an object without queueing it (black allocation: its slots hold nothing yet, or
   // only what the caller will visit itself).
   void MarkBlack(Address object);
@@ -66,10 +79,15 @@ class Marker {
 
  private:
   bool SetMark(Address object);  // true if it was clear
+  template <bool kSteps>
+  bool StepWith(std::size_t budget);
+  template <bool kSteps>
+  bool ShadeWith(Address object);
 
   Heap& heap_;
   Clock& clock_;
   std::vector<Address> worklist_;  // grey objects
+  ObjectStepObserver* step_observer_ = nullptr;
   std::size_t marked_objects_ = 0;
   std::size_t marked_bytes_ = 0;
 };

@@ -40,7 +40,7 @@ class Mutator {
       heap_.remembered_set().Insert(reinterpret_cast<Address>(slot));
     }
     if (marking_.IsMarking()) [[unlikely]]
-      marking_.RecordWrite(value);
+      marking_.RecordWrite(host, value);
     controller_.clock().Charge(Work::Store, 1);
   }
 

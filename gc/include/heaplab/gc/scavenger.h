@@ -25,6 +25,10 @@
 // addresses or dropped when they died, and the semispace marks that no longer describe objects
 // are cleared.
 //
+// With an object-step observer on the tracer (object_step.h), each copy, promotion and scanned
+// object is reported as it happens; the per-object code is compiled twice (kSteps), and a
+// Scavenge without an observer runs the version that reports nothing.
+//
 // Work grows with roots, remembered slots and survivors; old space is never walked.
 #pragma once
 
@@ -58,12 +62,17 @@ class Scavenger {
   void Run();
 
  private:
+  template <bool kSteps>
+  void EvacuateRoots();
+  template <bool kSteps>
   Address Evacuate(Address object);             // a young object's address after the Scavenge
   Address AllocateInToSpace(std::size_t size);  // 0 when to-space has no room for it
   Address AllocateInToSpaceSlow(std::size_t size);
   Address RefillBuffer(std::size_t size);
   void FinishBuffer();
+  template <bool kSteps>
   void ScanSlots(HeapObject host, bool host_becomes_old);
+  template <bool kSteps>
   void ScanUntilDone();
   bool StaysYoung(Address a) const;  // in to-space after the Scavenge
   // Where a young object is after the Scavenge: its copy, itself (a surviving young large
@@ -81,8 +90,9 @@ class Scavenger {
   bool zap_;
   Pretenuring* pretenuring_ = nullptr;
   Marker* marking_;
-  std::vector<Address> promoted_;  // promoted objects whose slots are not yet scanned
-  std::vector<Address> direct_;    // young copies outside the buffers, not yet scanned
+  ObjectStepObserver* steps_ = nullptr;  // the tracer's, read once per Scavenge
+  std::vector<Address> promoted_;        // promoted objects whose slots are not yet scanned
+  std::vector<Address> direct_;          // young copies outside the buffers, not yet scanned
   // The copy buffers: where each run of merged buffers starts and, for all but the open last
   // one, where its objects end. The open one's objects end at buffer_top_, its room at
   // buffer_limit_.

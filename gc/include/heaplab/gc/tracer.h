@@ -1,12 +1,14 @@
 // The tracer turns one collection into one GcEvent: sizes before and after, phase times from
 // scoped timers, the mutator's allocation since the previous collection, and V8's mutator
-// utilization. Observers receive the finished event; the tracer formats nothing.
+// utilization. Observers receive the finished event; the tracer formats nothing. It also holds
+// the one object-step observer (object_step.h), which the collectors read once per collection.
 #pragma once
 
 #include <vector>
 
 #include <heaplab/gc/clock.h>
 #include <heaplab/gc/event.h>
+#include <heaplab/gc/object_step.h>
 #include <heaplab/heap/heap.h>
 
 namespace heaplab {
@@ -17,6 +19,11 @@ class Tracer {
 
   void AddObserver(GcObserver* observer) { observers_.push_back(observer); }
   void RemoveObserver(GcObserver* observer);
+
+  // The object-step observer, or null (the default: the collectors then report nothing and
+  // pay nothing per object). One at a time; the sweeper's free blocks are forwarded to it.
+  void SetStepObserver(ObjectStepObserver* observer);
+  ObjectStepObserver* step_observer() const { return step_observer_; }
 
   // The mutator reports what it allocated; the tracer hands it to the next event.
   void RecordAllocation(std::size_t bytes) { allocated_since_gc_ += bytes; }
@@ -67,6 +74,17 @@ class Tracer {
   Heap& heap_;
   Clock& clock_;
   std::vector<GcObserver*> observers_;
+  ObjectStepObserver* step_observer_ = nullptr;
+  // Passes the sweeper's free blocks on as Freed steps.
+  class FreeBlocks : public FreeBlockListener {
+   public:
+    explicit FreeBlocks(Tracer& tracer) : tracer_(tracer) {}
+    void OnFreeBlock(Address start, std::size_t size) override;
+
+   private:
+    Tracer& tracer_;
+  };
+  FreeBlocks free_blocks_{*this};
   GcEvent current_;
   int count_ = 0;
   std::size_t allocated_since_gc_ = 0;

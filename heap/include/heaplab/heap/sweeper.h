@@ -23,6 +23,17 @@ namespace heaplab {
 
 class RememberedSet;
 
+// Told of every free block a sweep makes, whenever the page is swept (in a full GC's pause or
+// later by the lazy sweeper). The step-through's "freed" steps reach gc/'s observer this way:
+// heap/ knows no collector and no observer of its own.
+class FreeBlockListener {
+ public:
+  virtual void OnFreeBlock(Address start, std::size_t size) = 0;
+
+ protected:
+  ~FreeBlockListener() = default;
+};
+
 class Sweeper {
  public:
   Sweeper(OldSpace& space, RememberedSet& remembered_set)
@@ -38,6 +49,8 @@ class Sweeper {
   // A full GC is under way: pages swept now (in its sweep phase, or on demand by its
   // promotions) keep their mark bits for the rest of the collection.
   void set_in_full_gc(bool on) { in_full_gc_ = on; }
+  // Null (the default) to tell nobody.
+  void set_free_block_listener(FreeBlockListener* listener) { listener_ = listener; }
 
   // Lazy sweeping: `page` (which holds marked objects) is accounted at its live bytes now and
   // swept later.
@@ -73,6 +86,7 @@ class Sweeper {
   OldSpace& space_;
   RememberedSet& remembered_set_;
   bool in_full_gc_ = false;
+  FreeBlockListener* listener_ = nullptr;
   std::deque<Page*> pending_;  // in the order the full GC scheduled them
   Work work_;
   std::size_t pages_swept_on_demand_ = 0;

@@ -58,6 +58,11 @@ struct RunData {
   // The heap is known only as a whole (a --trace-gc line gives no per-space sizes): the
   // timeline then draws one layer, the heap's objects.
   bool whole_heap = false;
+  // The per-space sizes are known only after each collection: a --trace-gc-verbose log, whose
+  // every GC line is followed by V8's per-space block (Heap::PrintShortHeapStatistics). The
+  // timeline stacks the spaces as printed after each collection and holds them until the next
+  // one's block (the sizes before a collection are printed only as a whole).
+  bool spaces_after_only = false;
 
   // Figures worked out once on the loader's thread (run_index.h); null for a run that was not
   // indexed, which the views then work out as they go.
@@ -91,5 +96,14 @@ const char* CollectorName(Collector c);  // "Scavenge", "Mark-Compact"
 // Who made the run, for legends: "Node: app.log", "events file: run.jsonl (scenario churn)",
 // "heaplab: scenario leak-cache".
 std::string RunLabel(const RunData& run);
+// The clock a run's milliseconds are on, for axis titles: "Node's clock" (a log: ms since the
+// process started, as V8 prints them), "heaplab's model clock" (a replay under --predictable
+// or --clock=model), "heaplab's wall clock" (a replay under --clock=real: the simulator's own
+// time), "the events file's clock" (its header does not say which).
+std::string ClockName(const RunData& run);
+// Whether the times of two runs can share one axis: runs on the same kind of clock. Node's
+// milliseconds and the model's are not the same quantity, nor are the simulator's wall
+// milliseconds; two events files are taken as different unless they are one run's.
+bool SameClock(const RunData& a, const RunData& b);
 
 }  // namespace heaplab::viz

@@ -3,13 +3,21 @@
 // at a time from the document's trace file, or, for a document without one (a scenario), from
 // a temporary trace file its events are written to first (millions of events would not fit in
 // memory as TraceEvents). The replay has its own Session.
+//
+// Inside one step, the collectors' object steps (gc/include/heaplab/gc/object_step.h): the
+// stepper listens to them and keeps those of the last replayed event (the collection, or the
+// incremental marking step, it ran), which the GUI then walks one at a time with its own
+// cursor (NextObjectStep), each with one sentence on what happens to which object and why.
 #pragma once
 
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
+#include <heaplab/gc/object_step.h>
 #include <heaplab/traces/reader.h>
 #include <heaplab/traces/session.h>
 #include <heaplab/viz/document.h>
@@ -22,6 +30,18 @@ enum class StepUntil {
   Scavenge,     // the next Scavenge
   MarkCompact,  // the next Mark-Compact
   MarkingStep,  // the next incremental marking step (or the start or end of marking)
+};
+
+// One object step of the last replayed event, with what the sentence needs.
+struct ObjectStepRecord {
+  ObjectStep step;
+  bool in_collection = false;  // false: a marking step, a barrier hit or lazy sweeping
+  Collector collector = Collector::Scavenge;  // the collection, when in_collection
+  bool below_age_mark = false;  // Copied, Promoted: it had survived one Scavenge already
+  bool from_candidate = false;  // Moved: off an evacuation candidate (else slid down)
+  // Copied, Promoted: the object whose slots the scan was visiting; Greyed: the object being
+  // blackened. 0: a root (or, in a Scavenge, a remembered slot).
+  Address referrer = 0;
 };
 
 class Stepper {
@@ -45,14 +65,41 @@ class Stepper {
   const RunData& data() const { return data_; }  // what happened so far
   const std::string& ending() const { return data_.ending; }
   HeapSnapshot Snapshot();
+  const Heap& heap() const { return session_->heap(); }  // the replay's heap, between steps
 
   // The last replayed event in trace syntax ("a 12 48 2"), and one sentence on what the
   // last step did and why.
   std::string LastEventText() const;
   const std::string& explanation() const { return explanation_; }
 
+  // The object steps of the last replayed event, in the order the collector took them (at
+  // most kMaxObjectSteps are kept; object_steps_dropped() counts the rest). The cursor starts
+  // before the first at every Advance.
+  static constexpr std::size_t kMaxObjectSteps = std::size_t{1} << 19;
+  const std::vector<ObjectStepRecord>& object_steps() const { return object_steps_; }
+  std::size_t object_steps_dropped() const { return object_steps_dropped_; }
+  // Steps shown so far: 0 before the first; the current step is object_steps()[cursor - 1].
+  std::size_t object_cursor() const { return object_cursor_; }
+  // Moves the cursor to the next object step; false (and no move) when none is left.
+  bool NextObjectStep();
+  const ObjectStepRecord* CurrentObjectStep() const {
+    return object_cursor_ == 0 ? nullptr : &object_steps_[object_cursor_ - 1];
+  }
+  // Where the current step's object is now (after the event), 0 if it died or is a range.
+  Address CurrentObjectAddress();
+  // The trace id of step i's object (its host for a barrier hit: the stored object), 0 if
+  // unknown, and the sentence on step i ("object 17 (48 B) copied to to-space: ...").
+  Id ObjectStepId(std::size_t i);
+  std::string ObjectStepText(std::size_t i);
+
  private:
+  class StepListener;
   void Explain(std::size_t gcs_before, std::size_t marking_before);
+  void ResolveIds();               // the maps below, once per event when asked
+  Address After(Address a) const;  // follows the event's moves to where `a` is now
+  // "object 17 (48 B)" for the object at `a` when its step happened.
+  std::string Name(Address a, std::size_t size);
+  std::size_t SizeNow(Address a) const;  // its size now; 0 unless it is a live id's
 
   std::filesystem::path file_;
   bool temporary_ = false;  // file_ is ours to remove
@@ -68,6 +115,13 @@ class Stepper {
   std::unique_ptr<Recorder> recorder_;
   std::size_t position_ = 0;
   std::string explanation_;
+  std::unique_ptr<StepListener> listener_;
+  std::vector<ObjectStepRecord> object_steps_;
+  std::size_t object_steps_dropped_ = 0;
+  std::size_t object_cursor_ = 0;
+  bool resolved_ = false;
+  std::unordered_map<Address, Address> moves_;  // from -> to, over the event's steps
+  std::unordered_map<Address, Id> ids_;         // live ids by address after the event
 };
 
 }  // namespace heaplab::viz

@@ -55,6 +55,12 @@ TimelineSamples BuildTimelineSamples(const RunData& run, std::size_t first, std:
 // samples come from the run's index when it has one (run_index.h), else are made here.
 TimelineSeries BuildTimeline(const RunData& run, double t0, double t1, int pixels);
 
+// The series with the collection's number for x instead of its time, for runs whose clocks
+// differ (SameClock): collection k (1-based, in the order of RunData::gcs) at x = k, the heap
+// (each layer, committed) and its marker as they were after it; x from 0 to the number of
+// collections + 1; at most `pixels` points per series. The limit is left empty.
+TimelineSeries BuildByCollection(const RunData& run, int pixels);
+
 // Keeps at most `pixels` points of `points` (sorted by x) within [t0, t1]: in each pixel
 // column the point of largest y.
 QVector<QPointF> Decimate(const QVector<QPointF>& points, double t0, double t1, int pixels);
