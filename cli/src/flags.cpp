@@ -55,6 +55,8 @@ void AddGcFlags(CLI::App& app, GcFlags& f) {
   app.add_flag("--verify-heap", f.verify_heap, Help("--verify-heap"));
   app.add_flag("--incremental-marking,!--no-incremental-marking", f.incremental_marking,
                Help("--incremental-marking"));
+  app.add_flag("--concurrent-marking,!--no-concurrent-marking", f.concurrent_marking,
+               Help("--concurrent-marking"));
   app.add_flag("--lazy-sweeping,!--no-lazy-sweeping", f.lazy_sweeping, Help("--lazy-sweeping"));
   app.add_flag("--scavenge-task,!--no-scavenge-task", f.scavenge_task, Help("--scavenge-task"));
   app.add_flag("--memory-reducer,!--no-memory-reducer", f.memory_reducer, Help("--memory-reducer"));

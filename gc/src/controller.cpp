@@ -120,6 +120,7 @@ void GcController::StartIncrementalMarking(Reason reason) {
   e.global_limit = std::max(global_limit_, e.limit);
   tracer_.Publish(e);
   marking_.set_step_observer(tracer_.step_observer());
+  marking_.set_concurrent_tasks(config_.concurrent_marking ? config_.concurrent_marking_tasks : 0);
   marking_.Start(now);
 }
 
@@ -135,17 +136,30 @@ void GcController::AdvanceOnAllocation(std::size_t bytes) {
   allocated_since_step_ += bytes;
   if (allocated_since_step_ < IncrementalMarking::kAllocatedThreshold) return;
   allocated_since_step_ = 0;
+  marking_.set_step_observer(tracer_.step_observer());
+  // V8 (IncrementalMarking::FetchBytesMarkedConcurrently): what the background threads marked
+  // meanwhile counts before the step is sized.
+  marking_.AdvanceConcurrently();
   if (!marking_.IsComplete()) {
     tracer_.Publish(marking_.ScheduleBytesToMarkBasedOnAllocation(NearOom()));
     const std::size_t size =
         marking_.ComputeStepSize(false, IncrementalMarking::kMaxStepSizeOnAllocationMs);
-    marking_.set_step_observer(tracer_.step_observer());
-    tracer_.Publish(marking_.Step(size, false));
+    MarkingStep(size, false);
   }
   if (marking_.IsComplete() && !ShouldWaitForTask()) {
     Collect(Collector::MarkCompact, Reason::FinalizeMarkingViaStackGuard,
             "GC in old space requested");
   }
+}
+
+// One main-thread step. Its event carries the speed V8's trace prints before it
+// (GCTracer::IncrementalMarkingSpeedInBytesPerMillisecond), as it was before the step.
+void GcController::MarkingStep(std::size_t bytes, bool by_task) {
+  const double speed = IncrementalMarkingSpeed(true);
+  marking_.set_step_observer(tracer_.step_observer());
+  MarkingEvent e = marking_.Step(bytes, by_task);
+  e.speed = speed;
+  tracer_.Publish(e);
 }
 
 // V8 (IncrementalMarking::ShouldWaitForTask): when marking completes and tasks have been
@@ -243,6 +257,8 @@ void GcController::OnIdle(double ms) {
       StartIncrementalMarking(Reason::Task);
   }
   if (marking_.IsMarking()) {
+    marking_.set_step_observer(tracer_.step_observer());
+    marking_.AdvanceConcurrently();
     // Steps of about 1 ms each while the wait lasts (at least one).
     double spent = 0;
     do {
@@ -250,9 +266,7 @@ void GcController::OnIdle(double ms) {
       MarkingEvent scheduled;
       if (marking_.ScheduleBytesToMarkBasedOnTime(t, scheduled)) tracer_.Publish(scheduled);
       if (!marking_.IsComplete()) {
-        marking_.set_step_observer(tracer_.step_observer());
-        tracer_.Publish(marking_.Step(
-            marking_.ComputeStepSize(true, IncrementalMarking::kStepSizeOnTaskMs), true));
+        MarkingStep(marking_.ComputeStepSize(true, IncrementalMarking::kStepSizeOnTaskMs), true);
       }
       spent += clock_->NowMs() - t;
       if (marking_.IsComplete()) {
@@ -308,6 +322,8 @@ void GcController::Collect(Collector collector, Reason reason, const char* colle
     Epilogue(false, objects_before);
     tracer_.End();
     if (config_.verify_heap) Verify("after Scavenge");
+    // V8 pauses background marking for a GC: its time counts again from the pause's end.
+    if (marking_.IsMarking()) marking_.ResumeConcurrent();
     if (config_.incremental_marking) {
       StartIncrementalMarkingIfAllocationLimitIsReached();
     } else if (OldGenerationLimitReached()) {
@@ -397,7 +413,7 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
   // cycles', GCTracer::RecordIncrementalMarkingSpeed).
   if (incremental) {
     incremental_mark_compact_speed_.Push(static_cast<double>(e.end_object_size), e.pause_ms);
-    const std::size_t bytes = marking_.bytes_marked();
+    const std::size_t bytes = marking_.bytes_marked_by_steps();
     const double ms = marking_.steps_ms();
     if (bytes > 0 && ms > 0) {
       const double speed = static_cast<double>(bytes) / ms;
@@ -437,7 +453,7 @@ double GcController::IncrementalMarkingSpeed(bool incremental) const {
   constexpr double kConservativeSpeed = 128.0 * KB;
   if (recorded_incremental_marking_speed_ != 0) return recorded_incremental_marking_speed_;
   if (incremental && marking_.steps_ms() > 0)
-    return static_cast<double>(marking_.bytes_marked()) / marking_.steps_ms();
+    return static_cast<double>(marking_.bytes_marked_by_steps()) / marking_.steps_ms();
   return kConservativeSpeed;
 }
 

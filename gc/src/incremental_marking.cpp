@@ -32,6 +32,9 @@ void IncrementalMarking::Start(double now_ms) {
   old_allocation_counter_ = initial_old_generation_size_;
   scheduled_bytes_ = 0;
   bytes_marked_ = 0;
+  bytes_marked_by_steps_ = 0;
+  bytes_marked_concurrently_ = 0;
+  concurrent_from_ms_ = now_ms;
   barrier_hits_ = 0;
 }
 
@@ -87,7 +90,31 @@ std::size_t IncrementalMarking::ComputeStepSize(bool by_task, double max_ms) con
   return std::max(std::min(owed, by_speed), kMinStepSizeInBytes);
 }
 
+void IncrementalMarking::AdvanceConcurrently() {
+  const double now = clock_.NowMs();
+  double owed_ms = (now - concurrent_from_ms_) * concurrent_tasks_;
+  concurrent_from_ms_ = now;
+  // Chunks as small as the smallest step, so that the background stops close to its time.
+  while (owed_ms > 0 && !marker_.worklist_empty()) {
+    const double t = clock_.NowMs();
+    const std::size_t before = marker_.marked_bytes();
+    marker_.Step(kMinStepSizeInBytes);
+    const double ms = clock_.NowMs() - t;
+    clock_.Exclude(ms);
+    const std::size_t marked = marker_.marked_bytes() - before;
+    bytes_marked_concurrently_ += marked;
+    bytes_marked_ += marked;
+    if (ms <= 0) break;  // a clock that does not see the work (cannot happen under either)
+    owed_ms -= ms;
+  }
+}
+
 MarkingEvent IncrementalMarking::Step(std::size_t bytes, bool by_task) {
+  MarkingEvent e;
+  e.scheduled = scheduled_bytes_;
+  e.marked = bytes_marked_;
+  e.concurrent = concurrent_tasks_ > 0;
+  e.marked_concurrently = bytes_marked_concurrently_;
   const double start = clock_.NowMs();
   const std::size_t bytes_before = marker_.marked_bytes();
   const std::size_t objects_before = marker_.marked_objects();
@@ -95,6 +122,7 @@ MarkingEvent IncrementalMarking::Step(std::size_t bytes, bool by_task) {
   const double ms = clock_.NowMs() - start;
   const std::size_t marked = marker_.marked_bytes() - bytes_before;
   bytes_marked_ += marked;
+  bytes_marked_by_steps_ += marked;
   ++steps_;
   steps_ms_ += ms;
   longest_step_ms_ = std::max(longest_step_ms_, ms);
@@ -102,7 +130,6 @@ MarkingEvent IncrementalMarking::Step(std::size_t bytes, bool by_task) {
     const double speed = static_cast<double>(marked) / ms;
     speed_ = speed_ > 0 ? (speed_ + speed) / 2 : speed;
   }
-  MarkingEvent e;
   e.kind = MarkingEventKind::Step;
   e.time_ms = clock_.NowMs();
   e.by_task = by_task;

@@ -308,6 +308,16 @@ void IncrementalMarkingPrinter::OnMarking(const MarkingEvent& e) {
                           e.ms);
       break;
     case MarkingEventKind::Step:
+      // V8 (IncrementalMarking::Step, ComputeStepSizeInBytes): the speed (bytes per ms, under
+      // V8's "KB/ms" label), the background's bytes, the schedule, then the step.
+      out_ << fmt::format("{}Marking speed {:.0f}KB/ms\n", p, e.speed);
+      if (e.concurrent)
+        out_ << fmt::format("{}Marked {}KB on background threads\n", p, kb(e.marked_concurrently));
+      if (e.scheduled > e.marked) {
+        out_ << fmt::format("{}Marker is {}KB behind schedule\n", p, kb(e.scheduled - e.marked));
+      } else {
+        out_ << fmt::format("{}Marker is {}KB ahead of schedule\n", p, kb(e.marked - e.scheduled));
+      }
       out_ << fmt::format("{}Step in {} V8: {}KB ({}KB), embedder: {:f}ms ({:f}ms) in {:.1f}\n", p,
                           e.by_task ? "task" : "v8", kb(e.value), kb(e.requested), 0.0, 0.0, e.ms);
       break;

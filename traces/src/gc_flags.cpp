@@ -23,6 +23,8 @@ const std::vector<GcFlagInfo>& GcFlagInfos() {
       {"--verify-heap", "Verify the heap after every collection", 0, 0},
       {"--incremental-marking", "Full GCs mark in steps while the program runs (on by default)", 0,
        0},
+      {"--concurrent-marking",
+       "While marking runs, background threads mark as the program runs (on by default)", 0, 0},
       {"--lazy-sweeping", "Full GCs leave old pages to be swept after the pause (on by default)", 0,
        0},
       {"--scavenge-task",
@@ -66,6 +68,7 @@ GcConfig GcFlags::ToConfig() const {
   c.gc_interval = gc_interval;
   c.verify_heap = verify_heap;
   c.incremental_marking = incremental_marking;
+  c.concurrent_marking = concurrent_marking;
   c.lazy_sweeping = lazy_sweeping;
   c.scavenge_task = scavenge_task;
   c.memory_reducer = memory_reducer;
@@ -97,6 +100,7 @@ std::vector<std::string> GcFlags::ToArgs() const {
   if (gc_interval != d.gc_interval) value("--gc-interval", gc_interval);
   if (verify_heap) out.push_back("--verify-heap");
   flag("incremental-marking", incremental_marking, true);
+  flag("concurrent-marking", concurrent_marking, true);
   flag("lazy-sweeping", lazy_sweeping, true);
   flag("scavenge-task", scavenge_task, true);
   flag("memory-reducer", memory_reducer, true);

@@ -202,9 +202,10 @@ int RunTour(MainWindow& window, const QString& out_dir, const QString& node_log)
               step->stepper()->data().gcs.back().collector == Collector::Scavenge,
           "stepping to the next Scavenge did not end on a Scavenge");
     Shoot(&window, out_dir, "step-scavenge.png", log);
-    // On to the middle of incremental marking: the map shows what marking has reached.
+    // On into incremental marking (three steps: with background marking, it may take no more):
+    // the map shows what marking has reached.
     std::size_t steps = 0;
-    while (!step->stepper()->done() && steps < 60) {
+    while (!step->stepper()->done() && steps < 3) {
       step->Step(StepUntil::MarkingStep);
       const auto& marking = step->stepper()->data().marking;
       if (!marking.empty() && marking.back().kind == MarkingEventKind::Step) ++steps;

@@ -50,6 +50,9 @@ class Clock {
     if (charges_) ns_ += costs_[static_cast<std::size_t>(work)] * count;
   }
   void Idle(double ms) { idle_ms_ += ms; }  // the mutator computes without allocating
+  // Takes `ms` off the clock: work that ran here but stands for a background thread's (V8's
+  // concurrent marking), measured on this clock and then excluded from the program's time.
+  void Exclude(double ms) { idle_ms_ -= ms; }
 
  protected:
   Clock() = default;

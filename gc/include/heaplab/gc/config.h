@@ -25,6 +25,12 @@ struct GcConfig {
   // --incremental-marking: full GCs mark in steps while the program runs (on by default);
   // off, every full GC marks in its pause, as before incremental marking existed.
   bool incremental_marking = true;
+  // --concurrent-marking: while incremental marking runs, background marking (V8's
+  // ConcurrentMarking job) marks for as long as the program runs, on `concurrent_marking_tasks`
+  // threads at the main thread's marking speed (on by default as in V8); off, only the
+  // main thread's steps mark.
+  bool concurrent_marking = true;
+  int concurrent_marking_tasks = 2;  // --concurrent-marking-tasks
   // --lazy-sweeping: a full GC accounts old pages at their live bytes in its pause and sweeps
   // them afterwards, on demand and in steps (on by default); off, it sweeps them in the pause.
   bool lazy_sweeping = true;

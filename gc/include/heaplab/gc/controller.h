@@ -93,6 +93,7 @@ class GcController {
   void CompleteSweeping();
   void FullGc(Reason reason, const char* collector_reason);
   bool ShouldWaitForTask();
+  void MarkingStep(std::size_t bytes, bool by_task);
   bool NearOom() const;
   // V8 (Heap::GarbageCollectionPrologue and ...InSafepoint): count GCs that begin with new
   // space at its maximum, decide how new space resizes, and grow it now if it should.

@@ -169,6 +169,14 @@ struct MarkingEvent {
   std::size_t old_size = 0;                 // Start/Stop: old-generation bytes of objects
   std::size_t limit = 0;                    // Start/Stop: old-generation allocation limit
   std::size_t global_limit = 0;             // Start: the global limit
+  // Step: the schedule as the step saw it (V8's trace prints it before the step): the
+  // marking speed (bytes per ms), bytes scheduled and bytes marked so far (background
+  // marking included), and whether background marking runs.
+  double speed = 0;
+  std::size_t scheduled = 0;
+  std::size_t marked = 0;
+  bool concurrent = false;
+  std::size_t marked_concurrently = 0;  // Step: bytes background marking marked so far
 };
 
 // Lazy sweeping between collections: a step sweeps old pages a full GC left unswept (paid by

@@ -9,6 +9,15 @@
 // found from the roots in the finishing pause, which re-greys the roots and drains the worklist
 // (MarkCompact with an incremental marker).
 //
+// Background marking (V8's ConcurrentMarking, on by default): V8's worker threads mark from the
+// same worklist while the program runs. heaplab runs that work on the main thread whenever
+// the program reaches a step (AdvanceConcurrently): as much marking as the background threads
+// would have done in the program's time since the last time, measured on the clock and then
+// taken off it, so the program's time does not include it. Background bytes count towards the
+// schedule, as V8's FetchBytesMarkedConcurrently adds them, so the main thread's steps shrink
+// to their minimum while the background keeps up; marking is complete, as before, when the
+// worklist is empty. Pauses stop the background (V8 pauses concurrent marking for a GC).
+//
 // How much a step marks is V8 11.3's schedule (IncrementalMarking::StepSizeToMakeProgress,
 // ScheduleBytesToMarkBasedOnAllocation, ScheduleBytesToMarkBasedOnTime, Step); when marking
 // starts and finishes is the controller's decision.
@@ -52,6 +61,15 @@ class IncrementalMarking {
 
   // Clears the marks and greys the roots; `now_ms` starts the walltime.
   void Start(double now_ms);
+  // How many background threads mark (0: none, V8's --no-concurrent-marking).
+  void set_concurrent_tasks(int tasks) { concurrent_tasks_ = tasks; }
+  int concurrent_tasks() const { return concurrent_tasks_; }
+  // Runs the background marking owed for the program's time since the last call (or since
+  // Start or ResumeConcurrent), with its time taken off the clock; nothing when no thread
+  // marks or the worklist is empty (idle threads bank no time).
+  void AdvanceConcurrently();
+  // After a pause: the background threads were stopped, their time counts from now.
+  void ResumeConcurrent() { concurrent_from_ms_ = clock_.NowMs(); }
   // One step of at least kMinStepSizeInBytes; returns the event describing it.
   MarkingEvent Step(std::size_t bytes, bool by_task);
   // The finishing pause took over: marking is off, the marks stay for the full GC.
@@ -79,7 +97,11 @@ class IncrementalMarking {
   double steps_ms() const { return steps_ms_; }
   double longest_step_ms() const { return longest_step_ms_; }
   double start_ms() const { return start_ms_; }
+  // Bytes marked so far towards the schedule: by the main thread's steps and in the background.
   std::size_t bytes_marked() const { return bytes_marked_; }
+  // Bytes the main thread's steps marked (their speed is V8's incremental marking speed).
+  std::size_t bytes_marked_by_steps() const { return bytes_marked_by_steps_; }
+  std::size_t bytes_marked_concurrently() const { return bytes_marked_concurrently_; }
   std::size_t initial_old_generation_size() const { return initial_old_generation_size_; }
 
  private:
@@ -96,8 +118,12 @@ class IncrementalMarking {
   double longest_step_ms_ = 0;
   std::size_t initial_old_generation_size_ = 0;  // bytes
   std::size_t scheduled_bytes_ = 0;              // bytes to mark so far (V8's schedule)
-  std::size_t bytes_marked_ = 0;                 // bytes blackened by steps
-  std::size_t old_allocation_counter_ = 0;       // old-generation size at the last schedule
+  std::size_t bytes_marked_ = 0;                 // bytes blackened, background included
+  std::size_t bytes_marked_by_steps_ = 0;        // bytes blackened by the main thread's steps
+  std::size_t bytes_marked_concurrently_ = 0;    // bytes blackened in the background
+  int concurrent_tasks_ = 0;
+  double concurrent_from_ms_ = 0;  // the program's time from which background marking is owed
+  std::size_t old_allocation_counter_ = 0;  // old-generation size at the last schedule
   double last_time_schedule_ms_ = 0;
   double speed_ = 0;  // bytes per ms of the steps so far
   std::size_t barrier_hits_ = 0;

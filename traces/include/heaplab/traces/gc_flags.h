@@ -34,6 +34,7 @@ struct GcFlags {
   bool verify_heap = false;
   bool predictable = false;
   bool incremental_marking = true;
+  bool concurrent_marking = true;
   bool lazy_sweeping = true;
   bool scavenge_task = true;
   bool memory_reducer = true;
