@@ -235,6 +235,13 @@ void HeapMapWidget::paintEvent(QPaintEvent*) {
       const double w = std::max(1.0, s.size * scale);
       p.fillRect(QRectF(x0, r.top(), w, r.height()), SpanColor(c, s));
     }
+    if (c.role == ChunkRole::ToSpace) {
+      // Beyond copy, nothing was copied yet at this object step: faded, under every line.
+      if (const std::optional<ScanCopyMarks> marks = scan_copy_marks()) {
+        p.fillRect(QRect(QPoint(marks->copy_x + 1, r.top()), r.bottomRight()),
+                   QColor(255, 255, 255, 170));
+      }
+    }
     p.setPen(QPen(c.evacuation_candidate ? QColor(0xd6, 0x27, 0x28) : QColor(0x80, 0x80, 0x80),
                   c.evacuation_candidate ? 2 : 1));
     p.setBrush(Qt::NoBrush);
@@ -294,16 +301,14 @@ void HeapMapWidget::paintEvent(QPaintEvent*) {
   }
 }
 
-// Cheney's pointers under the to-space bar: what lies beyond copy was not copied yet at this
-// step (the map shows the heap after the whole Scavenge), so it is faded; a line through the
+// Cheney's pointers on the to-space bar (what lies beyond copy, not copied yet at this step
+// while the map shows the heap after the whole Scavenge, was faded before): a line through the
 // bar and a labelled triangle under it for each, "scan" to the left of its marker and "copy"
 // to the right of its own, so the labels never overlap while scan <= copy.
 void HeapMapWidget::PaintScanCopy(QPainter& p, const QRect& r) const {
   const std::optional<ScanCopyMarks> marks = scan_copy_marks();
   if (!marks) return;
   p.save();
-  p.fillRect(QRect(QPoint(marks->copy_x + 1, r.top() + 1), QPoint(r.right() - 1, r.bottom() - 1)),
-             QColor(255, 255, 255, 170));
   const QFontMetrics fm(font());
   const int text_y = marks->y + kMarkSize + fm.ascent() + 1;
   int scan_text_right = r.left();
