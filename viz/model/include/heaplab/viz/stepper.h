@@ -32,6 +32,14 @@ enum class StepUntil {
   MarkingStep,  // the next incremental marking step (or the start or end of marking)
 };
 
+// Tri-colour marking's colour of an object (gc/include/heaplab/gc/marker.h).
+enum class MarkColour : std::uint8_t {
+  None,   // marking is off
+  White,  // not marked
+  Grey,   // marked, on the worklist
+  Black,  // marked, its slots visited
+};
+
 // One object step of the last replayed event, with what the sentence needs.
 struct ObjectStepRecord {
   ObjectStep step;
@@ -43,6 +51,9 @@ struct ObjectStepRecord {
   // blackened. 0: a root (or, in a Scavenge, a remembered slot).
   Address referrer = 0;
   std::uint32_t collection = 0;  // which collection of the event (0: the first), when in one
+  // Copied, Promoted by a Scavenge while incremental marking is on: the original's colour
+  // when it was evacuated, which its copy keeps. None when marking is off.
+  MarkColour colour = MarkColour::None;
 };
 
 // Cheney's two pointers in to-space, as far as a Scavenge's object steps have been walked, in
@@ -50,7 +61,7 @@ struct ObjectStepRecord {
 // so far; scan: the end of the last to-space object whose slots were visited. The objects
 // between them are copied but not scanned yet; the Scavenge ends when scan reaches copy.
 struct ScanCopyPointers {
-  bool valid = false;  // the last event ran a Scavenge, and the cursor is before or in it
+  bool valid = false;  // the current object step is a Scavenge's
   std::size_t scan = 0;
   std::size_t copy = 0;
 };
@@ -98,8 +109,8 @@ class Stepper {
   }
   // Where the current step's object is now (after the event), 0 if it died or is a range.
   Address CurrentObjectAddress();
-  // Scan and copy pointers of the Scavenge being walked, from the steps up to the cursor:
-  // both 0 before the first step. Not valid outside a Scavenge's steps.
+  // Scan and copy pointers of the Scavenge being walked, from the steps up to the cursor.
+  // Not valid before the first step nor outside a Scavenge's steps.
   ScanCopyPointers CurrentScanCopy();
   // The trace id of step i's object (its host for a barrier hit: the stored object), 0 if
   // unknown, and the sentence on step i ("object 17 (48 B) copied to to-space: ...").
