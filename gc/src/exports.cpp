@@ -107,6 +107,8 @@ class Fields {
     return v.get<double>();
   }
   std::size_t Size(const char* name) const { return SizeOf(At(name), name); }
+  // A field added within a version: files written before it lack it.
+  bool Has(const char* name) const { return j_.contains(name); }
   int Int(const char* name) const {
     const json& v = At(name);
     if (!v.is_number_integer() || v.get<std::int64_t>() < -(1LL << 31) ||
@@ -257,6 +259,14 @@ MarkingEvent ReadMarking(const Fields& f) {
   e.old_size = f.Size("old_size");
   e.limit = f.Size("limit");
   e.global_limit = f.Size("global_limit");
+  // Added within version 2 with background marking: a step's schedule as it saw it.
+  if (f.Has("speed")) {
+    e.speed = f.Double("speed");
+    e.scheduled = f.Size("scheduled");
+    e.marked = f.Size("marked");
+    e.concurrent = f.Bool("concurrent");
+    e.marked_concurrently = f.Size("marked_concurrently");
+  }
   return e;
 }
 
@@ -420,7 +430,12 @@ void EventsWriter::OnMarking(const MarkingEvent& e) {
                   {"overshoot_ms", e.overshoot_ms},
                   {"old_size", e.old_size},
                   {"limit", e.limit},
-                  {"global_limit", e.global_limit}};
+                  {"global_limit", e.global_limit},
+                  {"speed", e.speed},
+                  {"scheduled", e.scheduled},
+                  {"marked", e.marked},
+                  {"concurrent", e.concurrent},
+                  {"marked_concurrently", e.marked_concurrently}};
   out_ << j.dump() << '\n';
 }
 

@@ -34,7 +34,8 @@ void IncrementalMarking::Start(double now_ms) {
   bytes_marked_ = 0;
   bytes_marked_by_steps_ = 0;
   bytes_marked_concurrently_ = 0;
-  concurrent_from_ms_ = now_ms;
+  // The background starts once the roots are grey.
+  concurrent_from_ms_ = clock_.NowMs();
   barrier_hits_ = 0;
 }
 

@@ -76,6 +76,28 @@ TEST(ConcurrentMarking, NothingWithoutThreadsOrProgramTime) {
   EXPECT_EQ(Background(2, 10).background, 4000u * 64);
 }
 
+TEST(ConcurrentMarking, AScavengeStopsTheBackgroundForItsPause) {
+  // A Scavenge while marking runs: its pause (at least the model's 20 us of set-up) is no
+  // program time, so right after it the background is owed nothing. Control: the same 20 us
+  // as computation is owed.
+  auto owed_after = [](bool scavenge) {
+    GcConfig config = SmallConfig();
+    config.concurrent_marking_tasks = 2;
+    auto s = ReplayText(config, LongList(4000));
+    GcController& c = s->controller();
+    c.StartIncrementalMarking(Reason::Testing);
+    if (scavenge) {
+      c.Collect(Collector::Scavenge, Reason::Testing);
+    } else {
+      c.clock().Idle(0.02);
+    }
+    c.incremental_marking().AdvanceConcurrently();
+    return c.incremental_marking().bytes_marked_concurrently();
+  };
+  EXPECT_EQ(owed_after(true), 0u);
+  EXPECT_GT(owed_after(false), 0u);
+}
+
 TEST(ConcurrentMarking, TheBackgroundCountsTowardsTheScheduleAndStepsShrink) {
   // A whole run of leak-cache: with the background, the main thread's steps mark far less
   // than without it; marking still completes and the run still collects.
