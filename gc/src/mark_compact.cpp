@@ -124,8 +124,7 @@ void MarkCompact::EvacuateYoung() {
     copied += obj.size();
     ++e.objects_promoted;
     const Address to = MoveToOldSpace(obj);
-    if (steps_ != nullptr) [[unlikely]]
-      steps_->OnObjectStep({ObjectStepKind::Promoted, false, obj.address(), to, obj.size()});
+    ReportStep(steps_, {ObjectStepKind::Promoted, false, obj.address(), to, obj.size()});
   });
   e.promoted += copied;
   clock_.Charge(Work::CopiedObject, static_cast<double>(e.objects_promoted));
@@ -139,10 +138,7 @@ void MarkCompact::EvacuateYoung() {
       ++e.objects_promoted;
       heap_.lo_space().TakeFrom(young, c);
       moved_.push_back(c->start());
-      if (steps_ != nullptr) [[unlikely]] {
-        steps_->OnObjectStep({ObjectStepKind::Promoted, false, c->start(), c->start(),
-                              HeapObject(c->start()).size()});
-      }
+      ReportStep(steps_, PromotedWhole(c->start()));
     } else {
       dead.push_back(c);
     }
@@ -162,8 +158,7 @@ void MarkCompact::EvacuateCandidates(const std::vector<Chunk*>& candidates) {
       moved_bytes_ += obj.size();
       ++objects;
       const Address to = MoveToOldSpace(obj);
-      if (steps_ != nullptr) [[unlikely]]
-        steps_->OnObjectStep({ObjectStepKind::Moved, false, obj.address(), to, obj.size()});
+      ReportStep(steps_, {ObjectStepKind::Moved, false, obj.address(), to, obj.size()});
     });
   }
   evacuated_pages_ = candidates.size();
@@ -279,8 +274,7 @@ void MarkCompact::Slide() {
   for (std::size_t i = 0; i < slide_from_.size(); ++i) {
     if (slide_from_[i] == slide_to_[i]) continue;
     const std::size_t size = HeapObject(slide_from_[i]).size();
-    if (steps_ != nullptr) [[unlikely]]
-      steps_->OnObjectStep({ObjectStepKind::Moved, false, slide_from_[i], slide_to_[i], size});
+    ReportStep(steps_, {ObjectStepKind::Moved, false, slide_from_[i], slide_to_[i], size});
     std::memmove(reinterpret_cast<void*>(slide_to_[i]),
                  reinterpret_cast<const void*>(slide_from_[i]), size);
     moved_bytes_ += size;

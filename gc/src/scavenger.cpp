@@ -227,10 +227,7 @@ void Scavenger::FinishLargeObjects() {
       e.promoted += c->size();
       ++e.objects_promoted;
       heap_.lo_space().TakeFrom(young, c);
-      if (steps_ != nullptr) [[unlikely]] {
-        steps_->OnObjectStep({ObjectStepKind::Promoted, false, c->start(), c->start(),
-                              HeapObject(c->start()).size()});
-      }
+      ReportStep(steps_, PromotedWhole(c->start()));
     } else {
       dead.push_back(c);
     }

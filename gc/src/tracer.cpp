@@ -14,8 +14,7 @@ void Tracer::SetStepObserver(ObjectStepObserver* observer) {
 }
 
 void Tracer::FreeBlocks::OnFreeBlock(Address start, std::size_t size) {
-  if (tracer_.step_observer_ != nullptr)
-    tracer_.step_observer_->OnObjectStep({ObjectStepKind::Freed, false, start, 0, size});
+  ReportStep(tracer_.step_observer_, {ObjectStepKind::Freed, false, start, 0, size});
 }
 
 const char* ObjectStepKindName(ObjectStepKind kind) {

@@ -233,6 +233,34 @@ TEST_P(ObjectStepsOracle, EveryScavengeReportsExactlyWhatTheOracleSaysSurvives) 
 
 INSTANTIATE_TEST_SUITE_P(Seeds, ObjectStepsOracle, ::testing::Values(1u, 2u, 3u));
 
+// A young large object survives by changing space, in place: reported once as promoted with
+// `from` == `to`, by a Scavenge and by a full GC alike. The dead one beside it is only freed.
+TEST(ObjectSteps, YoungLargeObjectsArePromotedWholeByBothCollectors) {
+  for (const Generation generation : {Generation::Young, Generation::Old}) {
+    SCOPED_TRACE(generation == Generation::Young ? "Scavenge" : "full GC");
+    Session s(SmallConfig());
+    StepLog log(s);
+    Replay(s, "heaplab-trace 1\na 1 200000 1\nr 1\n{\na 2 300000 0\n}\n");
+    const Address live = AddressOf(s, 1);
+    s.mutator().RequestGc(generation);
+    ASSERT_EQ(log.collections.size(), 1u);
+    EXPECT_EQ(log.Ids(0, ObjectStepKind::Promoted), Sizes({{1, 200000}}));
+    std::size_t freed_large = 0;
+    for (const LogStep& step : log.collections[0].steps) {
+      if (step.kind == ObjectStepKind::Promoted) {
+        EXPECT_EQ(step.from, live);
+        EXPECT_EQ(step.to, live);
+      }
+      if (step.kind == ObjectStepKind::Freed && step.size >= 300000) ++freed_large;
+    }
+    EXPECT_EQ(AddressOf(s, 1), live);
+    EXPECT_EQ(s.heap().ChunkOf(live)->owner(), SpaceId::LargeObjectSpace);
+    if (generation == Generation::Old) {
+      EXPECT_EQ(freed_large, 1u) << "the dead chunk, freed";
+    }
+  }
+}
+
 std::vector<LogStep> Hits(const StepLog& log) {
   std::vector<LogStep> out;
   for (const LogStep& step : log.outside)

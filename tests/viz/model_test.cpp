@@ -323,6 +323,39 @@ class ModelTest : public QObject {
              second.text[1].c_str());
   }
 
+  // Cheney's pointers over the known trace's first Scavenge, worked out by hand: 1 (64 B, a
+  // root) is copied to to-space's start, its slots are scanned, which copies 3 (48 B) behind
+  // it, then 3 is scanned and the scan has caught up. (scan, copy) after each step.
+  void scanAndCopyPointersFollowTheObjectSteps() {
+    const QString path = WriteTrace("known-pointers.hlt", kKnownTrace);
+    Stepper stepper(TraceDocument(path.toStdString()), GcFlags());
+    stepper.Advance(StepUntil::Event);  // `{`: no collection (the control)
+    QVERIFY(!stepper.CurrentScanCopy().valid);
+    stepper.Advance(StepUntil::Scavenge);
+    QVERIFY(stepper.CurrentScanCopy().valid);
+    QCOMPARE(stepper.CurrentScanCopy().copy, std::size_t{0});
+    std::vector<std::pair<std::size_t, std::size_t>> seen;
+    std::string kinds;
+    while (stepper.NextObjectStep()) {
+      const ScanCopyPointers p = stepper.CurrentScanCopy();
+      QVERIFY(p.valid);
+      seen.emplace_back(p.scan, p.copy);
+      kinds += ObjectStepKindName(stepper.CurrentObjectStep()->step.kind);
+      kinds += ' ';
+    }
+    QCOMPARE(kinds, std::string("copied scanned copied scanned "));
+    QCOMPARE(seen, (std::vector<std::pair<std::size_t, std::size_t>>{
+                       {0, 64}, {64, 64}, {64, 112}, {112, 112}}));
+    // The second Scavenge promotes both: nothing is copied into to-space, nothing scanned there.
+    stepper.Advance(StepUntil::Scavenge);
+    while (stepper.NextObjectStep()) {
+      const ScanCopyPointers p = stepper.CurrentScanCopy();
+      QVERIFY(p.valid);
+      QCOMPARE(p.copy, std::size_t{0});
+      QCOMPARE(p.scan, std::size_t{0});
+    }
+  }
+
   void snapshotShowsSlabsWithTheirLiveViews() {
     // 1 and 3 are global roots; 2 dies when the scope closes. 1 and 2 are pooled views of slab
     // 0 (2 at offset 104: 100 rounded up to 8); 3 (alloc) has a store of its own.

@@ -207,6 +207,67 @@ class ViewTest : public QObject {
     QVERIFY(stepped.size() >= 3);
   }
 
+  // Stepping a Scavenge object by object draws Cheney's scan and copy pointers under the
+  // to-space bar: present at every step of the Scavenge, scan never past copy, both moving as
+  // the steps go on, and scan meeting copy at the allocation top when the last step is shown.
+  void stepScavengeDrawsScanAndCopyPointers() {
+    window_->ShowTab(MainWindow::StepTab);
+    StepView* step = window_->step_view();
+    step->Step(StepUntil::Scavenge);
+    QVERIFY(step->stepper()->reached());
+    HeapMapWidget* map = step->heap_map()->map();
+    // Before the first object step both are at to-space's start.
+    QVERIFY(map->scan_copy().has_value());
+    QCOMPARE(*map->scan_copy(), (std::pair<std::size_t, std::size_t>{0, 0}));
+    std::optional<HeapMapWidget::ScanCopyMarks> marks = map->scan_copy_marks();
+    QVERIFY(marks.has_value());
+    QCOMPARE(marks->scan_x, marks->copy_x);
+    auto pixel_is = [](const QImage& image, int x, int y, const QColor& color) {
+      return image.pixelColor(x, y).rgb() == color.rgb();
+    };
+    std::pair<std::size_t, std::size_t> last{0, 0};
+    std::size_t steps = 0, scan_moves = 0, copy_moves = 0, drawn_apart = 0;
+    while (step->NextObject()) {
+      const ObjectStepRecord* r = step->stepper()->CurrentObjectStep();
+      QVERIFY(r->in_collection && r->collector == Collector::Scavenge);
+      ++steps;
+      QVERIFY2(map->scan_copy().has_value(), "no scan and copy markers at an object step");
+      const auto [scan, copy] = *map->scan_copy();
+      QVERIFY2(
+          scan <= copy,
+          qPrintable(
+              QString("scan %1 past copy %2 at object step %3").arg(scan).arg(copy).arg(steps)));
+      scan_moves += scan != last.first;
+      copy_moves += copy != last.second;
+      last = {scan, copy};
+      marks = map->scan_copy_marks();
+      QVERIFY(marks.has_value() && marks->scan_x <= marks->copy_x);
+      // Drawn where they say: each marker's triangle in its colour just under the bar (when
+      // they are apart; at one place the copy marker is drawn over the scan marker).
+      if (marks->scan_x + 8 < marks->copy_x && drawn_apart < 3 && steps % 7 == 0) {
+        const QImage image = map->grab().toImage();
+        const int y = marks->y + 4;
+        QVERIFY(pixel_is(image, marks->scan_x, y, HeapMapWidget::kScanColor));
+        QVERIFY(pixel_is(image, marks->copy_x, y, HeapMapWidget::kCopyColor));
+        ++drawn_apart;
+      }
+    }
+    QVERIFY(steps > 10);
+    QVERIFY(drawn_apart > 0);
+    QVERIFY(scan_moves > 1);
+    QVERIFY(copy_moves > 1);
+    // The last step: the scan has caught up with the copy, at the end of the survivors, where
+    // the Scavenge set the age mark (the event's own allocation lies above it).
+    QCOMPARE(last.first, last.second);
+    QCOMPARE(last.second, map->snapshot().chunks.front().age_mark);
+    // Control: an event without a collection has no markers.
+    for (int i = 0; i < 100 && (i == 0 || !step->stepper()->object_steps().empty()); ++i)
+      step->Step(StepUntil::Event);
+    QVERIFY(step->stepper()->object_steps().empty());
+    QVERIFY(!map->scan_copy().has_value());
+    QVERIFY(!map->scan_copy_marks().has_value());
+  }
+
   void compareRunsBothConfigurations() {
     window_->ShowTab(MainWindow::CompareTab);
     CompareView* c = window_->compare();

@@ -61,6 +61,12 @@ void HeapMapView::SetColorBy(ColorBy mode) {
   UpdateLegend();
 }
 
+void HeapMapView::SetScanCopy(std::optional<std::pair<std::size_t, std::size_t>> scan_copy) {
+  const bool changed = map_->scan_copy().has_value() != scan_copy.has_value();
+  map_->SetScanCopy(scan_copy);
+  if (changed) UpdateLegend();
+}
+
 void HeapMapView::UpdateLegend() {
   auto swatch = [](const char* color, const QString& text) {
     return QString("<span style='background:%1'>&nbsp;&nbsp;&nbsp;&nbsp;</span> %2&nbsp;&nbsp; ")
@@ -85,6 +91,12 @@ void HeapMapView::UpdateLegend() {
           swatch("#f8c49c", tr("slab full")) + swatch("#b34d0f", tr("live view")) +
           tr("<span style='color:#d62728'>red outline</span>: evacuation candidate; "
              "<span style='color:#d62728'>red line</span>: allocation top; dashed: age mark");
+  if (map_->scan_copy()) {
+    html += tr("; <span style='color:%1'>scan</span> and <span style='color:%2'>copy</span>: "
+               "Cheney's pointers at this object step (copied but not scanned between them; "
+               "not copied yet beyond copy, faded)")
+                .arg(HeapMapWidget::kScanColor.name(), HeapMapWidget::kCopyColor.name());
+  }
   legend_->setText(html);
 }
 

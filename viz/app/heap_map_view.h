@@ -18,6 +18,8 @@ class HeapMapView : public QWidget {
   void SetSnapshot(std::shared_ptr<const HeapSnapshot> snapshot, const QString& caption);
   HeapMapWidget* map() const { return map_; }
   void SetColorBy(ColorBy mode);
+  // Cheney's pointers on the to-space bar (HeapMapWidget::SetScanCopy), named in the legend.
+  void SetScanCopy(std::optional<std::pair<std::size_t, std::size_t>> scan_copy);
 
  private:
   void UpdateLegend();

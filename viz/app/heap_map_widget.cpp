@@ -7,12 +7,18 @@
 
 namespace heaplab::viz {
 
+const QColor HeapMapWidget::kScanColor(0x1f, 0x77, 0xb4);
+const QColor HeapMapWidget::kCopyColor(0x94, 0x3c, 0xb4);
+
 namespace {
 constexpr int kMargin = 8;
 constexpr int kGap = 4;
 constexpr int kLabel = 18;
 const QColor kFree(0xe4, 0xe4, 0xe4);
 const QColor kUnused(0xfa, 0xfa, 0xfa);
+constexpr int kMarkTip = 2;     // from the bar's bottom to a scan or copy marker's tip
+constexpr int kMarkSize = 7;    // the marker triangle's height
+constexpr int kMarkStrip = 26;  // under the to-space bar while markers are shown
 
 QString Bytes(std::size_t b) {
   if (b >= 1024 * 1024) return QString("%1 MB").arg(static_cast<double>(b) / 1048576.0, 0, 'f', 1);
@@ -35,6 +41,32 @@ void HeapMapWidget::SetSnapshot(std::shared_ptr<const HeapSnapshot> snapshot) {
   Layout(width());
   updateGeometry();
   update();
+}
+
+void HeapMapWidget::SetScanCopy(std::optional<std::pair<std::size_t, std::size_t>> scan_copy) {
+  if (scan_copy_ == scan_copy) return;
+  const bool relayout = scan_copy_.has_value() != scan_copy.has_value();
+  scan_copy_ = scan_copy;
+  if (relayout) {
+    Layout(width());
+    updateGeometry();
+  }
+  update();
+}
+
+std::optional<HeapMapWidget::ScanCopyMarks> HeapMapWidget::scan_copy_marks() const {
+  if (!scan_copy_) return std::nullopt;
+  for (const Tile& t : tiles_) {
+    const ChunkPicture& c = snapshot_->chunks[t.chunk];
+    if (c.role != ChunkRole::ToSpace || c.size == 0) continue;
+    const QRect& r = t.rect;
+    auto x = [&](std::size_t offset) {
+      const double f = std::min(1.0, static_cast<double>(offset) / static_cast<double>(c.size));
+      return r.left() + static_cast<int>(f * (r.width() - 1));
+    };
+    return ScanCopyMarks{x(scan_copy_->first), x(scan_copy_->second), r.bottom() + kMarkTip};
+  }
+  return std::nullopt;
 }
 
 void HeapMapWidget::SetColorBy(ColorBy mode) {
@@ -92,6 +124,7 @@ void HeapMapWidget::Layout(int width) {
     y += kLabel;
     tiles_.push_back({QRect(kMargin, y, inner, bar_height), i});
     y += bar_height + kGap * 2;
+    if (c.role == ChunkRole::ToSpace && scan_copy_) y += kMarkStrip;
   }
   auto grid = [&](bool want_pages, const QString& title, std::size_t count) {
     if (count == 0) return;
@@ -202,6 +235,13 @@ void HeapMapWidget::paintEvent(QPaintEvent*) {
       const double w = std::max(1.0, s.size * scale);
       p.fillRect(QRectF(x0, r.top(), w, r.height()), SpanColor(c, s));
     }
+    if (c.role == ChunkRole::ToSpace) {
+      // Beyond copy, nothing was copied yet at this object step: faded, under every line.
+      if (const std::optional<ScanCopyMarks> marks = scan_copy_marks()) {
+        p.fillRect(QRect(QPoint(marks->copy_x + 1, r.top()), r.bottomRight()),
+                   QColor(255, 255, 255, 170));
+      }
+    }
     p.setPen(QPen(c.evacuation_candidate ? QColor(0xd6, 0x27, 0x28) : QColor(0x80, 0x80, 0x80),
                   c.evacuation_candidate ? 2 : 1));
     p.setBrush(Qt::NoBrush);
@@ -232,6 +272,7 @@ void HeapMapWidget::paintEvent(QPaintEvent*) {
                           r.top() + fm.ascent() + 2),
                    tr("age mark"));
     }
+    if (c.role == ChunkRole::ToSpace) PaintScanCopy(p, r);
     if (c.role == ChunkRole::LargeObject || c.role == ChunkRole::NewLargeObject) {
       p.setPen(Qt::white);
       p.drawText(r, Qt::AlignCenter, Bytes(c.object_bytes));
@@ -258,6 +299,38 @@ void HeapMapWidget::paintEvent(QPaintEvent*) {
     p.setBrush(Qt::NoBrush);
     p.drawRect(r.adjusted(0, 0, -1, -1));
   }
+}
+
+// Cheney's pointers on the to-space bar (what lies beyond copy, not copied yet at this step
+// while the map shows the heap after the whole Scavenge, was faded before): a line through the
+// bar and a labelled triangle under it for each, "scan" to the left of its marker and "copy"
+// to the right of its own, so the labels never overlap while scan <= copy.
+void HeapMapWidget::PaintScanCopy(QPainter& p, const QRect& r) const {
+  const std::optional<ScanCopyMarks> marks = scan_copy_marks();
+  if (!marks) return;
+  p.save();
+  const QFontMetrics fm(font());
+  const int text_y = marks->y + kMarkSize + fm.ascent() + 1;
+  int scan_text_right = r.left();
+  for (const bool scan : {true, false}) {
+    const int x = scan ? marks->scan_x : marks->copy_x;
+    const QColor color = scan ? kScanColor : kCopyColor;
+    p.setPen(QPen(color, 2));
+    p.drawLine(x, r.top() + 1, x, r.bottom());
+    p.setPen(Qt::NoPen);
+    p.setBrush(color);
+    const QPointF tip(x + 0.5, marks->y);
+    p.drawPolygon(QPolygonF(
+        {tip, tip + QPointF(-kMarkSize + 1, kMarkSize), tip + QPointF(kMarkSize - 1, kMarkSize)}));
+    p.setPen(color);
+    const QString text = scan ? tr("scan") : tr("copy");
+    const int w = fm.horizontalAdvance(text);
+    int left = scan ? std::max(r.left(), x - w - 2) : std::max(x + 3, scan_text_right + 6);
+    left = std::min(left, r.right() - w);
+    p.drawText(QPoint(left, text_y), text);
+    if (scan) scan_text_right = left + w;
+  }
+  p.restore();
 }
 
 QString HeapMapWidget::Describe(const QPoint& pos) const {

@@ -6,8 +6,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include <QWidget>
+
+class QPainter;
 
 #include <heaplab/viz/heap_snapshot.h>
 
@@ -27,6 +30,21 @@ class HeapMapWidget : public QWidget {
   // Outlines the object with this trace id (the step-through's current object step); 0: none.
   void SetHighlight(Id id);
   Id highlight() const { return highlight_; }
+  // Cheney's scan and copy pointers of a Scavenge being stepped, in bytes from to-space's
+  // start (the step-through's ScanCopyPointers), drawn as labelled markers under the
+  // to-space bar, to-space beyond copy faded (not copied yet at this step); nullopt: none.
+  void SetScanCopy(std::optional<std::pair<std::size_t, std::size_t>> scan_copy);
+  const std::optional<std::pair<std::size_t, std::size_t>>& scan_copy() const { return scan_copy_; }
+  // Where the markers are drawn (widget x of scan and copy, and the y of their tips just
+  // under the bar); nullopt when none is drawn.
+  struct ScanCopyMarks {
+    int scan_x;
+    int copy_x;
+    int y;
+  };
+  std::optional<ScanCopyMarks> scan_copy_marks() const;
+  static const QColor kScanColor;
+  static const QColor kCopyColor;
   double zoom() const { return zoom_; }
   // What lies at `pos` (widget coordinates): a description, or empty.
   QString Describe(const QPoint& pos) const;
@@ -46,6 +64,7 @@ class HeapMapWidget : public QWidget {
   };
   void Layout(int width);
   QColor SpanColor(const ChunkPicture& chunk, const Span& span) const;
+  void PaintScanCopy(QPainter& p, const QRect& bar) const;
 
   std::shared_ptr<const HeapSnapshot> snapshot_ = std::make_shared<const HeapSnapshot>();
   std::vector<Tile> tiles_;
@@ -53,6 +72,7 @@ class HeapMapWidget : public QWidget {
   std::vector<std::pair<QRect, QString>> labels_;
   ColorBy color_by_ = ColorBy::Kind;
   Id highlight_ = 0;
+  std::optional<std::pair<std::size_t, std::size_t>> scan_copy_;
   double zoom_ = 1.0;
   int height_ = 100;
 };

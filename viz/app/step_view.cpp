@@ -262,6 +262,10 @@ void StepView::ShowObjectStep() {
   const std::size_t n = stepper_->object_steps().size();
   const std::size_t i = stepper_->object_cursor();
   map_->map()->SetHighlight(i > 0 ? stepper_->ObjectStepId(i - 1) : 0);
+  const ScanCopyPointers pointers = stepper_->CurrentScanCopy();
+  map_->SetScanCopy(pointers.valid
+                        ? std::make_optional(std::make_pair(pointers.scan, pointers.copy))
+                        : std::nullopt);
   if (n == 0) {
     object_->clear();
     return;

@@ -197,6 +197,35 @@ int RunTour(MainWindow& window, const QString& out_dir, const QString& node_log)
     StepView* step = window.step_view();
     Check(step->stepper() != nullptr, "step-through did not start");
     step->Step(StepUntil::Scavenge);
+    // Into the first Scavenge object by object ("Next object"), until the scan pointer is
+    // into to-space, copy far ahead of it (breadth first: the cache's entries are copied
+    // long before they are scanned), and the current step copies an object reachable from
+    // the one being scanned and outlined in the map: its sentence, the object, scan chasing
+    // copy on the to-space bar. (The first Scavenge copies every survivor into to-space; the
+    // second promotes most of them.)
+    int presses = 0;
+    for (bool there = false; !there && presses < 200000;) {
+      Check(step->NextObject(), "the Scavenge ran out of object steps");
+      ++presses;
+      const ObjectStepRecord* r = step->stepper()->CurrentObjectStep();
+      const Id id = step->heap_map()->map()->highlight();
+      bool outlined = false;
+      for (const ChunkPicture& c : step->heap_map()->map()->snapshot().chunks)
+        for (const Span& s : c.spans)
+          outlined = outlined || (id != 0 && s.id == id);
+      const auto at = step->heap_map()->map()->scan_copy_marks();
+      there = r->step.kind == ObjectStepKind::Copied && r->referrer != 0 && outlined && at &&
+              at->scan_x >= 60 && at->copy_x >= at->scan_x + 150;
+    }
+    const auto marks = step->heap_map()->map()->scan_copy_marks();
+    Check(marks && marks->scan_x < marks->copy_x,
+          "no scan and copy markers apart on the to-space bar after " + QString::number(presses) +
+              " object steps");
+    Check(step->objectText().startsWith("Object step "), "no sentence on the object step");
+    log << "tour: step-object: " << presses << " object steps into the Scavenge (scan at x "
+        << marks->scan_x << ", copy at x " << marks->copy_x << "): " << step->objectText()
+        << Qt::endl;
+    Shoot(&window, out_dir, "step-object.png", log);
     step->Step(StepUntil::Scavenge);  // the second has survivors below the age mark
     Check(!step->stepper()->data().gcs.empty() &&
               step->stepper()->data().gcs.back().collector == Collector::Scavenge,

@@ -1,5 +1,6 @@
 #include <heaplab/viz/stepper.h>
 
+#include <algorithm>
 #include <atomic>
 #include <iomanip>
 #include <sstream>
@@ -50,13 +51,16 @@ class Stepper::StepListener : public ObjectStepObserver, public GcObserver {
     stepper_.object_steps_dropped_ = 0;
     stepper_.object_cursor_ = 0;
     stepper_.resolved_ = false;
+    stepper_.scan_copy_ = ScanCopyPointers{};
     in_collection_ = false;
+    collections_ = 0;
     scanning_ = blackening_ = 0;
   }
 
   void OnCollectionStart(Collector collector) override {
     in_collection_ = true;
     collector_ = collector;
+    ++collections_;
     age_mark_ = heap_.new_space().age_mark();
     scanning_ = blackening_ = 0;
   }
@@ -68,6 +72,7 @@ class Stepper::StepListener : public ObjectStepObserver, public GcObserver {
     r.step = step;
     r.in_collection = in_collection_;
     r.collector = collector_;
+    if (collections_ > 0) r.collection = static_cast<std::uint32_t>(collections_ - 1);
     switch (step.kind) {
       case ObjectStepKind::Scanned:
         scanning_ = step.to;
@@ -111,6 +116,7 @@ class Stepper::StepListener : public ObjectStepObserver, public GcObserver {
   Heap& heap_;
   bool in_collection_ = false;
   Collector collector_ = Collector::Scavenge;
+  std::size_t collections_ = 0;  // collections begun in this event
   Address age_mark_ = 0;
   Address scanning_ = 0;    // the object whose slots a Scavenge is visiting
   Address blackening_ = 0;  // the object marking is blackening
@@ -319,6 +325,49 @@ Address Stepper::CurrentObjectAddress() {
   if (a == 0) return 0;
   const Address now = After(a);
   return ids_.count(now) != 0 || session_->heap().ChunkOf(now) != nullptr ? now : 0;
+}
+
+ScanCopyPointers Stepper::CurrentScanCopy() {
+  // The Scavenge: the current step's, or before the first step the event's first.
+  const ObjectStepRecord* scavenge = CurrentObjectStep();
+  if (scavenge == nullptr) {
+    for (const ObjectStepRecord& r : object_steps_) {
+      if (r.in_collection && r.collector == Collector::Scavenge) {
+        scavenge = &r;
+        break;
+      }
+    }
+    if (scavenge == nullptr) return {};
+  }
+  if (!scavenge->in_collection || scavenge->collector != Collector::Scavenge) return {};
+  // Go on from the last answer when the cursor has only moved on within the same Scavenge
+  // (Advance resets the cursor: a smaller cursor starts over).
+  if (!scan_copy_.valid || scan_copy_collection_ != scavenge->collection ||
+      scan_copy_cursor_ > object_cursor_) {
+    scan_copy_ = ScanCopyPointers{};
+    scan_copy_.valid = true;
+    scan_copy_collection_ = scavenge->collection;
+    scan_copy_cursor_ = 0;
+  }
+  // The Scavenge copied into the to-space the heap has now (a second Scavenge in the same
+  // event would have flipped the semispaces: the first one's steps then fall outside).
+  const Chunk& to = session_->heap().new_space().to_space().chunk();
+  for (; scan_copy_cursor_ < object_cursor_; ++scan_copy_cursor_) {
+    const ObjectStepRecord& r = object_steps_[scan_copy_cursor_];
+    if (!r.in_collection || r.collection != scan_copy_collection_) continue;
+    const ObjectStep& st = r.step;
+    // Promoted objects, and their scanning from the worklist, are not in to-space.
+    if (st.to < to.start() || st.to >= to.end()) continue;
+    const std::size_t end = st.to - to.start() + st.size;
+    if (st.kind == ObjectStepKind::Copied) {
+      scan_copy_.copy = std::max(scan_copy_.copy, end);
+    } else if (st.kind == ObjectStepKind::Scanned) {
+      // The last scanned, not the furthest: a large copy allocated outside the copy buffers
+      // is scanned from a worklist, and the scan pointer then goes on where it was.
+      scan_copy_.scan = end;
+    }
+  }
+  return scan_copy_;
 }
 
 Id Stepper::ObjectStepId(std::size_t i) {

@@ -79,8 +79,7 @@ class MarkCompact {
   void Finish(const std::vector<Chunk*>& candidates);
   bool IsMarked(Address a) const { return marker_.IsMarked(a); }
   void ReportFreed(Address start, std::size_t size) {
-    if (steps_ != nullptr) [[unlikely]]
-      steps_->OnObjectStep({ObjectStepKind::Freed, false, start, 0, size});
+    ReportStep(steps_, {ObjectStepKind::Freed, false, start, 0, size});
   }
   Address Forward(Address target) const;  // where a reference must point after the GC
 

@@ -15,6 +15,7 @@
 
 #include <heaplab/gc/event.h>
 #include <heaplab/heap/globals.h>
+#include <heaplab/heap/object.h>
 
 namespace heaplab {
 
@@ -64,5 +65,17 @@ class ObjectStepObserver {
   virtual void OnCollectionStart(Collector /*collector*/) {}
   virtual void OnObjectStep(const ObjectStep& step) = 0;
 };
+
+// Reports `step` when an observer listens: the one null test of the reports made outside the
+// per-object loops compiled twice (large objects, freed ranges, compaction moves).
+inline void ReportStep(ObjectStepObserver* observer, const ObjectStep& step) {
+  if (observer != nullptr) [[unlikely]]
+    observer->OnObjectStep(step);
+}
+
+// A young large object promoted whole: its chunk changes space, the object stays in place.
+inline ObjectStep PromotedWhole(Address object) {
+  return {ObjectStepKind::Promoted, false, object, object, HeapObject(object).size()};
+}
 
 }  // namespace heaplab

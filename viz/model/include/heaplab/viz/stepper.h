@@ -42,6 +42,17 @@ struct ObjectStepRecord {
   // Copied, Promoted: the object whose slots the scan was visiting; Greyed: the object being
   // blackened. 0: a root (or, in a Scavenge, a remembered slot).
   Address referrer = 0;
+  std::uint32_t collection = 0;  // which collection of the event (0: the first), when in one
+};
+
+// Cheney's two pointers in to-space, as far as a Scavenge's object steps have been walked, in
+// bytes from to-space's start. copy: where the next copy goes, the end of the furthest copy
+// so far; scan: the end of the last to-space object whose slots were visited. The objects
+// between them are copied but not scanned yet; the Scavenge ends when scan reaches copy.
+struct ScanCopyPointers {
+  bool valid = false;  // the last event ran a Scavenge, and the cursor is before or in it
+  std::size_t scan = 0;
+  std::size_t copy = 0;
 };
 
 class Stepper {
@@ -87,6 +98,9 @@ class Stepper {
   }
   // Where the current step's object is now (after the event), 0 if it died or is a range.
   Address CurrentObjectAddress();
+  // Scan and copy pointers of the Scavenge being walked, from the steps up to the cursor:
+  // both 0 before the first step. Not valid outside a Scavenge's steps.
+  ScanCopyPointers CurrentScanCopy();
   // The trace id of step i's object (its host for a barrier hit: the stored object), 0 if
   // unknown, and the sentence on step i ("object 17 (48 B) copied to to-space: ...").
   Id ObjectStepId(std::size_t i);
@@ -122,6 +136,11 @@ class Stepper {
   bool resolved_ = false;
   std::unordered_map<Address, Address> moves_;  // from -> to, over the event's steps
   std::unordered_map<Address, Id> ids_;         // live ids by address after the event
+  // CurrentScanCopy's pointers over the steps before scan_copy_cursor_ (a walk asks at every
+  // step: each answer goes on from the last instead of starting over).
+  std::size_t scan_copy_cursor_ = 0;
+  std::uint32_t scan_copy_collection_ = 0;
+  ScanCopyPointers scan_copy_;
 };
 
 }  // namespace heaplab::viz
