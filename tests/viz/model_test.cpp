@@ -356,6 +356,124 @@ class ModelTest : public QObject {
     }
   }
 
+  // A Scavenge while incremental marking is on: each copy (or promoted object) keeps its
+  // original's colour, the colour the stepper saw on the original as it was evacuated (its
+  // mark bit in from-space, and whether it was on the worklist), and the heap map's snapshot
+  // shows the copy so after the event: white, grey or black (unless marking itself, later in
+  // the same event, greyed or blackened it, which the event's later steps say).
+  void scavengeDuringMarkingShowsTheColoursTheCopiesKeep() {
+    Stepper stepper(*SmallLeakCache(), SmallFlags());
+    std::size_t marking_steps = 0;  // a few steps in: black, grey and white objects exist
+    while (!stepper.done() && marking_steps < 3) {
+      stepper.Advance(StepUntil::MarkingStep);
+      const auto& marking = stepper.data().marking;
+      if (!marking.empty() && marking.back().kind == MarkingEventKind::Step) ++marking_steps;
+    }
+    QCOMPARE(marking_steps, std::size_t{3});
+    const std::size_t gcs = stepper.data().gcs.size();
+    stepper.Advance(StepUntil::Scavenge);
+    QVERIFY(stepper.reached());
+    QCOMPARE(stepper.data().gcs.size(), gcs + 1);  // no Mark-Compact ended marking first
+    std::map<Address, MarkColour> expected;        // where each copy is now: its colour
+    std::map<MarkColour, std::size_t> counts;
+    std::size_t sentences = 0;
+    while (stepper.NextObjectStep()) {
+      const ObjectStepRecord& r = *stepper.CurrentObjectStep();
+      const std::size_t i = stepper.object_cursor() - 1;
+      if (r.in_collection &&
+          (r.step.kind == ObjectStepKind::Copied || r.step.kind == ObjectStepKind::Promoted)) {
+        QVERIFY(r.colour != MarkColour::None);
+        const Address now = stepper.CurrentObjectAddress();
+        if (now != 0) expected[now] = r.colour;
+        ++counts[r.colour];
+        if (r.colour == MarkColour::Black && sentences++ == 0) {
+          const std::string text = stepper.ObjectStepText(i);
+          QVERIFY2(text.find("the copy keeps the original's colour, black") != std::string::npos,
+                   text.c_str());
+        }
+      } else if (!r.in_collection) {  // marking after the Scavenge, in the same event
+        const Address a = stepper.CurrentObjectAddress();
+        auto it = expected.find(a);
+        if (it == expected.end()) continue;
+        if (r.step.kind == ObjectStepKind::Blackened) it->second = MarkColour::Black;
+        if (r.step.kind == ObjectStepKind::Greyed || r.step.kind == ObjectStepKind::BarrierHit)
+          it->second = MarkColour::Grey;
+      }
+    }
+    QVERIFY2(counts[MarkColour::White] > 0 && counts[MarkColour::Black] > 0 &&
+                 counts[MarkColour::Grey] > 0,
+             qPrintable(QString("white %1, grey %2, black %3")
+                            .arg(counts[MarkColour::White])
+                            .arg(counts[MarkColour::Grey])
+                            .arg(counts[MarkColour::Black])));
+    auto colour_in = [](const HeapSnapshot& snap, Address a) {
+      for (const ChunkPicture& c : snap.chunks) {
+        if (a < c.start || a >= c.start + c.size) continue;
+        for (const Span& s : c.spans) {
+          if (a < c.start + s.offset || a >= c.start + s.offset + s.size) continue;
+          if (s.kind != SpanKind::Object) return MarkColour::None;
+          return !s.marked ? MarkColour::White : s.grey ? MarkColour::Grey : MarkColour::Black;
+        }
+      }
+      return MarkColour::None;
+    };
+    const HeapSnapshot snap = stepper.Snapshot();
+    QVERIFY(snap.marking);
+    std::size_t checked = 0;
+    for (const auto& [a, colour] : expected) {
+      const MarkColour shown = colour_in(snap, a);
+      QVERIFY2(shown == colour, qPrintable(QString("the copy at %1 is shown %2, not %3")
+                                               .arg(a, 0, 16)
+                                               .arg(static_cast<int>(shown))
+                                               .arg(static_cast<int>(colour))));
+      ++checked;
+    }
+    QVERIFY(checked > 100);
+    // Control: without the worklist a snapshot cannot tell grey from black (every marked
+    // object is black); with it, the grey copies are grey.
+    std::size_t grey_without = 0, grey_with = 0;
+    // (TakeHeapSnapshot only reads the heap; it takes it mutable to walk its spaces.)
+    const HeapSnapshot blind = TakeHeapSnapshot(const_cast<Heap&>(stepper.heap()), true);
+    for (const auto& [a, colour] : expected) {
+      grey_without += colour_in(blind, a) == MarkColour::Grey;
+      grey_with += colour_in(snap, a) == MarkColour::Grey;
+    }
+    QCOMPARE(grey_without, std::size_t{0});
+    QVERIFY(grey_with > 0);
+  }
+
+  // More slabs than are pictured: the snapshot's counts are the whole pool's. buffer-server at
+  // its defaults keeps 1000 tokens, each pinning a slab of its own (50 requests between two
+  // tokens fill several 8 KiB slabs): 1001 live slabs (the current one is partial), 1000
+  // full, 16,000 bytes of views in them, as `heaplab run --scenario buffer-server --summary`
+  // prints; only the most recent kMaxSlabs (512) are pictured, 511 of them full.
+  void snapshotCountsEverySlabAndPicturesTheMostRecent() {
+    LoadControl control;
+    GcFlags flags;
+    flags.predictable = true;
+    const RunData run = ScenarioDocument("buffer-server", ScenarioOptions()).Load(flags, control);
+    const HeapSnapshot& heap = run.final_heap;
+    auto pictured_full = [](const HeapSnapshot& h) {
+      std::size_t n = 0;
+      for (const SlabPicture& s : h.slabs)
+        n += s.state == SlabState::Full;
+      return n;
+    };
+    QCOMPARE(heap.live_slabs, std::size_t{1001});
+    QCOMPARE(heap.full_slabs, std::size_t{1000});
+    QCOMPARE(heap.pinned_view_bytes, std::size_t{16000});
+    QCOMPARE(heap.slabs.size(), kMaxSlabs);
+    QCOMPARE(pictured_full(heap), kMaxSlabs - 1);
+    // Control: 100 tokens, 101 live slabs, all pictured, and the counts agree with them.
+    ScenarioOptions few;
+    few.params["keep"] = 100;
+    const RunData small = ScenarioDocument("buffer-server", few).Load(flags, control);
+    QCOMPARE(small.final_heap.live_slabs, std::size_t{101});
+    QCOMPARE(small.final_heap.full_slabs, std::size_t{100});
+    QCOMPARE(small.final_heap.slabs.size(), std::size_t{101});
+    QCOMPARE(pictured_full(small.final_heap), std::size_t{100});
+  }
+
   void snapshotShowsSlabsWithTheirLiveViews() {
     // 1 and 3 are global roots; 2 dies when the scope closes. 1 and 2 are pooled views of slab
     // 0 (2 at offset 104: 100 rounded up to 8); 3 (alloc) has a store of its own.

@@ -23,6 +23,7 @@
 #include <QAbstractSeries>
 #include <QChart>
 #include <QComboBox>
+#include <QHeaderView>
 #include <algorithm>
 #include <fstream>
 
@@ -282,6 +283,68 @@ class ViewTest : public QObject {
     const QString shared = SharedXAxis(c->chart_view()->chart(), "A ", "B ");
     QVERIFY2(shared.startsWith("time (ms, heaplab's model clock)"), qPrintable(shared));
     QVERIFY(AllXAxesTitled(c->chart_view()->chart()));
+  }
+
+  // Compare's cosmetics. The B column's header (B's flags), longer than its column, is cut at
+  // its end, never clipped around its middle: the section's first pixels are the margin, and
+  // the text starts right after it. Overlaying another run hides B's flags (they play no part)
+  // rather than showing the last comparison's, greyed; back to A against B shows them again.
+  void compareHeaderAndOverlayPanel() {
+    window_->ShowTab(MainWindow::CompareTab);
+    CompareView* c = window_->compare();
+    QHeaderView* header = c->table()->horizontalHeader();
+    const QString b_text = c->model().headerData(CompareModel::B, Qt::Horizontal).toString();
+    QVERIFY2(QFontMetrics(header->font()).horizontalAdvance(b_text) >
+                 header->sectionSize(CompareModel::B),
+             "the B header fits its column: nothing to clip (make the window narrower)");
+    const QImage image = header->grab().toImage();
+    const int x0 = header->sectionViewportPosition(CompareModel::B);
+    auto dark_in = [&](int from, int to) {  // text pixels in columns [from, to)
+      int n = 0;
+      for (int x = from; x < to; ++x)
+        for (int y = 2; y < image.height() - 2; ++y)
+          n += qGray(image.pixel(x, y)) < 110;
+      return n;
+    };
+    QCOMPARE(dark_in(x0 + 1, x0 + 3), 0);   // the margin: no glyph cut at the left edge
+    QVERIFY(dark_in(x0 + 3, x0 + 24) > 0);  // the text's start ("B: ")
+    // The overlay panel.
+    const GcFlags b = c->flags_b()->flags();
+    QVERIFY(!c->flags_b()->isHidden());
+    c->SetOther(std::make_shared<ScenarioDocument>("leak-cache", ScenarioOptions()));
+    QVERIFY(c->flags_b()->isHidden());
+    c->SetOther(nullptr);
+    QVERIFY(!c->flags_b()->isHidden());
+    QCOMPARE(c->flags_b()->flags().ToArgs(), b.ToArgs());
+  }
+
+  // The heap map's caption of a pool with more slabs than are pictured gives the pool's
+  // counts and says how many are pictured.
+  void heapMapSlabCaptionCountsThePool() {
+    HeapMapWidget map;
+    map.resize(800, 600);
+    auto snap = std::make_shared<HeapSnapshot>();
+    snap->chunks.push_back({});
+    snap->chunks.back().role = ChunkRole::ToSpace;
+    snap->chunks.back().size = 1024;
+    snap->live_slabs = 1001;
+    snap->full_slabs = 1000;
+    snap->pinned_view_bytes = 16000;
+    for (std::uint32_t i = 0; i < kMaxSlabs; ++i) {
+      SlabPicture s;
+      s.number = 489 + i;
+      s.size = 8192;
+      s.state = i + 1 < kMaxSlabs ? SlabState::Full : SlabState::Partial;
+      snap->slabs.push_back(s);
+    }
+    map.SetSnapshot(snap);
+    QVERIFY2(map.slab_caption().startsWith("Buffer pool: 1001 slabs of 8.0 KB (1000 full, "
+                                           "pinned by 15.6 KB of live views), the 512 most "
+                                           "recent pictured"),
+             qPrintable(map.slab_caption()));
+    snap->live_slabs = kMaxSlabs;  // control: all pictured, nothing said about it
+    map.SetSnapshot(snap);
+    QVERIFY2(!map.slab_caption().contains("pictured"), qPrintable(map.slab_caption()));
   }
 
   void exportWritesPngSvgAndCsv() {

@@ -25,7 +25,8 @@ namespace heaplab::viz {
 
 CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   loader_ = new Loader(this);
-  auto* side = new QGroupBox(tr("Configuration B"), this);
+  side_ = new QGroupBox(tr("Configuration B"), this);
+  QGroupBox* side = side_;
   auto* side_layout = new QVBoxLayout(side);
   b_form_ = new FlagsForm(side);
   GcFlags b;
@@ -83,9 +84,19 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
   chart_->setRenderHint(QPainter::Antialiasing);
   chart_->setRubberBand(QChartView::HorizontalRubberBand);
   model_ = new CompareModel(this);
-  auto* table = new QTableView(this);
+  table_ = new QTableView(this);
+  QTableView* table = table_;
   table->setModel(model_);
-  table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+  // The runs' columns share the room left by the metric and difference columns; a header
+  // longer than its column (B's flags) starts at the column's left and is cut at its end
+  // (Qt 6.4's headers draw no "…"), never clipped at both sides around its middle. Its
+  // tooltip is the whole text.
+  QHeaderView* header = table->horizontalHeader();
+  header->setSectionResizeMode(QHeaderView::Stretch);
+  header->setSectionResizeMode(CompareModel::Metric, QHeaderView::ResizeToContents);
+  header->setSectionResizeMode(CompareModel::Difference, QHeaderView::ResizeToContents);
+  header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+  header->setTextElideMode(Qt::ElideRight);
   table->verticalHeader()->hide();
   auto* split = new QSplitter(Qt::Vertical, this);
   split->addWidget(chart_);
@@ -132,6 +143,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
 void CompareView::SetDocument(std::shared_ptr<const Document> doc, const GcFlags& a) {
   doc_ = std::move(doc);
   a_ = a;
+  UpdateMode();
   if (!b_edited_) {
     // Until B is edited, it is A with 1 MiB semispaces: one change, everything else equal.
     GcFlags b = a;
@@ -148,11 +160,18 @@ void CompareView::SetOther(std::shared_ptr<const Document> other) {
 }
 
 void CompareView::UpdateMode() {
-  b_form_->setEnabled(!other_);
+  // Overlaying, B's flags play no part (the other run is read, or replayed with A's): the form
+  // is hidden rather than left showing, greyed, the flags of the last A against B.
+  b_form_->setVisible(!other_);
+  side_->setTitle(other_ ? tr("Overlay") : tr("Configuration B"));
   clear_other_->setEnabled(other_ != nullptr);
+  QStringList args;
+  for (const std::string& a : a_.ToArgs())
+    args << QString::fromStdString(a);
+  const QString flags = "heaplab run" + (args.isEmpty() ? QString() : " " + args.join(' '));
   mode_->setText(other_ ? tr("The open document against %1 (replayed with the settings "
-                             "panel's flags when it is a trace or a scenario).")
-                              .arg(QString::fromStdString(other_->Title()))
+                             "panel's flags, %2, when it is a trace or a scenario).")
+                              .arg(QString::fromStdString(other_->Title()), flags)
                         : tr("A is the settings panel's configuration; B is this one."));
 }
 

@@ -19,6 +19,8 @@
 
 class QChartView;
 class QComboBox;
+class QGroupBox;
+class QTableView;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -30,7 +32,10 @@ class CompareView : public QWidget {
  public:
   explicit CompareView(QWidget* parent = nullptr);
   void SetDocument(std::shared_ptr<const Document> doc, const GcFlags& a);
-  void SetFlagsA(const GcFlags& a) { a_ = a; }
+  void SetFlagsA(const GcFlags& a) {
+    a_ = a;
+    UpdateMode();
+  }
   // Compare the open document with `other` (replayed with A's flags when it is replayable)
   // instead of with itself under B; nullptr goes back to A against B.
   void SetOther(std::shared_ptr<const Document> other);
@@ -41,6 +46,7 @@ class CompareView : public QWidget {
   QChartView* chart_view() const { return chart_; }
   // The x axis: kByCollection or kByTime.
   QComboBox* x_axis_box() const { return x_axis_; }
+  QTableView* table() const { return table_; }
   static constexpr int kByCollection = 0;
   static constexpr int kByTime = 1;
   Loader* loader() const { return loader_; }
@@ -62,6 +68,8 @@ class CompareView : public QWidget {
   GcFlags a_;
   bool b_edited_ = false;
   FlagsForm* b_form_;
+  QGroupBox* side_;
+  QTableView* table_;
   QPushButton* run_;
   QProgressBar* progress_;
   QLabel* status_;

@@ -83,7 +83,9 @@ void HeapMapView::UpdateLegend() {
              swatch("#f09a2a", tr("young, survived one Scavenge")) + swatch("#4a7dc8", tr("old"));
       break;
     case ColorBy::Mark:
-      html = swatch("#303030", tr("marked")) + swatch("#c8c8c8", tr("not marked"));
+      html = swatch("#303030", tr("black: marked, slots visited")) +
+             swatch("#7a7a7a", tr("grey: marked, on the worklist")) +
+             swatch("#c8c8c8", tr("white: not marked"));
       break;
   }
   html += swatch("#e4e4e4", tr("free / filler")) + swatch("#d9a3a3", tr("dead, not swept yet")) +

@@ -100,6 +100,7 @@ void HeapMapWidget::Layout(int width) {
   tiles_.clear();
   slab_tiles_.clear();
   labels_.clear();
+  slab_caption_.clear();
   width = std::max(width, 200);
   const int inner = width - 2 * kMargin;
   const int bar_height = static_cast<int>(36 * zoom_);
@@ -160,21 +161,21 @@ void HeapMapWidget::Layout(int width) {
        pages);
   grid(false, QString("large objects: %1").arg(large), large);
   if (!snapshot_->slabs.empty()) {
-    std::size_t full = 0;
-    std::size_t pinned_views = 0;
-    for (const SlabPicture& slab : snapshot_->slabs) {
-      full += slab.state == SlabState::Full;
-      if (slab.state == SlabState::Full) pinned_views += slab.live_view_bytes;
-    }
+    // The pool's own counts: only the most recent kMaxSlabs slabs are pictured.
+    const std::size_t pictured = snapshot_->slabs.size();
     labels_.emplace_back(
         QRect(kMargin, y, inner, kLabel),
-        QString("Buffer pool: %1 slabs of %2 (%3 full, pinned by %4 of live views); own "
-                "backing stores %5")
-            .arg(snapshot_->slabs.size())
+        QString("Buffer pool: %1 slabs of %2 (%3 full, pinned by %4 of live views)%5; own "
+                "backing stores %6")
+            .arg(snapshot_->live_slabs)
             .arg(Bytes(snapshot_->slabs.front().size))
-            .arg(full)
-            .arg(Bytes(pinned_views))
+            .arg(snapshot_->full_slabs)
+            .arg(Bytes(snapshot_->pinned_view_bytes))
+            .arg(pictured < snapshot_->live_slabs
+                     ? QString(", the %1 most recent pictured").arg(pictured)
+                     : QString())
             .arg(Bytes(snapshot_->store_bytes)));
+    slab_caption_ = labels_.back().second;
     y += kLabel;
     const int slab_w = static_cast<int>(64 * zoom_);
     const int columns = std::max(1, (inner + kGap) / (slab_w + kGap));
@@ -205,7 +206,9 @@ QColor HeapMapWidget::SpanColor(const ChunkPicture& chunk, const Span& span) con
       if (!young) return QColor(0x4a, 0x7d, 0xc8);                             // old
       return span.aged ? QColor(0xf0, 0x9a, 0x2a) : QColor(0x9c, 0xd6, 0x7c);  // survived once
     case ColorBy::Mark:
-      return span.marked ? QColor(0x30, 0x30, 0x30) : QColor(0xc8, 0xc8, 0xc8);
+      // Tri-colour: black (marked, slots visited), grey (marked, on the worklist), white.
+      if (!span.marked) return QColor(0xc8, 0xc8, 0xc8);
+      return span.grey ? QColor(0x7a, 0x7a, 0x7a) : QColor(0x30, 0x30, 0x30);
   }
   return Qt::gray;
 }
@@ -371,7 +374,11 @@ QString HeapMapWidget::Describe(const QPoint& pos) const {
     if (s.buffer) what += tr(", a Buffer's wrapper");
     if (c.role == ChunkRole::ToSpace)
       what += s.aged ? tr(", survived one Scavenge (below the age mark)") : tr(", new");
-    if (snapshot_->marking) what += s.marked ? tr(", marked") : tr(", not marked yet");
+    if (snapshot_->marking) {
+      what += !s.marked ? tr(", white (not marked yet)")
+              : s.grey  ? tr(", grey (marked, on the marking worklist)")
+                        : tr(", black (marked, its slots visited)");
+    }
     return where + "\n" + what;
   }
   return {};

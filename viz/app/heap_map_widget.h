@@ -46,6 +46,8 @@ class HeapMapWidget : public QWidget {
   static const QColor kScanColor;
   static const QColor kCopyColor;
   double zoom() const { return zoom_; }
+  // The Buffer pool's caption above its slabs (empty without slabs).
+  const QString& slab_caption() const { return slab_caption_; }
   // What lies at `pos` (widget coordinates): a description, or empty.
   QString Describe(const QPoint& pos) const;
   QSize sizeHint() const override;
@@ -70,6 +72,7 @@ class HeapMapWidget : public QWidget {
   std::vector<Tile> tiles_;
   std::vector<Tile> slab_tiles_;  // chunk: index into snapshot_.slabs
   std::vector<std::pair<QRect, QString>> labels_;
+  QString slab_caption_;
   ColorBy color_by_ = ColorBy::Kind;
   Id highlight_ = 0;
   std::optional<std::pair<std::size_t, std::size_t>> scan_copy_;

@@ -71,29 +71,6 @@ void Shoot(QWidget* widget, const QString& dir, const QString& name, QTextStream
       << Qt::endl;
 }
 
-// A server that answers requests with small Buffers (pooled, as Buffer.allocUnsafe pools
-// them) and keeps one response in forty in a cache; a full GC at the end frees the rest, and
-// each kept slice then pins its whole slab.
-void WriteBufferServerTrace(const QString& path, int requests) {
-  QFile file(path);
-  Check(file.open(QIODevice::WriteOnly | QIODevice::Truncate), "cannot write " + path);
-  QTextStream out(&file);
-  out << "heaplab-trace 1 scenario=buffer-server\n";
-  std::uint64_t id = 1;
-  for (int r = 0; r < requests; ++r) {
-    out << "{\n";
-    out << "a " << id++ << " 64 2\n";  // the request object
-    for (int k = 0; k < 3; ++k) {
-      const std::uint64_t size = 200 + static_cast<std::uint64_t>((r * 7 + k * 13) % 1300);
-      out << "b " << id << ' ' << size << " unsafe\n";
-      if (k == 0 && r % 40 == 0) out << "r " << id << '\n';  // cached
-      ++id;
-    }
-    out << "t 20\n}\n";
-  }
-  out << "g major\n";  // the dead responses' views end: what stays is what the cache pins
-}
-
 }  // namespace
 
 int RunMeasure(MainWindow& window, const QString& what) {
@@ -258,19 +235,30 @@ int RunTour(MainWindow& window, const QString& out_dir, const QString& node_log)
           "1 MiB semispaces should scavenge more often than the default");
     Shoot(&window, out_dir, "compare.png", log);
 
-    // 4. A Buffer server: the heap map shows the pool's slabs, full ones pinned by cached views.
-    const QString buffers = QDir(out_dir).filePath("buffer-server.hlt");
-    WriteBufferServerTrace(buffers, 20000);
-    window.OpenFile(buffers);
+    // 4. The buffer-server scenario at its defaults: the heap map shows the pool's slabs, full
+    // ones pinned by the kept tokens.
+    window.settings()->SelectScenario("buffer-server");
+    window.OpenScenario("buffer-server", window.settings()->scenario_options());
     Await(&window, &MainWindow::runShown, 120000, "the buffer-server replay");
     const HeapSnapshot& heap = window.run()->final_heap;
-    std::size_t full = 0;
+    std::size_t pictured_full = 0;
     for (const SlabPicture& slab : heap.slabs)
-      full += slab.state == SlabState::Full;
-    // 500 cached responses, each in a slab of its own (40 requests fill about 13 slabs).
-    Check(full == 500, "the buffer server left " + QString::number(full) + " full slabs, not 500");
+      pictured_full += slab.state == SlabState::Full;
+    // 1000 tokens kept (the scenario's `keep`), each in a slab of its own (50 requests between
+    // two tokens fill several slabs), and the current slab: 1001 live, of which the most
+    // recent 512 are pictured (511 full and the current one).
+    Check(heap.full_slabs == 1000 && heap.live_slabs == 1001,
+          QString("buffer-server left %1 full slabs of %2 live, not 1000 of 1001")
+              .arg(heap.full_slabs)
+              .arg(heap.live_slabs));
+    Check(heap.slabs.size() == kMaxSlabs && pictured_full == kMaxSlabs - 1,
+          QString("%1 slabs pictured, %2 full; expected the %3 most recent, all but one full")
+              .arg(heap.slabs.size())
+              .arg(pictured_full)
+              .arg(kMaxSlabs));
     log << "tour: buffer-server: " << window.run()->gcs.size() << " collections, "
-        << heap.slabs.size() << " slabs pictured, " << full << " full" << Qt::endl;
+        << heap.live_slabs << " live slabs, " << heap.full_slabs << " full; " << heap.slabs.size()
+        << " pictured, " << pictured_full << " of them full" << Qt::endl;
     window.ShowTab(MainWindow::HeapMapTab);
     Shoot(&window, out_dir, "heap-map-slabs.png", log);
 

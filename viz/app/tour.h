@@ -1,7 +1,7 @@
 // The scripted tour (heaplab-viz --tour OUTDIR): opens the leak-cache scenario, shows each view,
 // steps through a Scavenge object by object (scan and copy pointers), to the next Scavenge and
 // to one incrementally marked Mark-Compact, runs the compare view,
-// opens a Buffer server trace it writes (buffer-server.hlt) and shows its slabs, opens a node
+// opens the buffer-server scenario and shows its slabs, opens a node
 // log (--tour-log) and overlays it with a simulated run, and saves a
 // PNG of each into OUTDIR. It checks what it shows as it goes (a Scavenge really
 // was the step's last collection, marking really was incremental, every image is non-empty)

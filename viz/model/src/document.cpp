@@ -45,7 +45,8 @@ RunData ReplayDocument(const Document& doc, const GcFlags& flags, LoadControl& c
   if (heap_parses) {
     data.final_heap =
         TakeHeapSnapshot(session->heap(), session->controller().incremental_marking().IsMarking(),
-                         &session->buffers().pool());
+                         &session->buffers().pool(),
+                         &session->controller().incremental_marking().marker().worklist());
   }
   data.load_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

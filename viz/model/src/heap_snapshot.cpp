@@ -15,8 +15,8 @@ void MergeSpans(std::vector<Span>& spans) {
   for (const Span& s : spans) {
     if (!out.empty()) {
       Span& last = out.back();
-      const bool same = last.kind == s.kind && last.marked == s.marked && last.aged == s.aged &&
-                        last.buffer == s.buffer;
+      const bool same = last.kind == s.kind && last.marked == s.marked && last.grey == s.grey &&
+                        last.aged == s.aged && last.buffer == s.buffer;
       if (same && last.merged < group) {
         last.size += s.size;
         last.slots += s.slots;
@@ -50,7 +50,8 @@ Id IdAt(const IdsByAddress& ids, Address a) {
 }
 
 void Walk(const Chunk& chunk, Address from, Address to, Address age_mark, const IdsByAddress& ids,
-          ChunkPicture& pic) {
+          const std::vector<Address>& grey, ChunkPicture& pic) {
+  pic.start = chunk.start();
   ForEachObject(from, to, [&](HeapObject obj) {
     Span s;
     s.offset = static_cast<std::uint32_t>(obj.address() - chunk.start());
@@ -60,6 +61,7 @@ void Walk(const Chunk& chunk, Address from, Address to, Address age_mark, const 
     } else {
       s.slots = static_cast<std::uint32_t>(obj.slot_count());
       s.marked = chunk.marks().allocated() && chunk.marks().Get(chunk.WordIndex(obj.address()));
+      s.grey = s.marked && std::binary_search(grey.begin(), grey.end(), obj.address());
       if (pic.sweeping_pending && !s.marked) {  // dead: its bytes are free once swept
         s.kind = SpanKind::Dead;
         pic.spans.push_back(s);
@@ -101,6 +103,11 @@ void TakeSlabs(const BufferPool& pool, HeapSnapshot& snap) {
   for (std::size_t n = 0; n < pool.slab_count(); ++n) {
     const Slab& slab = pool.slab(n);
     if (slab.released) continue;
+    ++snap.live_slabs;
+    if (slab.state == SlabState::Full) {
+      ++snap.full_slabs;
+      snap.pinned_view_bytes += slab.live_view_bytes;
+    }
     SlabPicture pic;
     pic.number = slab.number;
     pic.state = slab.state;
@@ -134,10 +141,16 @@ void TakeSlabs(const BufferPool& pool, HeapSnapshot& snap) {
 
 }  // namespace
 
-HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking, const BufferPool* pool) {
+HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking, const BufferPool* pool,
+                              const std::vector<Address>* grey) {
   HeapSnapshot snap;
   snap.marking = marking;
   const IdsByAddress ids = SortIds(heap);
+  std::vector<Address> greys;
+  if (marking && grey != nullptr) {
+    greys = *grey;
+    std::sort(greys.begin(), greys.end());
+  }
   NewSpace& ns = heap.new_space();
   {
     ChunkPicture to;
@@ -146,11 +159,12 @@ HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking, const BufferPool* pool) 
     to.size = ns.TotalCapacity();
     to.top = ns.top() - c.start();
     to.age_mark = ns.age_mark() - c.start();
-    Walk(c, c.start(), ns.top(), ns.age_mark(), ids, to);
+    Walk(c, c.start(), ns.top(), ns.age_mark(), ids, greys, to);
     snap.chunks.push_back(std::move(to));
     ChunkPicture from;  // empty outside a Scavenge: its objects were copied or died
     from.role = ChunkRole::FromSpace;
     from.size = ns.from_space().capacity();
+    from.start = ns.from_space().chunk().start();
     snap.chunks.push_back(std::move(from));
   }
   for (Page* p : heap.old_space().pages()) {
@@ -159,7 +173,7 @@ HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking, const BufferPool* pool) 
     pic.size = p->size();
     pic.evacuation_candidate = p->Is(kEvacuationCandidate);
     pic.sweeping_pending = p->Is(kSweepingPending);
-    Walk(*p, p->start(), p->end(), 0, ids, pic);
+    Walk(*p, p->start(), p->end(), 0, ids, greys, pic);
     snap.chunks.push_back(std::move(pic));
   }
   auto large = [&](const LargeObjectSpace& space, ChunkRole role) {
@@ -167,7 +181,7 @@ HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking, const BufferPool* pool) 
       ChunkPicture pic;
       pic.role = role;
       pic.size = c->size();
-      Walk(*c, c->start(), c->start() + HeapObject(c->start()).size(), 0, ids, pic);
+      Walk(*c, c->start(), c->start() + HeapObject(c->start()).size(), 0, ids, greys, pic);
       snap.chunks.push_back(std::move(pic));
     }
   };

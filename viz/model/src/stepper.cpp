@@ -4,6 +4,7 @@
 #include <atomic>
 #include <iomanip>
 #include <sstream>
+#include <unordered_set>
 
 #include <unistd.h>
 
@@ -43,7 +44,8 @@ std::string Hex(Address a) {
 // blackened, whether a page is an evacuation candidate).
 class Stepper::StepListener : public ObjectStepObserver, public GcObserver {
  public:
-  StepListener(Stepper& stepper, Heap& heap) : stepper_(stepper), heap_(heap) {}
+  StepListener(Stepper& stepper, Heap& heap, IncrementalMarking& marking)
+      : stepper_(stepper), heap_(heap), marking_(marking) {}
 
   // A trace event is about to be replayed: its steps replace the last event's.
   void BeginEvent() {
@@ -63,6 +65,14 @@ class Stepper::StepListener : public ObjectStepObserver, public GcObserver {
     ++collections_;
     age_mark_ = heap_.new_space().age_mark();
     scanning_ = blackening_ = 0;
+    // A Scavenge while marking is on: its copies keep their originals' colours, grey ones
+    // being those on the worklist now (at their original addresses).
+    grey_.clear();
+    colours_ = collector == Collector::Scavenge && marking_.IsMarking();
+    if (colours_) {
+      const std::vector<Address>& worklist = marking_.marker().worklist();
+      grey_.insert(worklist.begin(), worklist.end());
+    }
   }
   void OnGc(const GcEvent&) override { in_collection_ = false; }
 
@@ -81,6 +91,11 @@ class Stepper::StepListener : public ObjectStepObserver, public GcObserver {
       case ObjectStepKind::Promoted:
         r.below_age_mark = step.from != step.to && step.from < age_mark_;
         r.referrer = scanning_;
+        if (colours_ && in_collection_) {
+          r.colour = !marking_.marker().IsMarked(step.from) ? MarkColour::White
+                     : grey_.count(step.from) != 0          ? MarkColour::Grey
+                                                            : MarkColour::Black;
+        }
         break;
       case ObjectStepKind::Blackened:
         blackening_ = step.from;
@@ -114,6 +129,9 @@ class Stepper::StepListener : public ObjectStepObserver, public GcObserver {
  private:
   Stepper& stepper_;
   Heap& heap_;
+  IncrementalMarking& marking_;
+  bool colours_ = false;              // a Scavenge while marking: record the colours
+  std::unordered_set<Address> grey_;  // the worklist when that Scavenge began
   bool in_collection_ = false;
   Collector collector_ = Collector::Scavenge;
   std::size_t collections_ = 0;  // collections begun in this event
@@ -145,7 +163,8 @@ Stepper::Stepper(const Document& doc, const GcFlags& flags) : flags_(flags) {
   session_ = std::make_unique<Session>(flags.ToConfig(), flags.buffer_pool_size);
   recorder_ = std::make_unique<Recorder>(data_);
   session_->tracer().AddObserver(recorder_.get());
-  listener_ = std::make_unique<StepListener>(*this, session_->heap());
+  listener_ = std::make_unique<StepListener>(*this, session_->heap(),
+                                             session_->controller().incremental_marking());
   session_->tracer().AddObserver(listener_.get());
   session_->tracer().SetStepObserver(listener_.get());
   data_.limits.push_back({0, session_->controller().growing().limit()});
@@ -465,14 +484,30 @@ std::string Stepper::ObjectStepText(std::size_t i) {
                  "gaps the dead objects left.");
       break;
   }
+  switch (r.colour) {
+    case MarkColour::None:
+      break;
+    case MarkColour::White:
+      s += " Marking is under way: the copy keeps the original's colour, white (marking has not "
+           "reached it yet).";
+      break;
+    case MarkColour::Grey:
+      s += " Marking is under way: the copy keeps the original's colour, grey (its worklist "
+           "entry follows it to the new address).";
+      break;
+    case MarkColour::Black:
+      s += " Marking is under way: the copy keeps the original's colour, black (its slots "
+           "were visited already).";
+      break;
+  }
   if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
   return s;
 }
 
 HeapSnapshot Stepper::Snapshot() {
-  return TakeHeapSnapshot(session_->heap(),
-                          session_->controller().incremental_marking().IsMarking(),
-                          &session_->buffers().pool());
+  IncrementalMarking& marking = session_->controller().incremental_marking();
+  return TakeHeapSnapshot(session_->heap(), marking.IsMarking(), &session_->buffers().pool(),
+                          &marking.marker().worklist());
 }
 
 std::string Stepper::LastEventText() const {

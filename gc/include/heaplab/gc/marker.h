@@ -73,6 +73,8 @@ class Marker {
     worklist_.resize(kept);
   }
   std::size_t worklist_size() const { return worklist_.size(); }
+  // The grey objects, in no order (pictures of the heap tell grey from black with it).
+  const std::vector<Address>& worklist() const { return worklist_; }
 
   std::size_t marked_objects() const { return marked_objects_; }
   std::size_t marked_bytes() const { return marked_bytes_; }  // bytes of black objects

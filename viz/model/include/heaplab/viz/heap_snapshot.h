@@ -25,6 +25,7 @@ struct Span {
   std::uint32_t slots = 0;   // reference slots (objects)
   SpanKind kind = SpanKind::Object;
   bool marked = false;       // its mark bit is set (during incremental marking: grey or black)
+  bool grey = false;         // marked and still on marking's worklist (marked without: black)
   bool aged = false;         // young and below the age mark: survived one Scavenge
   bool buffer = false;       // a Buffer's on-heap wrapper
   std::uint32_t merged = 1;  // objects this span stands for (more than 1 when merged)
@@ -36,6 +37,7 @@ const char* ChunkRoleName(ChunkRole role);
 
 struct ChunkPicture {
   ChunkRole role = ChunkRole::OldPage;
+  Address start = 0;         // the chunk's first object address (spans' offsets count from it)
   std::size_t size = 0;      // bytes of object area (the semispace's capacity)
   std::size_t top = 0;       // semispaces: allocation top, bytes from the start
   std::size_t age_mark = 0;  // to-space: the age mark, bytes from the start
@@ -59,9 +61,13 @@ struct SlabPicture {
 
 struct HeapSnapshot {
   std::vector<ChunkPicture> chunks;  // to-space, from-space, old pages, large, new large
-  std::vector<SlabPicture> slabs;    // unreleased slabs, in creation order
-  std::size_t store_bytes = 0;       // live Buffers' own (not pooled) backing stores
-  bool marking = false;              // incremental marking was on
+  std::vector<SlabPicture> slabs;    // unreleased slabs, in creation order (the last kMaxSlabs)
+  // The pool as a whole, every unreleased slab counted whether pictured or not.
+  std::size_t live_slabs = 0;
+  std::size_t full_slabs = 0;         // retired, pinned by live views
+  std::size_t pinned_view_bytes = 0;  // the live views' bytes in full slabs
+  std::size_t store_bytes = 0;        // live Buffers' own (not pooled) backing stores
+  bool marking = false;               // incremental marking was on
   std::size_t objects = 0;
   std::size_t object_bytes = 0;
   bool empty() const { return chunks.empty(); }
@@ -75,11 +81,15 @@ inline constexpr std::size_t kMaxSpansPerChunk = 4096;
 // sorts them all by address).
 inline constexpr std::size_t kMaxIdObjects = 200000;
 
-// At most this many slabs are pictured (the most recent ones).
+// At most this many slabs are pictured (the most recent ones); the counts above are the whole
+// pool's.
 inline constexpr std::size_t kMaxSlabs = 512;
 
 // Copies the heap's layout, and the Buffer pool's slabs when `pool` is given. Call between
-// trace events (never inside a collection): every space parses end to end then.
-HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking, const BufferPool* pool = nullptr);
+// trace events (never inside a collection): every space parses end to end then. `grey`: the
+// marker's worklist while marking is on (Marker::worklist), which tells grey objects from
+// black ones; without it every marked object is pictured as black.
+HeapSnapshot TakeHeapSnapshot(Heap& heap, bool marking, const BufferPool* pool = nullptr,
+                              const std::vector<Address>* grey = nullptr);
 
 }  // namespace heaplab::viz

@@ -32,6 +32,14 @@ enum class StepUntil {
   MarkingStep,  // the next incremental marking step (or the start or end of marking)
 };
 
+// Tri-colour marking's colour of an object (gc/include/heaplab/gc/marker.h).
+enum class MarkColour : std::uint8_t {
+  None,   // marking is off
+  White,  // not marked
+  Grey,   // marked, on the worklist
+  Black,  // marked, its slots visited
+};
+
 // One object step of the last replayed event, with what the sentence needs.
 struct ObjectStepRecord {
   ObjectStep step;
@@ -43,6 +51,9 @@ struct ObjectStepRecord {
   // blackened. 0: a root (or, in a Scavenge, a remembered slot).
   Address referrer = 0;
   std::uint32_t collection = 0;  // which collection of the event (0: the first), when in one
+  // Copied, Promoted by a Scavenge while incremental marking is on: the original's colour
+  // when it was evacuated, which its copy keeps. None when marking is off.
+  MarkColour colour = MarkColour::None;
 };
 
 // Cheney's two pointers in to-space, as far as a Scavenge's object steps have been walked, in
