@@ -332,8 +332,7 @@ class ModelTest : public QObject {
     stepper.Advance(StepUntil::Event);  // `{`: no collection (the control)
     QVERIFY(!stepper.CurrentScanCopy().valid);
     stepper.Advance(StepUntil::Scavenge);
-    QVERIFY(stepper.CurrentScanCopy().valid);
-    QCOMPARE(stepper.CurrentScanCopy().copy, std::size_t{0});
+    QVERIFY(!stepper.CurrentScanCopy().valid);  // before its first step: the heap after it
     std::vector<std::pair<std::size_t, std::size_t>> seen;
     std::string kinds;
     while (stepper.NextObjectStep()) {

@@ -347,18 +347,11 @@ Address Stepper::CurrentObjectAddress() {
 }
 
 ScanCopyPointers Stepper::CurrentScanCopy() {
-  // The Scavenge: the current step's, or before the first step the event's first.
+  // The Scavenge of the current step. Before the first step there is none: the map shows
+  // the heap after the event, not faded to an empty to-space.
   const ObjectStepRecord* scavenge = CurrentObjectStep();
-  if (scavenge == nullptr) {
-    for (const ObjectStepRecord& r : object_steps_) {
-      if (r.in_collection && r.collector == Collector::Scavenge) {
-        scavenge = &r;
-        break;
-      }
-    }
-    if (scavenge == nullptr) return {};
-  }
-  if (!scavenge->in_collection || scavenge->collector != Collector::Scavenge) return {};
+  if (scavenge == nullptr || !scavenge->in_collection || scavenge->collector != Collector::Scavenge)
+    return {};
   // Go on from the last answer when the cursor has only moved on within the same Scavenge
   // (Advance resets the cursor: a smaller cursor starts over).
   if (!scan_copy_.valid || scan_copy_collection_ != scavenge->collection ||

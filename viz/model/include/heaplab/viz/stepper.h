@@ -61,7 +61,7 @@ struct ObjectStepRecord {
 // so far; scan: the end of the last to-space object whose slots were visited. The objects
 // between them are copied but not scanned yet; the Scavenge ends when scan reaches copy.
 struct ScanCopyPointers {
-  bool valid = false;  // the last event ran a Scavenge, and the cursor is before or in it
+  bool valid = false;  // the current object step is a Scavenge's
   std::size_t scan = 0;
   std::size_t copy = 0;
 };
@@ -109,8 +109,8 @@ class Stepper {
   }
   // Where the current step's object is now (after the event), 0 if it died or is a range.
   Address CurrentObjectAddress();
-  // Scan and copy pointers of the Scavenge being walked, from the steps up to the cursor:
-  // both 0 before the first step. Not valid outside a Scavenge's steps.
+  // Scan and copy pointers of the Scavenge being walked, from the steps up to the cursor.
+  // Not valid before the first step nor outside a Scavenge's steps.
   ScanCopyPointers CurrentScanCopy();
   // The trace id of step i's object (its host for a barrier hit: the stored object), 0 if
   // unknown, and the sentence on step i ("object 17 (48 B) copied to to-space: ...").
