@@ -3,14 +3,13 @@
 #include <cstdlib>
 #include <new>
 
-#if !defined(HEAPLAB_SANITIZE) || !HEAPLAB_SANITIZE
-#define HEAPLAB_USE_MIMALLOC 1
+#ifdef HEAPLAB_BACKING_MEMORY_MIMALLOC
 #include <mimalloc.h>
 #endif
 
 namespace heaplab {
 
-#ifdef HEAPLAB_USE_MIMALLOC
+#ifdef HEAPLAB_BACKING_MEMORY_MIMALLOC
 
 BackingMemory::BackingMemory() : heap_(mi_heap_new()) {
   if (heap_ == nullptr) throw std::bad_alloc();
@@ -40,7 +39,7 @@ const char* BackingMemory::Name() {
 // are kept the same way for both.
 void* BackingMemory::Allocate(std::size_t bytes) {
   const std::size_t n = bytes == 0 ? 1 : bytes;
-#ifdef HEAPLAB_USE_MIMALLOC
+#ifdef HEAPLAB_BACKING_MEMORY_MIMALLOC
   void* p = mi_heap_malloc(static_cast<mi_heap_t*>(heap_), n);
 #else
   void* p = std::malloc(n);
@@ -53,7 +52,7 @@ void* BackingMemory::Allocate(std::size_t bytes) {
 
 void BackingMemory::Free(void* p, std::size_t bytes) {
   if (p == nullptr) return;
-#ifdef HEAPLAB_USE_MIMALLOC
+#ifdef HEAPLAB_BACKING_MEMORY_MIMALLOC
   mi_free(p);
 #else
   std::free(p);

@@ -208,6 +208,24 @@ std::string RunOne(const SweepArgs& args, const Point& point) {
                         session.replayer().allocated_bytes(), state, status);
 }
 
+// The order in which the workers take the configurations: the most expensive first, so that
+// the last ones to start are short and the workers finish together (the table keeps the grid's
+// order whatever the order of running). The cost of a run grows with its number of Scavenges,
+// which a smaller semispace multiplies (churn: 387 Scavenges at 1 MiB, 98 at 4 MiB), so the
+// configurations run by maximum semispace size, smallest first; among equal sizes, in grid
+// order. Each worker takes the next configuration of this list when it finishes one.
+std::vector<std::size_t> ScheduleOrder(const std::vector<Point>& points) {
+  std::vector<std::size_t> semi_space(points.size());
+  for (std::size_t i = 0; i < points.size(); ++i)
+    semi_space[i] = ToConfig(points[i].flags).heap.max_semi_space_size;
+  std::vector<std::size_t> order(points.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return semi_space[a] < semi_space[b]; });
+  return order;
+}
+
 std::string ShellQuote(const std::string& s) {
   if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                         "0123456789-_=.,/:+@%") == std::string::npos)
@@ -452,8 +470,10 @@ int Sweep(const SweepArgs& args) {
     std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] "
               << done << "/" << points.size() << " configurations" << std::flush;
   };
+  const std::vector<std::size_t> order = ScheduleOrder(points);
   auto worker = [&] {
-    for (std::size_t i = next++; i < points.size(); i = next++) {
+    for (std::size_t k = next++; k < order.size(); k = next++) {
+      const std::size_t i = order[k];
       try {
         results[i] = RunOne(args, points[i]);
       } catch (const std::exception& e) {

@@ -26,8 +26,7 @@ void SemiSpace::SetCapacity(std::size_t bytes) {
 }
 
 NewSpace::NewSpace(Cage& cage, std::size_t initial_capacity, std::size_t max_capacity)
-    : cage_(cage),
-      a_(cage, cage.TakeUnitsAt(0, max_capacity / kPageSize), max_capacity),
+    : a_(cage, cage.TakeUnitsAt(0, max_capacity / kPageSize), max_capacity),
       b_(cage, cage.TakeUnitsAt(max_capacity / kPageSize, max_capacity / kPageSize), max_capacity),
       to_(&a_),
       from_(&b_),

@@ -54,6 +54,26 @@ else
   pass "control: the row (2, book) differs from the run of (4, book)"
 fi
 
+# The workers take the configurations smallest semispace first (the costliest first, so that
+# they finish together), but the table keeps the grid's order: with the grid given largest
+# first, the rows are 16, 16, 1, 1 MiB, and each summary is its own configuration's (fewer
+# Scavenges at 16 MiB), with one worker and with two.
+for jobs in 1 2; do
+  "$HEAPLAB" sweep --scenario churn --param requests=20000 --set max-semi-space-size=16,1 \
+    --set promotion=v8,book --predictable --jobs $jobs --json "$TMP/order$jobs.json"
+  order="$(jq -r '[.rows[] | .config."max-semi-space-size" + "/" + .config.promotion
+                   + "/" + (.summary.by_collector.Scavenge | tostring)] | join(" ")' \
+           "$TMP/order$jobs.json")"
+  if jq -e '[.rows[].config."max-semi-space-size"] == ["16", "16", "1", "1"] and
+            [.rows[].config.promotion] == ["v8", "book", "v8", "book"] and
+            ([.rows[].summary.by_collector.Scavenge] | .[0] < .[2] and .[1] < .[3])' \
+       "$TMP/order$jobs.json" >/dev/null; then
+    pass "--jobs $jobs: rows in grid order although 1 MiB runs first ($order)"
+  else
+    fail "--jobs $jobs: rows not in grid order or summaries misplaced: $order"
+  fi
+done
+
 # --jobs-out lines, one by one through a shell, then --merge: the same table.
 SMALL=(--scenario churn --param requests=20000 --set max-semi-space-size=1,4 --set promotion=v8,book
        --predictable)

@@ -70,6 +70,11 @@ if [[ ! -d "$seeds" ]]; then
   echo "run.sh: run from the repository root; $seeds is missing" >&2
   exit 1
 fi
+# Every target has a committed corpus; a fuzz run without it would start from the seeds alone.
+if [[ "$mode" == fuzz && -z "$(ls -A "$corpus" 2>/dev/null)" ]]; then
+  echo "run.sh: $corpus is missing or empty (make fuzz-corpus, then commit it)" >&2
+  exit 1
+fi
 mkdir -p "$corpus" "$work/corpus" "$work/artifacts"
 rm -f "$work/summary.txt"
 
@@ -117,7 +122,8 @@ LLVM_PROFILE_FILE="$work/%p.profraw" "$bin" "$work/corpus" "$corpus" "$seeds" \
 
 # libFuzzer's own figures: the last status line (cov: edges and counters of the instrumented
 # code, ft: features) and the number of inputs run.
-echo "== fuzz.$name: ${seconds} s of libFuzzer (exit status $status)"
+echo "== fuzz.$name: ${seconds} s of libFuzzer (exit status $status), from $(ls "$seeds" | wc -l)" \
+  "seeds and $(ls "$corpus" | wc -l) committed corpus inputs"
 grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)' "$log" | sed 's/^/   /' || true
 grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' \
   "$log" | sed 's/^/   /' || true

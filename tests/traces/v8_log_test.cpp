@@ -247,6 +247,11 @@ TEST(V8LogNode20, NameValueLayouts) {
   EXPECT_DOUBLE_EQ(mc->event.pause_ms, 16.8);
   EXPECT_EQ(mc->event.incremental_steps, 5);
   EXPECT_EQ(mc->event.start_object_size, 42222672u);
+  // GCTracer::PrintNVP prints no reason: a full GC that finished incremental marking is not
+  // given one either (docs/v8log.md), and reduce_memory=0 keeps it a plain Mark-Compact.
+  EXPECT_EQ(mc->event.reason, Reason::Unknown);
+  EXPECT_FALSE(mc->event.reduce_memory);
+  EXPECT_EQ(m->Reasons(), (Counts{{"(not printed)", m->counts.events}}));
 }
 
 TEST(V8LogNode20, OneLineFieldsAndVerboseBlock) {

@@ -5,10 +5,15 @@
 // Linking mimalloc's shared library also replaces malloc for the whole process (the Debian
 // build exports malloc and free). Sanitizer builds (HEAPLAB_SANITIZE) do not link mimalloc,
 // because AddressSanitizer must own malloc: there this class falls back to std::malloc and
-// name() says "malloc".
+// name() says "malloc", and it has no heap handle. heaplab_buffer carries HEAPLAB_SANITIZE as
+// a public compile definition, so every file that includes this header sees the same layout.
 #pragma once
 
 #include <cstddef>
+
+#if !defined(HEAPLAB_SANITIZE) || !HEAPLAB_SANITIZE
+#define HEAPLAB_BACKING_MEMORY_MIMALLOC 1
+#endif
 
 namespace heaplab {
 
@@ -29,7 +34,9 @@ class BackingMemory {
   static const char* Name();                                        // "mimalloc" or "malloc"
 
  private:
-  void* heap_ = nullptr;  // mi_heap_t*, or null with the malloc fallback
+#ifdef HEAPLAB_BACKING_MEMORY_MIMALLOC
+  void* heap_ = nullptr;  // mi_heap_t*
+#endif
   std::size_t allocated_bytes_ = 0;
   std::size_t allocations_ = 0;
 };

@@ -111,7 +111,6 @@ class NewSpace {
   Address AllocateOnFreshPage(std::size_t size);
   void StartPage(std::size_t page);
 
-  Cage& cage_;
   SemiSpace a_;
   SemiSpace b_;
   SemiSpace* to_;
