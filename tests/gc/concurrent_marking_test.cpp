@@ -76,6 +76,28 @@ TEST(ConcurrentMarking, NothingWithoutThreadsOrProgramTime) {
   EXPECT_EQ(Background(2, 10).background, 4000u * 64);
 }
 
+TEST(ConcurrentMarking, TheBackgroundsBytesCountTowardsTheSchedule) {
+  // V8's FetchBytesMarkedConcurrently: a step sees the background's bytes as marked, so what
+  // it owes the schedule shrinks by them.
+  GcConfig config = SmallConfig();
+  config.concurrent_marking_tasks = 2;
+  auto s = ReplayText(config, LongList(4000));
+  GcController& c = s->controller();
+  c.StartIncrementalMarking(Reason::Testing);
+  IncrementalMarking& marking = c.incremental_marking();
+  c.clock().Idle(0.02);
+  marking.AdvanceConcurrently();
+  const std::size_t background = marking.bytes_marked_concurrently();
+  ASSERT_GT(background, 0u);
+  EXPECT_EQ(marking.bytes_marked(), background);
+  EXPECT_EQ(marking.bytes_marked_by_steps(), 0u) << "the steps' speed is their own";
+  const MarkingEvent step = marking.Step(IncrementalMarking::kMinStepSizeInBytes, true);
+  EXPECT_EQ(step.marked, background);
+  EXPECT_EQ(step.marked_concurrently, background);
+  EXPECT_EQ(marking.bytes_marked(), background + step.value);
+  EXPECT_EQ(marking.bytes_marked_by_steps(), step.value);
+}
+
 TEST(ConcurrentMarking, AScavengeStopsTheBackgroundForItsPause) {
   // A Scavenge while marking runs: its pause (at least the model's 20 us of set-up) is no
   // program time, so right after it the background is owed nothing. Control: the same 20 us
