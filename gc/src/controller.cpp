@@ -152,11 +152,11 @@ void GcController::AdvanceOnAllocation(std::size_t bytes) {
   }
 }
 
-// One main-thread step. Its event carries the speed V8's trace prints before it
-// (GCTracer::IncrementalMarkingSpeedInBytesPerMillisecond), as it was before the step.
+// One main-thread step (its callers attach the step observer first). Its event carries the
+// speed V8's trace prints before it (GCTracer::IncrementalMarkingSpeedInBytesPerMillisecond),
+// as it was before the step.
 void GcController::MarkingStep(std::size_t bytes, bool by_task) {
   const double speed = IncrementalMarkingSpeed(true);
-  marking_.set_step_observer(tracer_.step_observer());
   MarkingEvent e = marking_.Step(bytes, by_task);
   e.speed = speed;
   tracer_.Publish(e);

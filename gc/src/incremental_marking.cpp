@@ -31,7 +31,6 @@ void IncrementalMarking::Start(double now_ms) {
   initial_old_generation_size_ = heap_.OldGenerationSize();
   old_allocation_counter_ = initial_old_generation_size_;
   scheduled_bytes_ = 0;
-  bytes_marked_ = 0;
   bytes_marked_by_steps_ = 0;
   bytes_marked_concurrently_ = 0;
   // The background starts once the roots are grey.
@@ -80,11 +79,10 @@ bool IncrementalMarking::ScheduleBytesToMarkBasedOnTime(double now_ms, MarkingEv
 std::size_t IncrementalMarking::ComputeStepSize(bool by_task, double max_ms) const {
   // V8's fast-forward: past three quarters of the initial size, the schedule catches up.
   std::size_t scheduled = scheduled_bytes_;
-  if (bytes_marked_ > initial_old_generation_size_ / 4 * 3)
-    scheduled = std::max(scheduled, bytes_marked_);
+  const std::size_t marked = bytes_marked();
+  if (marked > initial_old_generation_size_ / 4 * 3) scheduled = std::max(scheduled, marked);
   const std::size_t margin = by_task ? 0 : kAllocationMargin;
-  const std::size_t owed =
-      bytes_marked_ + margin > scheduled ? 0 : scheduled - bytes_marked_ - margin;
+  const std::size_t owed = marked + margin > scheduled ? 0 : scheduled - marked - margin;
   const double speed = speed_ > 0 ? speed_ : kDefaultSpeed;
   const auto by_speed =
       static_cast<std::size_t>(std::min(speed * max_ms * 0.9, kMaxStepSizeFromSpeed));
@@ -104,7 +102,6 @@ void IncrementalMarking::AdvanceConcurrently() {
     clock_.Exclude(ms);
     const std::size_t marked = marker_.marked_bytes() - before;
     bytes_marked_concurrently_ += marked;
-    bytes_marked_ += marked;
     if (ms <= 0) break;  // a clock that does not see the work (cannot happen under either)
     owed_ms -= ms;
   }
@@ -113,7 +110,7 @@ void IncrementalMarking::AdvanceConcurrently() {
 MarkingEvent IncrementalMarking::Step(std::size_t bytes, bool by_task) {
   MarkingEvent e;
   e.scheduled = scheduled_bytes_;
-  e.marked = bytes_marked_;
+  e.marked = bytes_marked();
   e.concurrent = concurrent_tasks_ > 0;
   e.marked_concurrently = bytes_marked_concurrently_;
   const double start = clock_.NowMs();
@@ -122,7 +119,6 @@ MarkingEvent IncrementalMarking::Step(std::size_t bytes, bool by_task) {
   marker_.Step(bytes);
   const double ms = clock_.NowMs() - start;
   const std::size_t marked = marker_.marked_bytes() - bytes_before;
-  bytes_marked_ += marked;
   bytes_marked_by_steps_ += marked;
   ++steps_;
   steps_ms_ += ms;

@@ -98,7 +98,7 @@ class IncrementalMarking {
   double longest_step_ms() const { return longest_step_ms_; }
   double start_ms() const { return start_ms_; }
   // Bytes marked so far towards the schedule: by the main thread's steps and in the background.
-  std::size_t bytes_marked() const { return bytes_marked_; }
+  std::size_t bytes_marked() const { return bytes_marked_by_steps_ + bytes_marked_concurrently_; }
   // Bytes the main thread's steps marked (their speed is V8's incremental marking speed).
   std::size_t bytes_marked_by_steps() const { return bytes_marked_by_steps_; }
   std::size_t bytes_marked_concurrently() const { return bytes_marked_concurrently_; }
@@ -118,7 +118,6 @@ class IncrementalMarking {
   double longest_step_ms_ = 0;
   std::size_t initial_old_generation_size_ = 0;  // bytes
   std::size_t scheduled_bytes_ = 0;              // bytes to mark so far (V8's schedule)
-  std::size_t bytes_marked_ = 0;                 // bytes blackened, background included
   std::size_t bytes_marked_by_steps_ = 0;        // bytes blackened by the main thread's steps
   std::size_t bytes_marked_concurrently_ = 0;    // bytes blackened in the background
   int concurrent_tasks_ = 0;
