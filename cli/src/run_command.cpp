@@ -94,6 +94,7 @@ int Run(const RunArgs& args) {
     e.allocated = session.replayer().allocated_bytes();
     e.end_state = state;
     e.exit_status = status;
+    e.bookkeeping_ms = session.controller().clock().bookkeeping_ms();
     return e;
   };
 

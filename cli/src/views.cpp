@@ -73,6 +73,7 @@ void Views::Finish(const EventsEnd& end) {
     file->flush();
     if (!*file) throw std::runtime_error(WithReason("cannot write '" + *path + "'", errno));
   }
+  summary_.set_bookkeeping_ms(end.bookkeeping_ms);
   if (flags_.json) {
     std::cout << summary_.ToJson(end.end_ms, end.committed, end.allocated, end.end_state,
                                  end.exit_status)

@@ -26,6 +26,7 @@ void MarkCompact::Mark() {
 
 void MarkCompact::ClearDeadIds() {
   Tracer::Scope scope(tracer_, Phase::Clear);
+  const BookkeepingScope bookkeeping(clock_);
   heap_.ids().UpdateAll([this](Address a) { return IsMarked(a) ? a : Address{0}; },
                         [this](Address a) { return heap_.InYoung(a); });
 }
@@ -192,7 +193,7 @@ void MarkCompact::UpdatePointers(bool candidates) {
   heap_.IterateRoots([&](Address* slot) { *slot = Forward(*slot); });
   // Ids follow their objects. When only young objects moved, only young ids can have (the
   // dead were freed by ClearDeadIds), so the old part of the table is not walked again.
-  if (candidates || !slide_from_.empty()) {
+  if (const BookkeepingScope bookkeeping(clock_); candidates || !slide_from_.empty()) {
     heap_.ids().UpdateAll([this](Address a) { return Forward(a); }, [](Address) { return false; });
   } else {
     heap_.ids().UpdateYoung([this](Address a) { return Forward(a); },

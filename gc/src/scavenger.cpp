@@ -205,6 +205,7 @@ Address Scavenger::AfterScavenge(Address a) const {
 }
 
 void Scavenger::UpdateIds() {
+  const BookkeepingScope bookkeeping(clock_);
   heap_.ids().UpdateYoung([this](Address a) { return AfterScavenge(a); },
                           [this](Address a) { return StaysYoung(a); });
 }

@@ -83,6 +83,12 @@ std::string RunSummary::Format(double end_ms, std::size_t final_committed,
         sweeping_steps_.count, sweeping_steps_.total_ms, sweeping_steps_.longest_ms,
         longest_pause_ms(), total_pause_ms_ + marking_steps_.total_ms + sweeping_steps_.total_ms);
   }
+  if (bookkeeping_ms_ >= 0.005) {
+    s += fmt::format(
+        "  replay bookkeeping: {:.2f} ms updating the trace's id table, in no pause and not in "
+        "the run's time\n",
+        bookkeeping_ms_);
+  }
   s += fmt::format("  mutator utilization: {:.3f} overall, {:.3f} average mu (V8)\n", mu,
                    last_average_mu_);
   s += fmt::format(
@@ -132,6 +138,7 @@ std::string RunSummary::ToJson(double end_ms, std::size_t final_committed, std::
       {"allocated_bytes", allocated},
       {"promoted_bytes", promoted_},
       {"semi_space_copied_bytes", copied_},
+      {"bookkeeping_ms", bookkeeping_ms_},
   };
   return j.dump();
 }

@@ -53,12 +53,20 @@ class Clock {
   // Takes `ms` off the clock: work that ran here but stands for a background thread's (V8's
   // concurrent marking), measured on this clock and then excluded from the program's time.
   void Exclude(double ms) { idle_ms_ -= ms; }
+  // Takes `ms` off the clock for the replay's own bookkeeping (the trace's id table), which
+  // stands for nothing V8 does, and keeps the total for the summary.
+  void ExcludeBookkeeping(double ms) {
+    idle_ms_ -= ms;
+    bookkeeping_ms_ += ms;
+  }
+  double bookkeeping_ms() const { return bookkeeping_ms_; }
 
  protected:
   Clock() = default;
   explicit Clock(const std::array<double, kWorkKinds>& costs) : charges_(true), costs_(costs) {}
 
   double idle_ms_ = 0;
+  double bookkeeping_ms_ = 0;
   double ns_ = 0;  // charged work, in nanoseconds (model clock only)
 
  private:
@@ -85,5 +93,20 @@ class ModelClock final : public Clock {
 };
 
 std::unique_ptr<Clock> MakeClock(ClockKind kind);
+
+// Measures its own lifetime on the clock and takes it off again as bookkeeping
+// (Clock::ExcludeBookkeeping). Nothing inside may charge work: the model clock then measures
+// nothing and excludes nothing, and the real clock excludes what the scope took.
+class BookkeepingScope {
+ public:
+  explicit BookkeepingScope(Clock& clock) : clock_(clock), start_ms_(clock.NowMs()) {}
+  ~BookkeepingScope() { clock_.ExcludeBookkeeping(clock_.NowMs() - start_ms_); }
+  BookkeepingScope(const BookkeepingScope&) = delete;
+  BookkeepingScope& operator=(const BookkeepingScope&) = delete;
+
+ private:
+  Clock& clock_;
+  double start_ms_;
+};
 
 }  // namespace heaplab

@@ -38,6 +38,7 @@ struct EventsEnd {
   std::size_t allocated = 0;     // bytes the trace allocated in all
   std::string end_state = "ok";  // "ok" or "oom"
   int exit_status = 0;
+  double bookkeeping_ms = 0;  // Clock::bookkeeping_ms; for the summary, not written to files
 };
 
 // One line of an events file after the header.

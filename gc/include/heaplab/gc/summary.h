@@ -58,6 +58,10 @@ class RunSummary : public GcObserver {
   std::string ToJson(double end_ms, std::size_t final_committed, std::size_t allocated,
                      std::string_view end_state, int exit_status) const;
 
+  // Time the replay spent on its own bookkeeping (Clock::bookkeeping_ms), in no pause and
+  // not in the run's length; the summary shows it when there is any.
+  void set_bookkeeping_ms(double ms) { bookkeeping_ms_ = ms; }
+
   int reduce_memory_mark_compacts() const { return reduce_memory_; }
   int count_by_reason(Reason r) const { return by_reason_[static_cast<std::size_t>(r)]; }
 
@@ -71,6 +75,7 @@ class RunSummary : public GcObserver {
   PauseHistogram histogram_;    // Pauses::Bounded
   double max_pause_ms_ = 0;
   double total_pause_ms_ = 0;
+  double bookkeeping_ms_ = 0;
   std::size_t peak_committed_ = 0;
   std::size_t promoted_ = 0;
   std::size_t copied_ = 0;
