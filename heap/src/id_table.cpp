@@ -12,15 +12,26 @@ std::size_t IdMap::CapacityFor(std::size_t n) {
   return std::max(kMinCapacity, std::bit_ceil(2 * std::max<std::size_t>(n, 1)));
 }
 
+// The id's entry gets the address; a new id takes the first tombstone on its probe path, or
+// the empty slot that ends it (an id is looked for up to that empty slot first, so that it is
+// never listed twice).
 void IdMap::Place(Id id, Address address) {
+  Entry* reuse = nullptr;
   for (std::size_t i = Home(id);; i = (i + 1) & mask_) {
     Entry& e = slots_[i];
     if (e.address == 0) {
-      e = {id, address};
+      if (reuse != nullptr) {
+        --tombstones_;
+      } else {
+        reuse = &e;
+      }
+      *reuse = {id, address};
       ++size_;
       return;
     }
-    if (e.id == id) {
+    if (e.address == kTombstone) {
+      if (reuse == nullptr) reuse = &e;
+    } else if (e.id == id) {
       e.address = address;
       return;
     }
@@ -33,13 +44,29 @@ void IdMap::Resize(std::size_t capacity) {
   mask_ = capacity - 1;
   shift_ = 64u - static_cast<unsigned>(std::countr_zero(capacity));
   size_ = 0;
+  tombstones_ = 0;
   for (const Entry& e : old) {
-    if (e.address != 0) Place(e.id, e.address);
+    if (e.address > kTombstone) Place(e.id, e.address);
+  }
+}
+
+// Live entries and tombstones together use at most half of the slots (Insert keeps it so), so
+// tombstones can fill a quarter of the map only when live entries fill less than a quarter:
+// halving the capacity, which drops them, is the one test needed.
+void IdMap::ShrinkIfSparse() {
+  const std::size_t fit = CapacityFor(size_);
+  if (2 * fit <= slots_.size()) {
+    if (size_ == 0) {
+      Rebuild(0);
+    } else {
+      Resize(fit);
+    }
   }
 }
 
 void IdMap::Rebuild(std::size_t expected) {
   const std::size_t capacity = CapacityFor(expected);
+  tombstones_ = 0;
   if (capacity == slots_.size()) {
     std::fill(slots_.begin(), slots_.end(), Entry{0, 0});
     size_ = 0;

@@ -235,6 +235,124 @@ TEST(IdMap, InsertingAnIdTwiceKeepsOneEntry) {
   EXPECT_EQ(*m.Find(3), 0x20u);
 }
 
+// Updates in place (a full GC's old map): dead entries become tombstones that probes pass.
+
+// Addresses that tell the id and its generation apart: 0x1000 + 16 * id, moved by 8.
+constexpr Address At(Id id) {
+  return 0x1000 + 16 * id;
+}
+constexpr std::size_t IndexOf(Address a) {
+  return (a - 0x1000) / 16;
+}
+
+// n distinct random ids. Consecutive ids would not do: Fibonacci hashing spreads them so
+// evenly that no probe chain crosses a removed entry.
+std::vector<Id> RandomIds(std::size_t n) {
+  std::mt19937_64 random(7);
+  std::set<Id> seen;
+  std::vector<Id> ids;
+  while (ids.size() < n) {
+    const Id id = random();
+    if (seen.insert(id).second) ids.push_back(id);
+  }
+  return ids;
+}
+
+TEST(IdMap, UpdateRemovesAndMovesEntriesInPlace) {
+  const std::vector<Id> ids = RandomIds(100000);
+  IdMap m;
+  for (std::size_t k = 0; k < ids.size(); ++k)
+    m.Insert(ids[k], At(k));
+  const std::size_t capacity = m.capacity();
+  // Every third dies, the rest move: the survivors stay findable across the tombstones left
+  // in their probe chains.
+  m.Update([](Address a) { return IndexOf(a) % 3 == 0 ? Address{0} : a + 8; });
+  EXPECT_EQ(m.size(), 66666u);
+  EXPECT_EQ(m.capacity(), capacity) << "a quarter of the slots dead is not yet worth a rehash";
+  EXPECT_EQ(m.tombstones(), 33334u);
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    const Address* a = m.Find(ids[k]);
+    if (k % 3 == 0) {
+      ASSERT_EQ(a, nullptr) << k;
+    } else {
+      ASSERT_NE(a, nullptr) << k;
+      ASSERT_EQ(*a, At(k) + 8) << k;
+    }
+  }
+  std::size_t listed = 0;
+  m.ForEach([&](const IdMap::Entry&) { ++listed; });
+  EXPECT_EQ(listed, m.size());
+}
+
+TEST(IdMap, AnIdInsertedAgainAfterARemovalIsListedOnce) {
+  const std::vector<Id> ids = RandomIds(100000);
+  IdMap m;
+  for (std::size_t k = 0; k < ids.size(); ++k)
+    m.Insert(ids[k], At(k));
+  m.Update([](Address a) { return IndexOf(a) % 10 == 0 ? Address{0} : a; });
+  // Every live id again, with a new address: an id whose chain passes a tombstone before its
+  // entry must update that entry, not take the tombstone.
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    if (k % 10 != 0) m.Insert(ids[k], At(k) + 8);
+  }
+  EXPECT_EQ(m.size(), 90000u);
+  std::size_t listed = 0;
+  m.ForEach([&](const IdMap::Entry& e) {
+    ++listed;
+    EXPECT_EQ(e.id, ids[IndexOf(e.address)]);
+    EXPECT_EQ(e.address % 16, 8u) << "an entry with its old address is left over";
+  });
+  EXPECT_EQ(listed, 90000u);
+  // A removed id comes back as a new entry, in a tombstone's place.
+  const std::size_t tombstones = m.tombstones();
+  m.Insert(ids[10], At(10));
+  EXPECT_EQ(m.size(), 90001u);
+  EXPECT_LE(m.tombstones(), tombstones);
+  EXPECT_EQ(*m.Find(ids[10]), At(10));
+}
+
+TEST(IdMap, TombstonesCountTowardsTheLoad) {
+  // A thousand live ids, a fifth of them replaced in each cycle: too few deaths for Update to
+  // rehash, so tombstones pile up unless inserting counts them. Slots in use (live or
+  // tombstone) never pass half of the map, so a lookup always finds an empty slot to stop
+  // at, and the map keeps the size a thousand ids need.
+  IdMap m;
+  Id next = 0;
+  for (; next < 1000; ++next)
+    m.Insert(next, At(next));
+  for (int cycle = 0; cycle < 50; ++cycle) {
+    const Id oldest = next - 1000;
+    m.Update([&](Address a) { return (a - 0x1000) / 16 < oldest + 200 ? Address{0} : a; });
+    for (int i = 0; i < 200; ++i, ++next) {
+      m.Insert(next, At(next));
+      ASSERT_LE(2 * (m.size() + m.tombstones()), m.capacity()) << "cycle " << cycle;
+    }
+    ASSERT_EQ(m.size(), 1000u);
+    ASSERT_EQ(m.Find(oldest), nullptr);
+    ASSERT_NE(m.Find(next - 1), nullptr);
+  }
+  EXPECT_LE(m.capacity(), IdMap::CapacityFor(1000));
+}
+
+TEST(IdMap, AMapLeftMostlyEmptyShrinksAtOnce) {
+  IdMap m;
+  for (Id i = 0; i < 4096; ++i)
+    m.Insert(i, At(i));
+  EXPECT_EQ(m.capacity(), IdMap::CapacityFor(4096));
+  m.Update([](Address a) { return ((a - 0x1000) / 16) < 100 ? a : Address{0}; });
+  EXPECT_EQ(m.size(), 100u);
+  EXPECT_EQ(m.capacity(), IdMap::CapacityFor(100));
+  EXPECT_EQ(m.tombstones(), 0u);
+  for (Id i = 0; i < 100; ++i)
+    ASSERT_NE(m.Find(i), nullptr);
+  // Control: a map that keeps more than half of its entries keeps its room.
+  IdMap n;
+  for (Id i = 0; i < 4096; ++i)
+    n.Insert(i, At(i));
+  n.Update([](Address a) { return ((a - 0x1000) / 16) < 3000 ? a : Address{0}; });
+  EXPECT_EQ(n.capacity(), IdMap::CapacityFor(4096));
+}
+
 // --- The used-id runs
 // ------------------------------------------------------------------------------
 

@@ -8,10 +8,11 @@
 //   ids allocated in order since the last collection (8 bytes each, as cheap as an array
 //   lookup), and in a hash map (IdMap) for the others: survivors of an earlier Scavenge and
 //   ids out of order. Live old ids are in a second map. A Scavenge walks the window and the
-//   young map only and rebuilds them from the survivors; a full GC rebuilds all three. An
-//   entry leaves when its object dies, so they hold live objects only (a map slot is 16
-//   bytes, at most half the slots used; a window or map shrinks when a collection finds it
-//   mostly unused).
+//   young map only and rebuilds them from the survivors; a full GC rebuilds them too and
+//   updates the old map in place (a dead entry becomes a tombstone until the map is next
+//   rehashed). An entry leaves when its object dies, so they hold live objects only (a map
+//   slot is 16 bytes, at most half the slots used, tombstones included; a window or map
+//   shrinks when a collection finds it mostly unused).
 // - Used ids (IdRuns), so that "id N is already used" and "the object of id N was freed" stay
 //   exact after N's object has died. Ids are remembered as runs of an arithmetic progression
 //   (first, last, step): ids handed out in order (0, 1, 2, ... or 1000, 1002, ... or counting
@@ -35,8 +36,11 @@
 namespace heaplab {
 
 // An open-addressing hash map from id to address with linear probing. An address of 0 marks
-// an empty slot (objects are never at 0). Entries are inserted one at a time and removed only
-// by rebuilding the whole map (Rebuild), which is how collections drop the dead.
+// an empty slot and kTombstone a removed entry (objects are never at either: they are 8-byte
+// aligned and above 0). Entries are inserted one at a time; a collection either updates the
+// map in place (Update: dead entries become tombstones, moved ones get their new address,
+// and the map is rehashed only when it could shrink by half) or empties it and inserts the
+// survivors again (Rebuild). Tombstones count as used slots until an Insert rehashes.
 class IdMap {
  public:
   struct Entry {
@@ -48,19 +52,21 @@ class IdMap {
   std::size_t capacity() const { return slots_.size(); }
   std::size_t MemoryBytes() const { return slots_.capacity() * sizeof(Entry); }
 
+  static constexpr Address kTombstone = 1;
+
   Address* Find(Id id) {
     if (size_ == 0) return nullptr;
     for (std::size_t i = Home(id);; i = (i + 1) & mask_) {
       Entry& e = slots_[i];
       if (e.address == 0) return nullptr;
-      if (e.id == id) return &e.address;
+      if (e.id == id && e.address != kTombstone) return &e.address;
     }
   }
   const Address* Find(Id id) const { return const_cast<IdMap*>(this)->Find(id); }
 
   // Adds a new id (address != 0). Adding an id twice keeps one entry, with the new address.
   void Insert(Id id, Address address) {
-    if (2 * (size_ + 1) > slots_.size()) Resize(CapacityFor(size_ + 1));
+    if (2 * (size_ + tombstones_ + 1) > slots_.size()) Resize(CapacityFor(size_ + 1));
     Place(id, address);
   }
 
@@ -68,9 +74,30 @@ class IdMap {
   void ForEach(Fn&& fn) const {
     if (size_ == 0) return;
     for (const Entry& e : slots_) {
-      if (e.address != 0) fn(e);
+      if (e.address > kTombstone) fn(e);
     }
   }
+
+  // Updates every entry in place: fn(Address) returns the entry's new address, or 0 to remove
+  // it (its slot becomes a tombstone). One pass over the slots, no entry rehashed; afterwards
+  // the map is rehashed at half its capacity or less if the survivors fit (ShrinkIfSparse).
+  template <typename Fn>
+  void Update(Fn&& fn) {
+    if (size_ == 0) return;
+    for (Entry& e : slots_) {
+      if (e.address <= kTombstone) continue;
+      const Address now = fn(e.address);
+      if (now == 0) {
+        e.address = kTombstone;
+        --size_;
+        ++tombstones_;
+      } else {
+        e.address = now;
+      }
+    }
+    ShrinkIfSparse();
+  }
+  std::size_t tombstones() const { return tombstones_; }
 
   // Makes room for n entries in all without growing on the way.
   void Reserve(std::size_t n) {
@@ -94,11 +121,13 @@ class IdMap {
   }
   void Place(Id id, Address address);
   void Resize(std::size_t capacity);
+  void ShrinkIfSparse();
 
   std::vector<Entry> slots_;  // a power of two, or empty
   std::size_t mask_ = 0;
   unsigned shift_ = 63;
-  std::size_t size_ = 0;
+  std::size_t size_ = 0;        // live entries
+  std::size_t tombstones_ = 0;  // removed entries still in their slots
 };
 
 // A set of ids stored as runs of arithmetic progressions, sorted and non-overlapping, in
@@ -256,22 +285,27 @@ class IdTable {
     RefillYoung();
   }
 
+  // The old map is updated in place: an old object never becomes young, so its entry only
+  // changes address or goes (the verifier's [id-table] check holds the collectors to that).
   template <typename Fn, typename IsYoung>
   void UpdateAll(Fn&& fn, IsYoung&& is_young) {
     scratch_.clear();
-    std::vector<IdMap::Entry> old;  // every survivor that is old after the collection
-    old.reserve(old_.size());
-    auto visit = [&](Id id, Address a) {
+    promoted_.clear();
+    ForEachYoung([&](Id id, Address a) {
       const Address now = fn(a);
       if (now == 0) {
         ++freed_;
       } else {
-        (is_young(now) ? scratch_ : old).push_back({id, now});
+        (is_young(now) ? scratch_ : promoted_).push_back({id, now});
       }
-    };
-    ForEachLive(visit);
-    old_.Rebuild(old.size());
-    for (const IdMap::Entry& e : old)
+    });
+    old_.Update([&](Address a) {
+      const Address now = fn(a);
+      freed_ += now == 0 ? 1 : 0;
+      return now;
+    });
+    old_.Reserve(old_.size() + promoted_.size());
+    for (const IdMap::Entry& e : promoted_)
       old_.Insert(e.id, e.address);
     RefillYoung();
   }
