@@ -130,8 +130,10 @@ bool GcController::NearOom() const {
 }
 
 // V8 (IncrementalMarking::AdvanceOnAllocation): every 64 KiB of allocation, schedule by
-// allocation and take one step of at most 5 ms; once the worklist is empty, finalize (via the
-// stack guard) unless a task is expected soon enough to do it.
+// allocation and take one step of at most 5 ms, even when the worklist is already empty (the
+// step then marks nothing but counts: Node's oom.log finishes a marking whose worklist emptied
+// at once "in 1 steps"); once the worklist is empty, finalize (via the stack guard) unless a
+// task is expected soon enough to do it.
 void GcController::AdvanceOnAllocation(std::size_t bytes) {
   allocated_since_step_ += bytes;
   if (allocated_since_step_ < IncrementalMarking::kAllocatedThreshold) return;
@@ -140,12 +142,10 @@ void GcController::AdvanceOnAllocation(std::size_t bytes) {
   // V8 (IncrementalMarking::FetchBytesMarkedConcurrently): what the background threads marked
   // meanwhile counts before the step is sized.
   marking_.AdvanceConcurrently();
-  if (!marking_.IsComplete()) {
-    tracer_.Publish(marking_.ScheduleBytesToMarkBasedOnAllocation(NearOom()));
-    const std::size_t size =
-        marking_.ComputeStepSize(false, IncrementalMarking::kMaxStepSizeOnAllocationMs);
-    MarkingStep(size, false);
-  }
+  tracer_.Publish(marking_.ScheduleBytesToMarkBasedOnAllocation(NearOom()));
+  const std::size_t size =
+      marking_.ComputeStepSize(false, IncrementalMarking::kMaxStepSizeOnAllocationMs);
+  MarkingStep(size, false);
   if (marking_.IsComplete() && !ShouldWaitForTask()) {
     Collect(Collector::MarkCompact, Reason::FinalizeMarkingViaStackGuard,
             "GC in old space requested");

@@ -20,8 +20,13 @@ void IncrementalMarking::ReportBarrierHit(Address host, Address value) {
       {ObjectStepKind::BarrierHit, marker_.IsMarked(host), host, value, HeapObject(value).size()});
 }
 
+// V8 11.3 (IncrementalMarking::StartMarkingMajor, then MarkRoots): marking starts from the
+// roots without the stack and the main thread's handles (SkipRoot::kStack,
+// SkipRoot::kMainThreadHandles); those are visited in the finishing pause only. An object that
+// only the stack (a handle scope's local) keeps alive is marked in that pause, unless a store
+// into a black object greys it first.
 void IncrementalMarking::Start(double now_ms) {
-  marker_.Start();
+  marker_.Start(Marker::Roots::GlobalOnly);
   marking_ = true;
   start_ms_ = now_ms;
   last_time_schedule_ms_ = now_ms;

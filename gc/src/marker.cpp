@@ -15,21 +15,26 @@ void Marker::ClearMarks(Chunk& c) {
   c.ResetLiveBytes();
 }
 
-void Marker::Start() {
+void Marker::Start(Roots roots) {
   ClearMarks();
   worklist_.clear();
   marked_objects_ = 0;
   marked_bytes_ = 0;
-  ShadeRoots();
+  ShadeRoots(roots);
 }
 
-void Marker::ShadeRoots() {
-  std::size_t roots = 0;
-  heap_.IterateRoots([&](Address* slot) {
-    ++roots;
+void Marker::ShadeRoots(Roots roots) {
+  std::size_t count = 0;
+  const auto shade = [&](Address* slot) {
+    ++count;
     Shade(*slot);
-  });
-  clock_.Charge(Work::RootSlot, static_cast<double>(roots));
+  };
+  if (roots == Roots::All) {
+    heap_.IterateRoots(shade);
+  } else {
+    heap_.IterateGlobalRoots(shade);
+  }
+  clock_.Charge(Work::RootSlot, static_cast<double>(count));
 }
 
 bool Marker::SetMark(Address object) {

@@ -28,11 +28,17 @@ class Marker {
  public:
   Marker(Heap& heap, Clock& clock) : heap_(heap), clock_(clock) {}
 
+  // Which roots Start() greys: all of them (an atomic full GC), or the global roots alone,
+  // leaving the handle scopes' locals (the stack) to the finishing pause, as V8's incremental
+  // marking does (IncrementalMarking::MarkRoots skips SkipRoot::kStack and
+  // SkipRoot::kMainThreadHandles).
+  enum class Roots { All, GlobalOnly };
   // Clears every mark bit and live-byte count, then greys the roots.
-  void Start();
+  void Start(Roots roots = Roots::All);
   // Greys the roots again without clearing anything: the finishing pause of incremental
-  // marking, where roots changed since Start() (Dijkstra's barrier does not cover them).
-  void ShadeRoots();
+  // marking, where roots changed since Start() (Dijkstra's barrier does not cover them) and
+  // the stack is scanned for the first time.
+  void ShadeRoots(Roots roots = Roots::All);
   // Blackens grey objects until `budget` bytes of objects were visited or none is left;
   // returns true when the worklist is empty (marking is complete).
   bool Step(std::size_t budget) {

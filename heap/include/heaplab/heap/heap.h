@@ -110,6 +110,12 @@ class Heap {
     globals_.Iterate(fn);
     scopes_.Iterate(fn);
   }
+  // The global roots alone (V8's global handles), without the handle scopes' locals, which
+  // stand for the stack and the main thread's handles.
+  template <typename Fn>  // fn(Address* slot)
+  void IterateGlobalRoots(Fn&& fn) {
+    globals_.Iterate(fn);
+  }
 
   // Sizes in bytes.
   std::size_t YoungGenerationSize() const { return new_space_->Size() + new_lo_space_->Size(); }
