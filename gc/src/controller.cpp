@@ -107,6 +107,9 @@ void GcController::StartIncrementalMarking(Reason reason) {
   // V8 (Heap::StartIncrementalMarking): sweeping completes first; marking needs every mark bit
   // of the last cycle cleared.
   CompleteSweeping();
+  // V8 (Heap::GCFlagsForIncrementalMarking): the cycle's flags are fixed now; it reduces memory
+  // if the old generation cannot grow by an eighth of its maximum at this point.
+  marking_reduces_memory_ = ShouldOptimizeForMemoryUsage();
   marking_task_pending_ = false;
   allocated_since_step_ = 0;
   completion_deadline_ms_ = -1;
@@ -351,9 +354,23 @@ void GcController::Scavenge() {
                                              CurrentGrowingMode(false));
 }
 
+// V8 (Heap::ShouldReduceMemory, the kReduceMemoryFootprint flag of the current GC): the last
+// resort and the memory reducer always reduce memory; a full GC that finishes incremental
+// marking, or runs while it does ("scavenge might not succeed", `g major`), if the marking
+// started with the flag (Heap::GCFlagsForIncrementalMarking); any other atomic full GC never.
+// Node's oom_plain.log ends in a full GC near the limit that is not "(reduce)", and oom.log's
+// third full GC is not either though the old generation had passed the threshold by its pause.
+// Without incremental marking, heaplab's full GC at the allocation limit stands for the full GC
+// of a marking V8 would start there, and decides as that start would.
+bool GcController::FullGcReducesMemory(Reason reason) const {
+  if (reason == Reason::LastResort || reason == Reason::MemoryReducer) return true;
+  if (marking_.IsMarking()) return marking_reduces_memory_;
+  return !config_.incremental_marking && reason == Reason::AllocationLimit &&
+         ShouldOptimizeForMemoryUsage();
+}
+
 void GcController::FullGc(Reason reason, const char* collector_reason) {
-  const bool reduce = reason == Reason::LastResort || reason == Reason::MemoryReducer ||
-                      ShouldOptimizeForMemoryUsage();
+  const bool reduce = FullGcReducesMemory(reason);
   const bool incremental = marking_.IsMarking();
   if (incremental) {
     MarkingEvent stop;

@@ -173,34 +173,76 @@ TEST(MarkCompact, SlidingKeepsTheAddressOrderOfObjects) {
   EXPECT_GT(s->tracer().current().compacted, 0u);
 }
 
-TEST(MarkCompact, FullGcsNearTheLimitReduceMemory) {
+// V8 (Heap::ShouldReduceMemory): a full GC reduces memory when its marking started near the
+// limit (Heap::GCFlagsForIncrementalMarking: the old generation cannot grow by an eighth of its
+// maximum), and an atomic one (V8's gc(), "scavenge might not succeed") only while such a
+// marking runs.
+std::string NearTheLimit(int objects) {
+  // Live 128 KiB objects, two to a page, all old after the g major.
+  std::string t = "heaplab-trace 1\n";
+  for (int i = 1; i <= objects; ++i)
+    t += "a " + std::to_string(i) + " 131072 0\n";
+  return t + "g major\n";
+}
+
+GcConfig Max16() {
   GcConfig config = SmallConfig(1, 1);
   config.heap.max_old_space_size = 16 * MB;
-  // Fill old space with live 128 KiB objects: two to a page.
-  std::string t = "heaplab-trace 1\n";
-  for (int i = 1; i <= 118; ++i)
-    t += "a " + std::to_string(i) + " 131072 0\n";
-  t += "g major\ng major\n";  // the second starts with everything old
-  Session s(config);
-  struct Reduce : GcObserver {
+  return config;
+}
+
+TEST(MarkCompact, AFullGcReducesMemoryWhenItsMarkingStartedNearTheLimit) {
+  auto s = ReplayText(Max16(), NearTheLimit(118));
+  GcController& c = s->controller();
+  ASSERT_TRUE(c.ShouldOptimizeForMemoryUsage());
+  EXPECT_FALSE(s->tracer().current().reduce_memory) << "g major is V8's gc(): no flags";
+  c.Collect(Collector::MarkCompact, Reason::Testing);
+  EXPECT_FALSE(s->tracer().current().reduce_memory);
+  // A marking started here: its full GC reduces memory, and so does an atomic one meanwhile.
+  c.StartIncrementalMarking(Reason::Testing);
+  c.Collect(Collector::MarkCompact, Reason::Testing);
+  EXPECT_TRUE(s->tracer().current().reduce_memory);
+  c.StartIncrementalMarking(Reason::Testing);
+  c.Collect(Collector::MarkCompact, Reason::FinalizeMarkingViaStackGuard);
+  EXPECT_TRUE(s->tracer().current().reduce_memory);
+  // Control: a marking started far from the limit does not.
+  auto far = ReplayText(Max16(), NearTheLimit(40));
+  GcController& f = far->controller();
+  ASSERT_FALSE(f.ShouldOptimizeForMemoryUsage());
+  f.StartIncrementalMarking(Reason::Testing);
+  f.Collect(Collector::MarkCompact, Reason::FinalizeMarkingViaStackGuard);
+  EXPECT_FALSE(far->tracer().current().reduce_memory);
+}
+
+TEST(MarkCompact, TheReduceFlagIsFixedWhenMarkingStarts) {
+  // Marking starts far from the limit; old-space allocation brings the old generation near it
+  // before the pause, which still does not reduce memory (oom.log's third full GC).
+  auto s = ReplayText(Max16(), NearTheLimit(40));
+  GcController& c = s->controller();
+  struct FullGcs : GcObserver {
     void OnGc(const GcEvent& e) override {
-      if (e.collector != Collector::MarkCompact) return;
-      const std::size_t old_committed =
-          e.before[static_cast<int>(SpaceId::OldSpace)].committed +
-          e.before[static_cast<int>(SpaceId::LargeObjectSpace)].committed;
-      // V8: reduce when the old generation cannot grow by an eighth of its maximum.
-      EXPECT_EQ(e.reduce_memory, old_committed + 2 * MB > 16 * MB) << "GC #" << e.number;
-      reduced += e.reduce_memory ? 1 : 0;
-      ++full;
+      if (e.collector == Collector::MarkCompact) reduce.push_back(e.reduce_memory);
     }
-    int reduced = 0;
-    int full = 0;
-  } observer;
-  s.tracer().AddObserver(&observer);
-  std::istringstream in(t);
-  s.ReplayStream(in, "reduce");
-  EXPECT_GE(observer.full, 2);
-  EXPECT_GE(observer.reduced, 1);
+    std::vector<bool> reduce;
+  } full;
+  s->tracer().AddObserver(&full);
+  // Tasks have been running 1 ms apart, so a complete marking waits up to 50 ms for its task
+  // (IncrementalMarking::ShouldWaitForTask) while the program allocates.
+  c.OnIdle(1);
+  c.OnIdle(1);
+  c.StartIncrementalMarking(Reason::Testing);
+  for (Id id = 1000; id < 1080 && full.reduce.empty(); ++id)
+    s->mutator().AllocateOld(id, 131072, 0);
+  ASSERT_TRUE(full.reduce.empty()) << "the marking finished before the old generation grew";
+  ASSERT_TRUE(c.ShouldOptimizeForMemoryUsage());
+  // The marking's full GC does not reduce memory: it started far from the limit.
+  c.Collect(Collector::MarkCompact, Reason::FinalizeMarkingViaStackGuard);
+  ASSERT_EQ(full.reduce.size(), 1u);
+  EXPECT_FALSE(full.reduce[0]);
+  // Control: the next marking starts near the limit and reduces.
+  if (!c.incremental_marking().IsMarking()) c.StartIncrementalMarking(Reason::Testing);
+  c.Collect(Collector::MarkCompact, Reason::FinalizeMarkingViaStackGuard);
+  EXPECT_TRUE(full.reduce.back());
 }
 
 }  // namespace

@@ -92,6 +92,7 @@ class GcController {
   void SweepingStep(bool by_task, double budget_ms);
   void CompleteSweeping();
   void FullGc(Reason reason, const char* collector_reason);
+  bool FullGcReducesMemory(Reason reason) const;
   bool ShouldWaitForTask();
   void MarkingStep(std::size_t bytes, bool by_task);
   bool NearOom() const;
@@ -121,6 +122,7 @@ class GcController {
   IncrementalMarking marking_;
   std::size_t global_limit_ = 0;                 // bytes, V8's global limit after the last full GC
   bool marking_task_pending_ = false;            // a marking task waits for the next `i` event
+  bool marking_reduces_memory_ = false;          // the running marking's full GC reduces memory
   std::size_t allocated_since_step_ = 0;         // bytes
   std::size_t allocated_since_sweep_ = 0;        // bytes
   double completion_deadline_ms_ = -1;           // marking complete, waiting for a task until then
