@@ -47,8 +47,9 @@ Address Buffers::Allocate(Id id, std::size_t size, BufferApi api) {
     o->OnBuffer(id, h, pool_.record(h));
 
   // V8 (Isolate::AdjustAmountOfExternalAllocatedMemory): past the soft limit since the last
-  // full GC, Heap::ReportExternalMemoryPressure; heaplab's marking is atomic, so the full GC
-  // runs here.
+  // full GC, Heap::ReportExternalMemoryPressure, which starts marking; heaplab runs the full
+  // GC of that marking here, at once (it reduces memory as that marking would,
+  // GcController::FullGcReducesMemory).
   if (grown > 0 && external.GrowthSinceFullGc() > kExternalAllocationSoftLimit) {
     ++counts_.soft_limit_full_gcs;
     controller.Collect(Collector::MarkCompact, Reason::ExternalMemoryPressure,

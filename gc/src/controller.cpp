@@ -360,13 +360,17 @@ void GcController::Scavenge() {
 // started with the flag (Heap::GCFlagsForIncrementalMarking); any other atomic full GC never.
 // Node's oom_plain.log ends in a full GC near the limit that is not "(reduce)", and oom.log's
 // third full GC is not either though the old generation had passed the threshold by its pause.
-// Without incremental marking, heaplab's full GC at the allocation limit stands for the full GC
-// of a marking V8 would start there, and decides as that start would.
+// Two atomic full GCs stand for the full GC of a marking V8 would start there, and decide as
+// that start would: the one at the allocation limit without incremental marking, and the one
+// for external memory pressure (Heap::ReportExternalMemoryPressure starts marking with
+// GCFlagsForIncrementalMarking; heaplab collects at once).
 bool GcController::FullGcReducesMemory(Reason reason) const {
   if (reason == Reason::LastResort || reason == Reason::MemoryReducer) return true;
   if (marking_.IsMarking()) return marking_reduces_memory_;
-  return !config_.incremental_marking && reason == Reason::AllocationLimit &&
-         ShouldOptimizeForMemoryUsage();
+  const bool stands_for_a_marking =
+      reason == Reason::ExternalMemoryPressure ||
+      (!config_.incremental_marking && reason == Reason::AllocationLimit);
+  return stands_for_a_marking && ShouldOptimizeForMemoryUsage();
 }
 
 void GcController::FullGc(Reason reason, const char* collector_reason) {

@@ -214,6 +214,19 @@ TEST(MarkCompact, AFullGcReducesMemoryWhenItsMarkingStartedNearTheLimit) {
   EXPECT_FALSE(far->tracer().current().reduce_memory);
 }
 
+TEST(MarkCompact, AnExternalPressureFullGcReducesMemoryNearTheLimit) {
+  // It stands for the full GC of the marking V8 starts for external memory pressure.
+  auto s = ReplayText(Max16(), NearTheLimit(118));
+  ASSERT_TRUE(s->controller().ShouldOptimizeForMemoryUsage());
+  s->controller().Collect(Collector::MarkCompact, Reason::ExternalMemoryPressure);
+  EXPECT_TRUE(s->tracer().current().reduce_memory);
+  // Control: far from the limit it does not.
+  auto far = ReplayText(Max16(), NearTheLimit(40));
+  ASSERT_FALSE(far->controller().ShouldOptimizeForMemoryUsage());
+  far->controller().Collect(Collector::MarkCompact, Reason::ExternalMemoryPressure);
+  EXPECT_FALSE(far->tracer().current().reduce_memory);
+}
+
 TEST(MarkCompact, TheReduceFlagIsFixedWhenMarkingStarts) {
   // Marking starts far from the limit; old-space allocation brings the old generation near it
   // before the pause, which still does not reduce memory (oom.log's third full GC).
