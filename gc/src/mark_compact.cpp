@@ -193,11 +193,15 @@ void MarkCompact::UpdatePointers(bool candidates) {
   heap_.IterateRoots([&](Address* slot) { *slot = Forward(*slot); });
   // Ids follow their objects. When only young objects moved, only young ids can have (the
   // dead were freed by ClearDeadIds), so the old part of the table is not walked again.
-  if (const BookkeepingScope bookkeeping(clock_); candidates || !slide_from_.empty()) {
-    heap_.ids().UpdateAll([this](Address a) { return Forward(a); }, [](Address) { return false; });
-  } else {
-    heap_.ids().UpdateYoung([this](Address a) { return Forward(a); },
+  {
+    const BookkeepingScope bookkeeping(clock_);
+    if (candidates || !slide_from_.empty()) {
+      heap_.ids().UpdateAll([this](Address a) { return Forward(a); },
                             [](Address) { return false; });
+    } else {
+      heap_.ids().UpdateYoung([this](Address a) { return Forward(a); },
+                              [](Address) { return false; });
+    }
   }
   heap_.external().SweepAll([this](Address a) { return Forward(a); },
                             [](Address) { return false; });

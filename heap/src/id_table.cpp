@@ -55,13 +55,7 @@ void IdMap::Resize(std::size_t capacity) {
 // halving the capacity, which drops them, is the one test needed.
 void IdMap::ShrinkIfSparse() {
   const std::size_t fit = CapacityFor(size_);
-  if (2 * fit <= slots_.size()) {
-    if (size_ == 0) {
-      Rebuild(0);
-    } else {
-      Resize(fit);
-    }
-  }
+  if (2 * fit <= slots_.size()) Resize(fit);
 }
 
 void IdMap::Rebuild(std::size_t expected) {

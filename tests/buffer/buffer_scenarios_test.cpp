@@ -111,7 +111,9 @@ TEST(BufferScenarios, BigFilePeaksAreNodes) {
   // a stream holds the chunks allocated since the last Scavenge, in Node as in heaplab.
   EXPECT_GE(stream, 0.9 * *low);
   EXPECT_LE(stream, 1.1 * *high);
-  EXPECT_LT(node["whole"][0] / *high, 1000.0);
+  EXPECT_GE(whole / stream, 0.9 * node["whole"][0] / *high);
+  EXPECT_LE(whole / stream, 1.1 * node["whole"][0] / *low);
+  EXPECT_LT(node["whole"][0] / *low, 1000.0);
 }
 
 TEST(BufferScenarios, BigFileStreamPeakFollowsTheChunksAScavengeLetsWait) {

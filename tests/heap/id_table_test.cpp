@@ -268,7 +268,7 @@ TEST(IdMap, UpdateRemovesAndMovesEntriesInPlace) {
   // in their probe chains.
   m.Update([](Address a) { return IndexOf(a) % 3 == 0 ? Address{0} : a + 8; });
   EXPECT_EQ(m.size(), 66666u);
-  EXPECT_EQ(m.capacity(), capacity) << "a quarter of the slots dead is not yet worth a rehash";
+  EXPECT_EQ(m.capacity(), capacity) << "an eighth of the slots dead is no reason to rehash";
   EXPECT_EQ(m.tombstones(), 33334u);
   for (std::size_t k = 0; k < ids.size(); ++k) {
     const Address* a = m.Find(ids[k]);
@@ -322,7 +322,7 @@ TEST(IdMap, TombstonesCountTowardsTheLoad) {
     m.Insert(next, At(next));
   for (int cycle = 0; cycle < 50; ++cycle) {
     const Id oldest = next - 1000;
-    m.Update([&](Address a) { return (a - 0x1000) / 16 < oldest + 200 ? Address{0} : a; });
+    m.Update([&](Address a) { return IndexOf(a) < oldest + 200 ? Address{0} : a; });
     for (int i = 0; i < 200; ++i, ++next) {
       m.Insert(next, At(next));
       ASSERT_LE(2 * (m.size() + m.tombstones()), m.capacity()) << "cycle " << cycle;
@@ -339,7 +339,7 @@ TEST(IdMap, AMapLeftMostlyEmptyShrinksAtOnce) {
   for (Id i = 0; i < 4096; ++i)
     m.Insert(i, At(i));
   EXPECT_EQ(m.capacity(), IdMap::CapacityFor(4096));
-  m.Update([](Address a) { return ((a - 0x1000) / 16) < 100 ? a : Address{0}; });
+  m.Update([](Address a) { return IndexOf(a) < 100 ? a : Address{0}; });
   EXPECT_EQ(m.size(), 100u);
   EXPECT_EQ(m.capacity(), IdMap::CapacityFor(100));
   EXPECT_EQ(m.tombstones(), 0u);
@@ -349,7 +349,7 @@ TEST(IdMap, AMapLeftMostlyEmptyShrinksAtOnce) {
   IdMap n;
   for (Id i = 0; i < 4096; ++i)
     n.Insert(i, At(i));
-  n.Update([](Address a) { return ((a - 0x1000) / 16) < 3000 ? a : Address{0}; });
+  n.Update([](Address a) { return IndexOf(a) < 3000 ? a : Address{0}; });
   EXPECT_EQ(n.capacity(), IdMap::CapacityFor(4096));
 }
 

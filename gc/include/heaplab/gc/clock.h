@@ -56,7 +56,7 @@ class Clock {
   // Takes `ms` off the clock for the replay's own bookkeeping (the trace's id table), which
   // stands for nothing V8 does, and keeps the total for the summary.
   void ExcludeBookkeeping(double ms) {
-    idle_ms_ -= ms;
+    Exclude(ms);
     bookkeeping_ms_ += ms;
   }
   double bookkeeping_ms() const { return bookkeeping_ms_; }

@@ -40,12 +40,13 @@ namespace heaplab {
 // aligned and above 0). Entries are inserted one at a time; a collection either updates the
 // map in place (Update: dead entries become tombstones, moved ones get their new address,
 // and the map is rehashed only when it could shrink by half) or empties it and inserts the
-// survivors again (Rebuild). Tombstones count as used slots until an Insert rehashes.
+// survivors again (Rebuild). Tombstones count as used slots until a rehash (Insert's growth,
+// Update's shrink) or a Rebuild drops them.
 class IdMap {
  public:
   struct Entry {
     Id id;
-    Address address;  // 0: empty slot
+    Address address;  // 0: empty slot; kTombstone: a removed entry
   };
 
   std::size_t size() const { return size_; }
@@ -287,27 +288,15 @@ class IdTable {
 
   // The old map is updated in place: an old object never becomes young, so its entry only
   // changes address or goes (the verifier's [id-table] check holds the collectors to that).
+  // The young ids then go as in a Scavenge.
   template <typename Fn, typename IsYoung>
   void UpdateAll(Fn&& fn, IsYoung&& is_young) {
-    scratch_.clear();
-    promoted_.clear();
-    ForEachYoung([&](Id id, Address a) {
-      const Address now = fn(a);
-      if (now == 0) {
-        ++freed_;
-      } else {
-        (is_young(now) ? scratch_ : promoted_).push_back({id, now});
-      }
-    });
     old_.Update([&](Address a) {
       const Address now = fn(a);
       freed_ += now == 0 ? 1 : 0;
       return now;
     });
-    old_.Reserve(old_.size() + promoted_.size());
-    for (const IdMap::Entry& e : promoted_)
-      old_.Insert(e.id, e.address);
-    RefillYoung();
+    UpdateYoung(fn, is_young);
   }
 
   template <typename Fn>  // fn(Id, Address)
