@@ -54,7 +54,6 @@ class Out {
     Line("w " + std::to_string(host) + " " + std::to_string(slot) + " -");
   }
   void Root(std::uint64_t id) { Line("r " + std::to_string(id)); }
-  void Drop(std::uint64_t id) { Line("d " + std::to_string(id)); }
 
  private:
   std::string buf_;
