@@ -23,7 +23,9 @@ GcController::GcController(Heap& heap, const GcConfig& config)
       promotion_(config.promotion),
       growing_(config.heap.max_old_space_size),
       marking_(heap, *clock_, config.marking_barrier),
-      pretenuring_(config.allocation_site_pretenuring) {}
+      pretenuring_(config.allocation_site_pretenuring) {
+  marking_.set_prepare_pages(config.prepare_pages.value_or(config.clock == ClockKind::Real));
+}
 
 GcController::~GcController() = default;
 
@@ -149,7 +151,7 @@ void GcController::AdvanceOnAllocation(std::size_t bytes) {
   const std::size_t size =
       marking_.ComputeStepSize(false, IncrementalMarking::kMaxStepSizeOnAllocationMs);
   MarkingStep(size, false);
-  if (marking_.IsComplete() && !ShouldWaitForTask()) {
+  if (marking_.IsComplete() && marking_.PagesReady() && !ShouldWaitForTask()) {
     Collect(Collector::MarkCompact, Reason::FinalizeMarkingViaStackGuard,
             "GC in old space requested");
   }
@@ -268,11 +270,11 @@ void GcController::OnIdle(double ms) {
       const double t = clock_->NowMs();
       MarkingEvent scheduled;
       if (marking_.ScheduleBytesToMarkBasedOnTime(t, scheduled)) tracer_.Publish(scheduled);
-      if (!marking_.IsComplete()) {
+      if (!marking_.IsComplete() || !marking_.PagesReady()) {
         MarkingStep(marking_.ComputeStepSize(true, IncrementalMarking::kStepSizeOnTaskMs), true);
       }
       spent += clock_->NowMs() - t;
-      if (marking_.IsComplete()) {
+      if (marking_.IsComplete() && marking_.PagesReady()) {
         Collect(Collector::MarkCompact, Reason::FinalizeMarkingViaTask,
                 "GC in old space requested");
         break;
@@ -401,6 +403,7 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
   MarkCompact collector(heap_, *clock_, tracer_, config_.compaction, config_.verify_heap,
                         incremental ? &marking_.marker() : nullptr, config_.lazy_sweeping);
   if (pretenuring_.enabled()) collector.set_pretenuring(&pretenuring_);
+  collector.set_moved_buffer(&marking_.moved_buffer());
   collector.Run(EvacuationPolicy::For(reduce, compaction_speed_.Average()));
   e.compacted = collector.moved_bytes();
   e.evacuated_pages = collector.evacuated_pages();

@@ -267,6 +267,7 @@ MarkingEvent ReadMarking(const Fields& f) {
     e.concurrent = f.Bool("concurrent");
     e.marked_concurrently = f.Size("marked_concurrently");
   }
+  if (f.Has("prepared")) e.prepared = f.Size("prepared");
   return e;
 }
 
@@ -435,7 +436,8 @@ void EventsWriter::OnMarking(const MarkingEvent& e) {
                   {"scheduled", e.scheduled},
                   {"marked", e.marked},
                   {"concurrent", e.concurrent},
-                  {"marked_concurrently", e.marked_concurrently}};
+                  {"marked_concurrently", e.marked_concurrently},
+                  {"prepared", e.prepared}};
   out_ << j.dump() << '\n';
 }
 

@@ -41,6 +41,7 @@ void IncrementalMarking::Start(double now_ms) {
   // The background starts once the roots are grey.
   concurrent_from_ms_ = clock_.NowMs();
   barrier_hits_ = 0;
+  cannot_prepare_ = false;
 }
 
 std::size_t IncrementalMarking::StepSizeToMakeProgress(bool near_oom) const {
@@ -112,6 +113,35 @@ void IncrementalMarking::AdvanceConcurrently() {
   }
 }
 
+std::size_t IncrementalMarking::PagesWanted() const {
+  return heap_.new_space().Size();
+}
+
+std::size_t IncrementalMarking::MovedEntriesWanted() const {
+  return heap_.new_space().Capacity() / kMovedEntryBytes;
+}
+
+bool IncrementalMarking::PagesReady() const {
+  if (!prepare_pages_) return true;
+  return (cannot_prepare_ || heap_.old_space().prepared_bytes() >= PagesWanted()) &&
+         moved_buffer_.size() >= MovedEntriesWanted();
+}
+
+// heaplab's own: V8 11.3 takes the pages in the pause and copies on parallel threads, or moves
+// whole new-space pages (page promotion), which heaplab's contiguous semispaces cannot.
+std::size_t IncrementalMarking::PreparePages() {
+  if (!prepare_pages_) return 0;
+  const std::size_t want = PagesWanted();
+  const std::size_t prepared = heap_.old_space().Prepare(want, kMaxPreparedPerStep);
+  if (prepared == 0 && heap_.old_space().prepared_bytes() < want) cannot_prepare_ = true;
+  // The list's entries are written here (zeros) and cleared by the full GC that uses them.
+  const std::size_t entries = MovedEntriesWanted();
+  if (moved_buffer_.capacity() < entries) moved_buffer_.reserve(entries);
+  if (moved_buffer_.size() < entries)
+    moved_buffer_.resize(std::min(entries, moved_buffer_.size() + kMaxMovedEntriesPerStep));
+  return prepared;
+}
+
 MarkingEvent IncrementalMarking::Step(std::size_t bytes, bool by_task) {
   MarkingEvent e;
   e.scheduled = scheduled_bytes_;
@@ -122,6 +152,7 @@ MarkingEvent IncrementalMarking::Step(std::size_t bytes, bool by_task) {
   const std::size_t bytes_before = marker_.marked_bytes();
   const std::size_t objects_before = marker_.marked_objects();
   marker_.Step(bytes);
+  e.prepared = PreparePages();
   const double ms = clock_.NowMs() - start;
   const std::size_t marked = marker_.marked_bytes() - bytes_before;
   bytes_marked_by_steps_ += marked;

@@ -103,7 +103,7 @@ Address MarkCompact::MoveToOldSpace(HeapObject obj) {
   std::memcpy(reinterpret_cast<void*>(target), reinterpret_cast<const void*>(obj.address()), size);
   obj.set_forwarding_address(target);
   marker_.MarkBlack(target);  // live: the slide compactor must see it
-  moved_.push_back(target);
+  moved_->push_back(target);
   return target;
 }
 
@@ -138,7 +138,7 @@ void MarkCompact::EvacuateYoung() {
       e.promoted += c->size();
       ++e.objects_promoted;
       heap_.lo_space().TakeFrom(young, c);
-      moved_.push_back(c->start());
+      moved_->push_back(c->start());
       ReportStep(steps_, PromotedWhole(c->start()));
     } else {
       dead.push_back(c);
@@ -234,7 +234,7 @@ void MarkCompact::UpdatePointers(bool candidates) {
       ++slots;
       return RememberedSet::Keep::No;
     });
-    for (Address a : moved_)
+    for (Address a : *moved_)
       update(HeapObject(a));
   }
   clock_.Charge(Work::UpdatedSlot, static_cast<double>(slots));
@@ -323,7 +323,7 @@ void MarkCompact::Run(const EvacuationPolicy& policy) {
   marker_.set_step_observer(steps_);
   evacuated_pages_ = 0;
   moved_bytes_ = 0;
-  moved_.clear();
+  moved_->clear();
   CompleteSweeping();
   heap_.sweeper().set_in_full_gc(true);  // until Finish clears the mark bits
   heap_.old_space().FreeLab();
@@ -350,6 +350,8 @@ void MarkCompact::Run(const EvacuationPolicy& policy) {
   ChargeSweeping();  // pages swept on demand by the promotions above
   heap_.sweeper().set_in_full_gc(false);
   Finish(candidates);
+  // Pages incremental marking prepared and the promotions above did not need.
+  heap_.old_space().ReleasePrepared();
   heap_.external().ResetAfterFullGc();
 }
 

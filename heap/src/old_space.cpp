@@ -13,17 +13,53 @@ OldSpace::~OldSpace() {
     cage_.GiveBackUnits(page->start(), 1);
     delete page;
   }
+  ReleasePrepared();
 }
 
 Page* OldSpace::AddPage() {
-  const Address start = cage_.TakeUnits(1);
-  if (start == 0) return nullptr;
-  cage_.Commit(start, kPageSize);
+  Address start = 0;
+  if (!prepared_.empty()) {
+    start = prepared_.back();
+    prepared_.pop_back();
+    ++prepared_used_;
+  } else {
+    start = cage_.TakeUnits(1);
+    if (start == 0) return nullptr;
+    cage_.Commit(start, kPageSize);
+  }
   auto* page = new Page(start, kPageSize, SpaceId::OldSpace, 0);
   cage_.Register(page, start, kPageSize);
   WriteFiller(start, kPageSize);
   pages_.push_back(page);
   return page;
+}
+
+std::size_t OldSpace::Prepare(std::size_t want, std::size_t budget) {
+  std::size_t done = 0;
+  while (prepared_bytes() < want && (done == 0 || done + kPageSize <= budget)) {
+    const Address start = cage_.TakeUnits(1);
+    if (start == 0) break;  // the cage is full: AddPage will say so when it matters
+    cage_.Commit(start, kPageSize);
+    // One write per OS page: the first touch of a page is what costs (a fault, and on a
+    // virtual machine a slow one); a page the program has written once costs no more.
+    const std::size_t step = Cage::CommitGranule();
+    for (Address a = start; a < start + kPageSize; a += step)
+      *reinterpret_cast<volatile Address*>(a) = 0;
+    prepared_.push_back(start);
+    ++pages_prepared_;
+    done += kPageSize;
+  }
+  return done;
+}
+
+std::size_t OldSpace::ReleasePrepared() {
+  const std::size_t n = prepared_.size();
+  for (const Address start : prepared_) {
+    cage_.Decommit(start, kPageSize);
+    cage_.GiveBackUnits(start, 1);
+  }
+  prepared_.clear();
+  return n;
 }
 
 void OldSpace::SetLab(Page* page, Address start, Address end) {
@@ -40,8 +76,10 @@ void OldSpace::FreeLab() {
 
 Address OldSpace::AllocateSlow(std::size_t size) {
   FreeLab();
-  // V8 (PagedSpace::RefillLabMain): sweep pending pages for a block before growing.
-  if (sweeper_ != nullptr && sweeper_->sweeping() && !free_list_.CanServe(size))
+  // V8 (PagedSpace::RefillLabMain): sweep pending pages for a block before growing; a
+  // prepared page, touched already, is taken before either (heaplab's own: see Prepare).
+  if (sweeper_ != nullptr && sweeper_->sweeping() && !free_list_.CanServe(size) &&
+      prepared_.empty())
     sweeper_->SweepForAllocation(size);
   FreeList::Block block = free_list_.Take(size);
   if (block.start != 0) {

@@ -65,5 +65,64 @@ TEST(OldSpace, ReleasingAPageGivesItsMemoryBack) {
   EXPECT_EQ(heap.ChunkOf(start), nullptr);
 }
 
+// Prepared pages (OldSpace::Prepare): committed and touched before a collection needs them,
+// no part of old space until AddPage takes one, which it does before new memory.
+TEST(OldSpace, APreparedPageIsTakenBeforeNewMemory) {
+  Heap heap(Config());
+  OldSpace& os = heap.old_space();
+  const std::size_t before = heap.cage().committed();
+  EXPECT_EQ(os.Prepare(2 * kPageSize, 8 * kPageSize), 2 * kPageSize);
+  EXPECT_EQ(os.prepared_bytes(), 2 * kPageSize);
+  EXPECT_EQ(heap.cage().committed(), before + 2 * kPageSize);
+  EXPECT_EQ(os.Committed(), 0u) << "prepared pages are no part of old space";
+  EXPECT_TRUE(os.pages().empty());
+  const Page* page = os.AddPage();
+  ASSERT_NE(page, nullptr);
+  EXPECT_EQ(heap.cage().committed(), before + 2 * kPageSize) << "no new memory";
+  EXPECT_EQ(os.prepared_bytes(), kPageSize);
+  EXPECT_EQ(os.prepared_pages_used(), 1u);
+  EXPECT_EQ(os.Committed(), kPageSize);
+  EXPECT_EQ(heap.ChunkOf(page->start()), page);
+  EXPECT_EQ(os.ReleasePrepared(), 1u);
+  EXPECT_EQ(heap.cage().committed(), before + kPageSize);
+  EXPECT_EQ(os.pages_prepared(), 2u);
+  const VerifyResult r = VerifyHeap(heap);
+  EXPECT_TRUE(r.ok()) << r.Summary();
+}
+
+TEST(OldSpace, PreparingStopsAtTheWantAndAtTheBudget) {
+  Heap heap(Config());
+  OldSpace& os = heap.old_space();
+  EXPECT_EQ(os.Prepare(10 * kPageSize, 3 * kPageSize), 3 * kPageSize) << "the budget";
+  EXPECT_EQ(os.Prepare(3 * kPageSize, 8 * kPageSize), 0u) << "the want is met";
+  EXPECT_EQ(os.Prepare(5 * kPageSize, kPageSize / 4), kPageSize) << "at least a page";
+  EXPECT_EQ(os.Prepare(kPageSize + 1, 0), 0u);
+  EXPECT_EQ(os.Prepare(5 * kPageSize + 1, 8 * kPageSize), 2 * kPageSize) << "whole pages";
+  EXPECT_EQ(os.prepared_bytes(), 6 * kPageSize);
+}
+
+// Promotion prefers a prepared page to sweeping unswept pages on demand: the page is already
+// touched, and the sweeper's pages are not.
+TEST(OldSpace, AllocationTakesAPreparedPageBeforeSweepingOnDemand) {
+  Heap heap(Config());
+  OldSpace& os = heap.old_space();
+  // Two pages of dead objects waiting for the sweeper.
+  while (os.pages().size() < 3)
+    ASSERT_NE(heap.Allocate(4 * KB, 0, Kind::Plain, Generation::Old), 0u);
+  std::vector<Page*> pages(os.pages().begin(), os.pages().begin() + 2);
+  os.StartSweeping();
+  for (Page* p : pages)
+    heap.sweeper().Schedule(*p);
+  ASSERT_TRUE(heap.sweeper().sweeping());
+  os.Prepare(kPageSize, kPageSize);
+  ASSERT_NE(os.Allocate(8 * KB), 0u);
+  EXPECT_EQ(os.prepared_pages_used(), 1u);
+  EXPECT_EQ(heap.sweeper().pages_swept_on_demand(), 0u);
+  // Control: with no prepared page left, the next refill sweeps on demand.
+  while (os.prepared_pages_used() == 1 && heap.sweeper().pages_swept_on_demand() == 0)
+    ASSERT_NE(os.Allocate(64 * KB), 0u);
+  EXPECT_GT(heap.sweeper().pages_swept_on_demand(), 0u);
+}
+
 }  // namespace
 }  // namespace heaplab

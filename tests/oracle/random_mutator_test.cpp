@@ -246,6 +246,9 @@ TEST_P(IncrementalOracleTest, ReachableObjectsSurviveAndTheDeadAreFreed) {
     config.gc_interval = c.gc_interval;
     config.compaction = c.compaction;
     config.incremental_marking = true;
+    // Marking's steps prepare the finishing pause's pages (and the pause waits for them) with
+    // the larger semispace, and not with the smaller one: both paths in every compaction mode.
+    config.prepare_pages = c.max_semi_mb > 1;
     Session session(config);
     Oracle oracle(session);
     RandomMutatorOptions options;

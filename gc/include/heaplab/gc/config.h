@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include <heaplab/heap/heap.h>
 
@@ -34,6 +35,11 @@ struct GcConfig {
   // --lazy-sweeping: a full GC accounts old pages at their live bytes in its pause and sweeps
   // them afterwards, on demand and in steps (on by default); off, it sweeps them in the pause.
   bool lazy_sweeping = true;
+  // Incremental marking's steps prepare the old-space pages the finishing pause promotes into,
+  // and the pause waits for them (IncrementalMarking::PagesReady). Unset: on under the real
+  // clock, where a page's first touch costs the pause real time, and off under the model
+  // clock, which charges no such cost. Tests set it to run the path under the model clock.
+  std::optional<bool> prepare_pages;
   bool scavenge_task = true;   // --scavenge-task: a Scavenge by task on `t` events
   bool memory_reducer = true;  // --memory-reducer: a memory-reducing GC after a long wait
   // --allocation-site-pretenuring: sites whose objects survive are allocated in old space

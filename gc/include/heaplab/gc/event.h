@@ -177,6 +177,7 @@ struct MarkingEvent {
   std::size_t marked = 0;
   bool concurrent = false;
   std::size_t marked_concurrently = 0;  // Step: bytes background marking marked so far
+  std::size_t prepared = 0;             // Step: bytes of old-space pages it prepared
 };
 
 // Lazy sweeping between collections: a step sweeps old pages a full GC left unswept (paid by

@@ -41,6 +41,13 @@ class IncrementalMarking {
   // V8 (kMaxStepSizeInMs, kStepSizeInMs): time a step by allocation or by task may take.
   static constexpr double kMaxStepSizeOnAllocationMs = 5;
   static constexpr double kStepSizeOnTaskMs = 1;
+  // Preparing the finishing pause's pages (PagesReady): at most this many bytes of old-space
+  // pages a step, and the finishing pause waits at most this many steps for them.
+  static constexpr std::size_t kMaxPreparedPerStep = 1 * MB;
+  // The list of moved objects is prepared for one entry per kMovedEntryBytes of new-space
+  // capacity, at most kMaxMovedEntriesPerStep entries a step.
+  static constexpr std::size_t kMovedEntryBytes = 32;
+  static constexpr std::size_t kMaxMovedEntriesPerStep = 64 * 1024;
 
   IncrementalMarking(Heap& heap, Clock& clock, bool barrier)
       : heap_(heap), clock_(clock), barrier_(barrier), marker_(heap, clock) {}
@@ -70,8 +77,28 @@ class IncrementalMarking {
   void AdvanceConcurrently();
   // After a pause: the background threads were stopped, their time counts from now.
   void ResumeConcurrent() { concurrent_from_ms_ = clock_.NowMs(); }
-  // One step of at least kMinStepSizeInBytes; returns the event describing it.
+  // One step of at least kMinStepSizeInBytes; returns the event describing it. A step also
+  // prepares pages for the finishing pause, when preparing is on (`prepared` in the event).
   MarkingEvent Step(std::size_t bytes, bool by_task);
+
+  // The finishing pause promotes every live young object (MarkCompact::EvacuateYoung); what
+  // old space's free memory cannot take goes into new pages, and the first touch of a page is
+  // a fault, which on a virtual machine costs far more than the copy (docs/incremental-
+  // marking.md, section 4a). With preparing on, steps prepare those pages beforehand
+  // (OldSpace::Prepare), and the pause waits for them: PagesReady says whether it may run.
+  void set_prepare_pages(bool on) { prepare_pages_ = on; }
+  bool prepare_pages() const { return prepare_pages_; }
+  // Bytes of new old-space pages the finishing pause would need now: the young generation's
+  // bytes less old space's free memory.
+  std::size_t PagesWanted() const;
+  // True when preparing is off, or the prepared pages cover PagesWanted() (or the cage has no
+  // page left to prepare) and the list of moved objects is prepared.
+  bool PagesReady() const;
+  // Every full GC's list of the objects it moves (MarkCompact::set_moved_buffer), kept from one
+  // GC to the next so that its memory is touched once: with preparing on, steps also write it
+  // ahead of the finishing pause, one entry per kMovedEntryBytes of new space.
+  std::vector<Address>& moved_buffer() { return moved_buffer_; }
+  std::size_t MovedEntriesWanted() const;
   // The finishing pause took over: marking is off, the marks stay for the full GC.
   void Stop() { marking_ = false; }
 
@@ -106,6 +133,7 @@ class IncrementalMarking {
 
  private:
   void ReportBarrierHit(Address host, Address value);
+  std::size_t PreparePages();
 
   Heap& heap_;
   Clock& clock_;
@@ -126,6 +154,9 @@ class IncrementalMarking {
   double last_time_schedule_ms_ = 0;
   double speed_ = 0;  // bytes per ms of the steps so far
   std::size_t barrier_hits_ = 0;
+  bool prepare_pages_ = false;
+  bool cannot_prepare_ = false;  // a step wanted pages and the cage had none
+  std::vector<Address> moved_buffer_;
 };
 
 }  // namespace heaplab

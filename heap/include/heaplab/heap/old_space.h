@@ -79,7 +79,23 @@ class OldSpace {
   // Releases pages to the cage in one pass over the page list (their bytes leave Size()).
   void ReleasePages(const std::vector<Page*>& pages);
   // Gives a compactor a fresh empty page to bump-allocate into; it becomes an ordinary page.
+  // A prepared page is taken before any new memory.
   Page* AddPage();
+
+  // Prepared pages: cage memory committed and written once on every OS page before a
+  // collection needs it, so that the collection which fills it pays no first-touch page fault
+  // in its pause (incremental marking prepares them in its steps for the finishing pause's
+  // promotions: docs/incremental-marking.md, section 4a). They hold no object and are no part of
+  // old space (pages(), Size(), Committed()) until AddPage takes one.
+  // Prepares pages until `want` bytes are prepared, at most `budget` bytes of them now (whole
+  // pages, at least one when any is wanted); returns the bytes this call prepared.
+  std::size_t Prepare(std::size_t want, std::size_t budget);
+  // Gives every prepared page back to the cage (decommitted); returns how many there were.
+  std::size_t ReleasePrepared();
+  std::size_t prepared_bytes() const { return prepared_.size() * kPageSize; }
+  // Since the space was made: pages prepared, and of those, taken by AddPage.
+  std::size_t pages_prepared() const { return pages_prepared_; }
+  std::size_t prepared_pages_used() const { return prepared_used_; }
 
  private:
   Address AllocateSlow(std::size_t size);
@@ -87,7 +103,10 @@ class OldSpace {
 
   Cage& cage_;
   Sweeper* sweeper_ = nullptr;
-  std::vector<Page*> pages_;  // in the order they were added
+  std::vector<Page*> pages_;       // in the order they were added
+  std::vector<Address> prepared_;  // prepared pages' starts, taken last first
+  std::size_t pages_prepared_ = 0;
+  std::size_t prepared_used_ = 0;
   FreeList free_list_;
   Page* lab_page_ = nullptr;
   Address lab_top_ = 0;
