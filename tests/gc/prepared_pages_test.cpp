@@ -33,28 +33,49 @@ std::string YoungSurvivors(int count) {
 }
 
 TEST(PreparedPages, StepsPrepareTheYoungGenerationsBytesABudgetAtATime) {
-  auto s = ReplayText(Config(true), YoungSurvivors(3000));
+  auto s = ReplayText(Config(true), YoungSurvivors(6000));
   IncrementalMarking& m = s->controller().incremental_marking();
   const OldSpace& os = s->heap().old_space();
   ASSERT_EQ(s->tracer().gc_count(), 0u) << "the survivors are all young";
   const std::size_t young = s->heap().new_space().Size();
-  ASSERT_GE(young, 3000u * KB);
+  ASSERT_GE(young, 6000u * KB);
   EXPECT_EQ(m.PagesWanted(), young);
   s->controller().StartIncrementalMarking(Reason::Testing);
-  // 3 MiB wanted, 1 MiB a step: three steps, and not two.
-  for (int step = 1; step <= 3; ++step) {
+  // 6 MiB wanted, 1 MiB a step: six steps, and not five (the list of moved objects is
+  // ready after four).
+  for (int step = 1; step <= 6; ++step) {
     EXPECT_EQ(m.Step(64 * KB, false).prepared, IncrementalMarking::kMaxPreparedPerStep);
-    EXPECT_EQ(os.prepared_bytes() >= young, step == 3) << "step " << step;
+    EXPECT_EQ(m.PagesReady(), step == 6) << "step " << step;
   }
   EXPECT_EQ(os.prepared_bytes(), RoundUp(young, kPageSize));
   EXPECT_EQ(m.Step(64 * KB, false).prepared, 0u) << "nothing more is wanted";
+}
+
+// What is wanted is the young generation's bytes, whatever old space has free: the finishing
+// pause sweeps old space afresh and finds its free blocks only by sweeping on demand.
+TEST(PreparedPages, TheYoungGenerationIsWantedWhateverOldSpaceHasFree) {
+  std::string t = YoungSurvivors(2000);
+  for (int i = 1; i <= 2000; i += 2)
+    t += "d " + std::to_string(i) + "\n";
+  t += "g major\n";
+  for (int i = 5001; i <= 6000; ++i)
+    t += "{\na " + std::to_string(i) + " 1024 0\nr " + std::to_string(i) + "\n}\n";
+  GcConfig c = Config(true);
+  c.lazy_sweeping = false;
+  auto s = ReplayText(c, t);
+  ASSERT_GT(s->heap().old_space().Available(), 0u);
+  EXPECT_EQ(s->controller().incremental_marking().PagesWanted(), s->heap().new_space().Size());
 }
 
 // The list of moved objects: one entry per 32 bytes of new space (8 MiB of semispace, of
 // which 8,247,040 bytes usable: 257,720 entries), 65,536 a step, so four steps; the pause
 // waits for it as for the pages.
 TEST(PreparedPages, StepsPrepareTheListOfMovedObjects) {
-  auto s = ReplayText(Config(true), YoungSurvivors(100));
+  // 100 survivors, and 2000 young objects dead before the pause.
+  std::string t = YoungSurvivors(100);
+  for (int i = 101; i <= 2100; ++i)
+    t += "{\na " + std::to_string(i) + " 1024 0\n}\n";
+  auto s = ReplayText(Config(true), t);
   IncrementalMarking& m = s->controller().incremental_marking();
   const std::size_t entries = s->heap().new_space().Capacity() / 32;
   ASSERT_EQ(m.MovedEntriesWanted(), entries);
@@ -67,9 +88,22 @@ TEST(PreparedPages, StepsPrepareTheListOfMovedObjects) {
     EXPECT_EQ(m.PagesReady(), step == 4) << "step " << step;
   }
   const std::size_t capacity = m.moved_buffer().capacity();
+  const OldSpace& os = s->heap().old_space();
+  ASSERT_EQ(os.prepared_bytes(), 9 * kPageSize) << "2,100 KiB of young objects";
   s->controller().Collect(Collector::MarkCompact, Reason::FinalizeMarkingViaStackGuard);
   EXPECT_EQ(m.moved_buffer().size(), 100u) << "the full GC listed its 100 promotions in it";
   EXPECT_EQ(m.moved_buffer().capacity(), capacity) << "and kept its memory";
+  EXPECT_EQ(os.prepared_pages_used(), 1u);
+  EXPECT_EQ(os.prepared_bytes(), 0u) << "the eight pages the dead objects wanted are given back";
+}
+
+TEST(PreparedPages, OnByDefaultUnderTheRealClockOnly) {
+  GcConfig c = SmallConfig();
+  EXPECT_FALSE(Session(c).controller().incremental_marking().prepare_pages());
+  c.clock = ClockKind::Real;
+  EXPECT_TRUE(Session(c).controller().incremental_marking().prepare_pages());
+  c.prepare_pages = false;
+  EXPECT_FALSE(Session(c).controller().incremental_marking().prepare_pages());
 }
 
 TEST(PreparedPages, OffNoStepPreparesAndThePauseNeverWaits) {
@@ -159,6 +193,29 @@ TEST(PreparedPages, TheFinishingPauseWaitsForItsPagesAndPromotesIntoThem) {
   EXPECT_EQ(off.ready, 0);
   EXPECT_EQ(allocations, 1);
   EXPECT_EQ(off.used_by_pauses, 0u);
+}
+
+// A task finishes marking only once the pages are ready: each `i` event's task takes a step
+// (the model clock charges nothing for a step with nothing to mark, so one step a wait).
+int IdlesUntilTheTaskFinalizes(bool prepare) {
+  std::string t = "heaplab-trace 1\n{\n";
+  for (int i = 1; i <= 3000; ++i)
+    t += "a " + std::to_string(i) + " 1024 0\n";
+  auto s = ReplayText(Config(prepare), t);
+  GcController& c = s->controller();
+  c.StartIncrementalMarking(Reason::Testing);
+  int idles = 0;
+  while (c.incremental_marking().IsMarking() && idles < 100) {
+    c.OnIdle(5);
+    ++idles;
+  }
+  EXPECT_EQ(s->tracer().current().reason, Reason::FinalizeMarkingViaTask);
+  return idles;
+}
+
+TEST(PreparedPages, ATaskFinalizesOnlyOnceThePagesAreReady) {
+  EXPECT_EQ(IdlesUntilTheTaskFinalizes(true), 4) << "three steps of pages, four of the list";
+  EXPECT_EQ(IdlesUntilTheTaskFinalizes(false), 1);
 }
 
 // The events file carries a step's `prepared` bytes, and a file written before the field
