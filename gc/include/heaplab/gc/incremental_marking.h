@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstddef>
+#include <vector>
 
 #include <heaplab/gc/clock.h>
 #include <heaplab/gc/event.h>
@@ -42,7 +43,7 @@ class IncrementalMarking {
   static constexpr double kMaxStepSizeOnAllocationMs = 5;
   static constexpr double kStepSizeOnTaskMs = 1;
   // Preparing the finishing pause's pages (PagesReady): at most this many bytes of old-space
-  // pages a step, and the finishing pause waits at most this many steps for them.
+  // pages a step.
   static constexpr std::size_t kMaxPreparedPerStep = 1 * MB;
   // The list of moved objects is prepared for one entry per kMovedEntryBytes of new-space
   // capacity, at most kMaxMovedEntriesPerStep entries a step.
@@ -89,7 +90,8 @@ class IncrementalMarking {
   void set_prepare_pages(bool on) { prepare_pages_ = on; }
   bool prepare_pages() const { return prepare_pages_; }
   // Bytes of new old-space pages the finishing pause would need now: the young generation's
-  // bytes less old space's free memory.
+  // bytes. Old space's free blocks do not count: the pause sweeps old space afresh and finds
+  // them again only by sweeping pages on demand, after the prepared pages.
   std::size_t PagesWanted() const;
   // True when preparing is off, or the prepared pages cover PagesWanted() (or the cage has no
   // page left to prepare) and the list of moved objects is prepared.
