@@ -28,9 +28,11 @@ Address Mutator::Allocate(Id id, std::size_t size, std::uint64_t slots, Kind kin
   Pretenuring& pretenuring = controller_.pretenuring();
   // V8 (AllocationSite::CanTrack and the allocation stubs): regular-sized objects at a tracked
   // site carry a memento; a tenured site's objects are allocated in old space instead.
-  const bool tracked = site != kNoSite && pretenuring.enabled() && size <= kMaxRegularObjectSize;
-  if (tracked && pretenuring.ShouldTenure(site)) [[unlikely]]
+  // Optimized code keeps the decision but makes no memento (pretenuring.h).
+  const bool at_site = site != kNoSite && pretenuring.enabled() && size <= kMaxRegularObjectSize;
+  if (at_site && pretenuring.ShouldTenure(site)) [[unlikely]]
     return AllocateOld(id, size, slots, kind);
+  const bool tracked = at_site && pretenuring.MakesMemento(site);
   if (controller_.GcIntervalDue()) controller_.CollectForYoungAllocation();
   const std::size_t bytes = tracked ? size + kMementoSize : size;
   PayForAllocation(bytes);

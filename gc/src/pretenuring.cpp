@@ -63,6 +63,8 @@ void Pretenuring::Process(bool maximum_size_scavenge, bool deopt_maybe_tenured, 
     e.ratio = s.created > 0 ? static_cast<double>(s.found) / s.created : 0.0;
     if (minimum_created) Decide(s, e.ratio, maximum_size_scavenge);
     e.after = static_cast<std::uint8_t>(s.decision);
+    // V8 (MakePretenureDecision): becoming `tenure` deoptimizes the site's code.
+    if (e.after != e.before && s.decision == PretenureDecision::Tenure) Deoptimize(s);
     s.created = 0;
     s.found = 0;
     out.Publish(e);
@@ -73,10 +75,15 @@ void Pretenuring::Process(bool maximum_size_scavenge, bool deopt_maybe_tenured, 
     }
   }
   feedback_.clear();
-  // V8 visits every site for the maybe-tenure deopt; heaplab has no code to deoptimize, but
-  // counts the visit as V8's trace does.
+  // V8 (DeoptMaybeTenuredAllocationSites) visits every site and deoptimizes the code of the
+  // maybe-tenure ones; the visit is counted as V8's trace counts it.
   summary.deopt_maybe_tenured = deopt_maybe_tenured;
-  if (deopt_maybe_tenured) summary.visited += static_cast<int>(sites_.size());
+  if (deopt_maybe_tenured) {
+    summary.visited += static_cast<int>(sites_.size());
+    for (Site& s : sites_) {
+      if (s.decision == PretenureDecision::MaybeTenure) Deoptimize(s);
+    }
+  }
   if (summary.mementos > 0 || summary.tenured > 0 || summary.not_tenured > 0) out.Publish(summary);
 }
 
@@ -92,6 +99,7 @@ void Pretenuring::EvaluateOldSpaceSurvival(std::size_t objects_before, std::size
     s.decision = PretenureDecision::Undecided;
     s.created = 0;
     s.found = 0;
+    Deoptimize(s);
   }
   PretenuringEvent e;
   e.kind = PretenuringEventKind::Reset;

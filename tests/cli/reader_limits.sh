@@ -45,7 +45,7 @@ fi
 printf 'heaplab-trace 1\n\033[31m 1\n' >"$TMP/esc.hlt"
 "$HEAPLAB" check "$TMP/esc.hlt" >"$TMP/out" 2>"$TMP/err"
 status=$?
-if [[ $status -eq 1 ]] && grep -qF "$TMP/esc.hlt:2:1: expected an event (one of a o w l { } r d b t i g m f x), found '\\x1b[31m'" "$TMP/err" &&
+if [[ $status -eq 1 ]] && grep -qF "$TMP/esc.hlt:2:1: expected an event (one of a o w l { } r d b t i g j m f x), found '\\x1b[31m'" "$TMP/err" &&
   ! grep -q $'\033' "$TMP/err"; then
   pass "an escape byte is shown as \\x1b"
 else

@@ -71,6 +71,7 @@ TEST_P(OracleTest, ReachableObjectsSurviveExactly) {
   OracleStats total;
   FullGcCounter full;
   std::string trace_path;
+  std::uint64_t tier_events = 0;
   for (int seed = 1; seed <= kSeeds; ++seed) {
     GcConfig config = SmallConfig(c.min_semi_mb, c.max_semi_mb);
     config.promotion = c.promotion;
@@ -118,9 +119,13 @@ TEST_P(OracleTest, ReachableObjectsSurviveExactly) {
     total.collections += oracle.stats().collections;
     total.checks += oracle.stats().checks;
     total.promoted_seen += oracle.stats().promoted_seen;
+    for (std::size_t at = text.find("\nj "); at != std::string::npos;
+         at = text.find("\nj ", at + 1))
+      ++tier_events;
   }
   // The configuration must actually have exercised the collector.
   EXPECT_GT(total.collections, static_cast<std::uint64_t>(kSeeds));
+  EXPECT_GT(tier_events, 0u) << "no site's code was ever declared optimized (`j`)";
   EXPECT_GT(total.checks, 0u);
   if (c.full_gcs) {
     EXPECT_GT(full.full_gcs, static_cast<std::uint64_t>(kSeeds));

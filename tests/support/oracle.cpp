@@ -333,6 +333,16 @@ void RandomMutator::Step() {
       // A few sites, so that some collect the hundred mementos a decision needs.
       e.has_site = true;
       e.site = rng_() % 4;
+      if (rng_() % 100 == 0) {
+        // Now and then the site's code is declared optimized after a few allocations (`j`):
+        // its objects lose their mementos but keep its decision.
+        TraceEvent tier;
+        tier.op = Op::Tier;
+        tier.has_site = true;
+        tier.site = e.site;
+        tier.size = rng_() % 300;
+        Emit(tier);
+      }
     }
     Emit(e);
     oracle_.FillPayload(e.id, rng_());

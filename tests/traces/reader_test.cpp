@@ -121,13 +121,13 @@ TEST(ReaderHeader, HeaderAfterCommentsAndWithTrailingComment) {
 
 TEST(ReaderEvents, UnknownOp) {
   EXPECT_TRUE(FailsAt(Trace("z 1\n"), 2, 1,
-                      "expected an event (one of a o w l { } r d b t i g m f x), found 'z'"));
+                      "expected an event (one of a o w l { } r d b t i g j m f x), found 'z'"));
 }
 
 TEST(ReaderEvents, OpLongerThanOneCharacter) {
   EXPECT_TRUE(FailsAt(Trace("   alloc 1 16 0\n"), 2, 4,
                       "expected an event (one of a o w l { } "
-                      "r d b t i g m f x), found 'alloc'"));
+                      "r d b t i g j m f x), found 'alloc'"));
   EXPECT_TRUE(FailsAt(Trace("{}\n"), 2, 1, "found '{}'"));
 }
 
@@ -290,6 +290,25 @@ TEST(ReaderEvents, BadGcArgument) {
   EXPECT_EQ(events[0].op, Op::Gc);
   EXPECT_FALSE(events[0].major);
   EXPECT_TRUE(events[1].major);
+}
+
+// `j SITE N`: the site's code is optimized after N allocations with a memento.
+TEST(ReaderEvents, TierUp) {
+  const std::vector<TraceEvent> events = ReadAll(Trace("j 7 4668\nj 18446744073709551615 0\n"));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].op, Op::Tier);
+  EXPECT_TRUE(events[0].has_site);
+  EXPECT_EQ(events[0].site, 7u);
+  EXPECT_EQ(events[0].size, 4668u);
+  EXPECT_EQ(events[1].site, 18446744073709551615u);
+  EXPECT_EQ(events[1].size, 0u);
+  EXPECT_TRUE(FailsAt(Trace("j 7\n"), 2, 4,
+                      "expected N, the allocations before the site's code is optimized"));
+  EXPECT_TRUE(FailsAt(Trace("j @7 10\n"), 2, 3, "expected SITE, an allocation site number"));
+  EXPECT_TRUE(FailsAt(Trace("j 7 2147483648\n"), 2, 5,
+                      "expected N, the allocations before the site's code is optimized of at "
+                      "most 2147483647, found '2147483648'"));
+  EXPECT_TRUE(FailsAt(Trace("j 7 10 3\n"), 2, 8, "expected end of line, found '3'"));
 }
 
 TEST(ReaderEvents, WriteOfNull) {
@@ -524,6 +543,14 @@ TEST(ReaderRoundTrip, WriterOutputReadsBackIntoTheSameEvents) {
   TraceEvent major = Make(Op::Gc);
   major.major = true;
   events.push_back(major);
+  TraceEvent sited = Make(Op::Allocate, 2, 64, 1);
+  sited.has_site = true;
+  sited.site = 12;
+  events.push_back(sited);
+  TraceEvent tier = Make(Op::Tier, 0, 4668);
+  tier.has_site = true;
+  tier.site = 12;
+  events.push_back(tier);
   events.push_back(Make(Op::Malloc, 3, 100));
   events.push_back(Make(Op::Realloc, 3, 200));
   events.push_back(Make(Op::Free, 3));
@@ -557,6 +584,8 @@ TEST(ReaderRoundTrip, WriterOutputReadsBackIntoTheSameEvents) {
     EXPECT_EQ(back[i].null_target, events[i].null_target);
     EXPECT_EQ(back[i].major, events[i].major);
     EXPECT_EQ(back[i].api, events[i].api);
+    EXPECT_EQ(back[i].has_site, events[i].has_site);
+    EXPECT_EQ(back[i].site, events[i].site);
     EXPECT_EQ(back[i].line, i + 2);  // the header is line 1
     EXPECT_EQ(FormatEvent(back[i]), FormatEvent(events[i]));
   }
@@ -579,6 +608,9 @@ TEST(ReaderRoundTrip, FormatEventLines) {
   g.major = true;
   EXPECT_EQ(FormatEvent(g), "g major");
   EXPECT_EQ(FormatEvent(Make(Op::Compute, 0, 250)), "t 250");
+  TraceEvent j = Make(Op::Tier, 0, 4668);
+  j.site = 3;
+  EXPECT_EQ(FormatEvent(j), "j 3 4668");
 }
 
 TEST(ReaderRoundTrip, WriterWithoutMetadataWritesABareHeader) {

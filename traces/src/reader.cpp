@@ -221,7 +221,7 @@ void TraceReader::ParseEvent(TraceEvent& e) {
 
   if (op.text.size() != 1) {
     Fail(op.column,
-         "expected an event (one of a o w l { } r d b t i g m f x), found " + Quote(op.text));
+         "expected an event (one of a o w l { } r d b t i g j m f x), found " + Quote(op.text));
   }
   switch (op.text[0]) {
     case 'a':
@@ -317,6 +317,12 @@ void TraceReader::ParseEvent(TraceEvent& e) {
       }
       break;
     }
+    case 'j':
+      e.op = Op::Tier;
+      e.site = number("SITE, an allocation site number", kAny);
+      e.has_site = true;
+      e.size = number("N, the allocations before the site's code is optimized", kMaxTierCount);
+      break;
     case 'm':
       e.op = Op::Malloc;
       e.id = number("a block id", kAny);
@@ -333,7 +339,7 @@ void TraceReader::ParseEvent(TraceEvent& e) {
       break;
     default:
       Fail(op.column,
-           "expected an event (one of a o w l { } r d b t i g m f x), found " + Quote(op.text));
+           "expected an event (one of a o w l { } r d b t i g j m f x), found " + Quote(op.text));
   }
   if (next < t.size()) {
     Fail(t[next].column, "expected end of line, found " + Quote(t[next].text));

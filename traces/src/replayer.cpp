@@ -100,6 +100,11 @@ void Replayer::Put(const TraceEvent& e) {
     case Op::Gc:
       mutator_.RequestGc(e.major ? Generation::Old : Generation::Young);
       break;
+    case Op::Tier: {
+      Pretenuring& pretenuring = mutator_.controller().pretenuring();
+      pretenuring.SetTierUp(pretenuring.SiteIndex(e.site), static_cast<std::uint32_t>(e.size));
+      break;
+    }
     case Op::Buffer: {
       if (buffers_ == nullptr) Fail(e, 0, "Buffer events ('b') need a Buffer pool");
       if (heap.ids().StateOf(e.id) != IdTable::State::Unknown) {

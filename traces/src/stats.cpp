@@ -144,6 +144,7 @@ void TraceStats::Put(const TraceEvent& e) {
     case Op::Compute:
     case Op::Idle:
     case Op::Gc:
+    case Op::Tier:
       break;
     case Op::Malloc:
     case Op::Free:
@@ -316,7 +317,7 @@ std::uint64_t Sum(const std::array<std::uint64_t, TraceStats::kBuckets>& a) {
 std::string TraceStats::Format() const {
   std::string s = fmt::format("{}: {} events\n", file_, events_);
   s += "events by kind:";
-  for (const char op : {'a', 'o', 'b', 'w', 'l', '{', '}', 'r', 'd', 't', 'i', 'g'}) {
+  for (const char op : {'a', 'o', 'b', 'w', 'l', '{', '}', 'r', 'd', 't', 'i', 'g', 'j'}) {
     const std::uint64_t n = by_op_[static_cast<unsigned char>(op)];
     if (n > 0) s += fmt::format(" {} {}", op, n);
   }
@@ -357,7 +358,7 @@ std::string TraceStats::Format() const {
 std::string TraceStats::ToJson() const {
   using json = nlohmann::ordered_json;
   json by_kind = json::object();
-  for (const char op : {'a', 'o', 'b', 'w', 'l', '{', '}', 'r', 'd', 't', 'i', 'g'})
+  for (const char op : {'a', 'o', 'b', 'w', 'l', '{', '}', 'r', 'd', 't', 'i', 'g', 'j'})
     by_kind[std::string(1, op)] = by_op_[static_cast<unsigned char>(op)];
   // The buckets that hold something; `high` is null for the last, open-ended one.
   auto histogram = [](const Histogram& h, const char* unit) {

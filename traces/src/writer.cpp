@@ -32,6 +32,8 @@ std::string FormatEvent(const TraceEvent& e) {
       return fmt::format("i {}", e.size);
     case Op::Gc:
       return e.major ? "g major" : "g minor";
+    case Op::Tier:
+      return fmt::format("j {} {}", e.site, e.size);
     case Op::Malloc:
       return fmt::format("m {} {}", e.id, e.size);
     case Op::Free:

@@ -18,6 +18,17 @@
 //      objects (Heap::EvaluateOldSpaceLocalPretenuring), every tenured site is reset to
 //      undecided: its objects were dying in old space.
 // Allocations at a `tenure` site go to old space, without a memento.
+//
+// Optimized code (`j SITE N` in a trace): V8 creates mementos only in code that is not
+// optimized (the interpreter's and baseline code's literal builtins); TurboFan's inlined
+// allocations carry none but keep the site's tenure decision (JSCreateLowering depends on it).
+// A site declared with SetTierUp(N) makes mementos for its first N allocations, then none,
+// until V8 would deoptimize its code: when the site becomes `tenure`
+// (PretenuringHandler::MakePretenureDecision), when new space reaches its maximum capacity
+// while the site is `maybe tenure` (DeoptMaybeTenuredAllocationSites), and when tenured sites
+// are reset (Heap::ResetAllAllocationSitesDependentCode); it then makes N more before it is
+// optimized again. heaplab counts per site where V8 deoptimizes a whole function; a site never
+// declared makes a memento at every allocation (code that is never optimized).
 #pragma once
 
 #include <cstdint>
@@ -46,6 +57,10 @@ class Pretenuring {
     int found = 0;           // mementos found since the last digest
     bool listed = false;     // on this cycle's feedback list
     PretenureDecision decision = PretenureDecision::Undecided;
+    bool tiers = false;                  // declared by SetTierUp: its code gets optimized
+    std::uint32_t tier_after = 0;        // mementos before its code is optimized
+    std::uint32_t unoptimized_left = 0;  // mementos left before then (0: optimized now)
+    std::uint32_t deopts = 0;            // times its code was deoptimized
   };
 
   explicit Pretenuring(bool enabled) : enabled_(enabled) {}
@@ -59,7 +74,24 @@ class Pretenuring {
   bool ShouldTenure(std::uint32_t index) const {
     return sites_[index].decision == PretenureDecision::Tenure;
   }
-  void MementoCreated(std::uint32_t index) { ++sites_[index].created; }
+  // Whether an allocation at the site now carries a memento: its code is not optimized.
+  bool MakesMemento(std::uint32_t index) const {
+    const Site& s = sites_[index];
+    return !s.tiers || s.unoptimized_left > 0;
+  }
+  void MementoCreated(std::uint32_t index) {
+    Site& s = sites_[index];
+    ++s.created;
+    if (s.unoptimized_left > 0) --s.unoptimized_left;
+  }
+  // `j SITE N`: the site's code is optimized after its next N allocations with a memento,
+  // and again N allocations after each deoptimization.
+  void SetTierUp(std::uint32_t index, std::uint32_t n) {
+    Site& s = sites_[index];
+    s.tiers = true;
+    s.tier_after = n;
+    s.unoptimized_left = n;
+  }
   // V8 (PretenuringHandler::MergeAllocationSitePretenuringFeedback).
   void MementoFound(std::uint32_t index) {
     Site& s = sites_[index];
@@ -80,6 +112,13 @@ class Pretenuring {
                                 double time_ms, Tracer& out);
 
  private:
+  // V8 marks the site's dependent code for deoptimization: it runs unoptimized again.
+  static void Deoptimize(Site& s) {
+    if (!s.tiers) return;
+    s.unoptimized_left = s.tier_after;
+    ++s.deopts;
+  }
+
   bool enabled_;
   std::vector<Site> sites_;
   std::unordered_map<std::uint64_t, std::uint32_t> index_;

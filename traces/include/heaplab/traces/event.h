@@ -25,6 +25,7 @@ enum class Op : char {
   Compute = 't',      // t MICROS
   Idle = 'i',         // i MICROS
   Gc = 'g',           // g minor|major
+  Tier = 'j',         // j SITE N
   Malloc = 'm',       // m ID SIZE
   Free = 'f',         // f ID
   Realloc = 'x',      // x ID SIZE
@@ -33,10 +34,10 @@ enum class Op : char {
 struct TraceEvent {
   Op op = Op::Compute;
   Id id = 0;                 // the object (a w l r d b m f x)
-  std::uint64_t size = 0;    // bytes (a b m x); microseconds (t i); slot index (w)
+  std::uint64_t size = 0;    // bytes (a b m x); microseconds (t i); slot index (w); count (j)
   std::uint64_t slots = 0;   // reference slots (a o)
-  bool has_site = false;     // a ... @SITE
-  std::uint64_t site = 0;    // the allocation site's number (a)
+  bool has_site = false;     // a ... @SITE, and j
+  std::uint64_t site = 0;    // the allocation site's number (a j)
   Id target = 0;             // the stored reference (w)
   bool null_target = false;  // w ID SLOT -
   bool major = false;        // g major

@@ -68,6 +68,9 @@ inline constexpr std::uint64_t kMaxTraceSize = kMaxObjectSize;
 // the JavaScript heap: Node 20's buffer.constants.MAX_LENGTH, V8's TypedArray::kMaxLength on
 // 64-bit hosts (2^32 bytes).
 inline constexpr std::uint64_t kMaxTraceBufferSize = std::uint64_t{1} << 32;
+// The limit of `j SITE N`'s N, the allocations a site makes before its code is optimized: the
+// site's counters are 32-bit, as V8's AllocationSite counts mementos in an int.
+inline constexpr std::uint64_t kMaxTierCount = 0x7FFFFFFF;
 
 // `s` for an error message: control bytes, DEL, bytes from 0x80 and '\' written as \xNN
 // (\\ for the backslash), so a message never carries raw bytes to the terminal.
