@@ -402,7 +402,11 @@ void GcController::FullGc(Reason reason, const char* collector_reason) {
   }
   MarkCompact collector(heap_, *clock_, tracer_, config_.compaction, config_.verify_heap,
                         incremental ? &marking_.marker() : nullptr, config_.lazy_sweeping);
-  if (pretenuring_.enabled()) collector.set_pretenuring(&pretenuring_);
+  if (pretenuring_.enabled()) {
+    const std::size_t capacity = OldGenerationCapacity();
+    const std::size_t max = config_.heap.max_old_space_size;
+    collector.set_pretenuring(&pretenuring_, reduce, capacity < max ? max - capacity : 0);
+  }
   collector.set_moved_buffer(&marking_.moved_buffer());
   collector.Run(EvacuationPolicy::For(reduce, compaction_speed_.Average()));
   e.compacted = collector.moved_bytes();

@@ -115,10 +115,29 @@ void MarkCompact::EvacuateYoung() {
   young_used_ = ns.Size();
   std::size_t copied = 0;
   const Address top = ns.top();
-  ForEachObject(ns.to_space().start(), top, [&](HeapObject obj) {
+  const Address start = ns.to_space().start();
+  // Which pages V8 would promote whole (set_pretenuring): their mementos are not counted.
+  std::vector<bool> whole;
+  if (pretenuring_ != nullptr) {
+    std::vector<std::size_t> live((top - start) / kPageSize + 1, 0);
+    ForEachObject(start, top, [&](HeapObject obj) {
+      if (IsMarked(obj.address())) live[(obj.address() - start) / kPageSize] += obj.size();
+    });
+    whole.assign(live.size(), false);
+    std::size_t room = old_room_;
+    for (std::size_t p = 0; p < live.size(); ++p) {
+      if (page_promotion_ && live[p] * 100 > kPagePromotionPercent * kNewSpacePageArea &&
+          live[p] <= room) {
+        whole[p] = true;
+        room -= std::min(room, kNewSpacePageArea);
+      }
+    }
+  }
+  ForEachObject(start, top, [&](HeapObject obj) {
     if (!IsMarked(obj.address())) return;
-    // V8 (PretenuringHandler::UpdateAllocationSite, from the full GC's new-space evacuation).
-    if (pretenuring_ != nullptr && obj.tracked()) {
+    // V8 (PretenuringHandler::UpdateAllocationSite, from the full GC's evacuation of the
+    // new-space objects it moves one by one).
+    if (pretenuring_ != nullptr && obj.tracked() && !whole[(obj.address() - start) / kPageSize]) {
       const Address behind = obj.address() + obj.size();
       if (behind < top && IsMemento(behind)) pretenuring_->MementoFound(MementoSite(behind));
     }

@@ -277,5 +277,54 @@ TEST(Pretenuring, TraceSyntaxNamesTheSiteAndOldAllocations) {
   EXPECT_EQ(s->heap().new_space().Size(), 64u + kMementoSize + 64u);
 }
 
+// A full GC promotes a new-space page whose live bytes exceed 70% of its area whole, and V8
+// does not look for mementos on such a page (MarkCompact::set_pretenuring). Page 0 is filled
+// with 3221 objects of site 1 (64 bytes and a 16-byte memento each: 80 bytes, 3221 x 80 fits
+// the page's 257720); the next 100 go to page 1. With every object kept, page 0 is 80% live
+// and only page 1's mementos are found; with every other object of page 0 dying, it is 40%
+// live and all the live objects' mementos are found; a memory-reducing full GC (the last resort)
+// promotes no page whole.
+std::vector<PretenuringEvent> FullGcFeedback(bool all_kept, bool last_resort = false) {
+  std::string text = "heaplab-trace 1\n";
+  for (Id id = 1; id <= 3321; ++id) {
+    const std::string a = "a " + std::to_string(id) + " 64 0 @1\n";
+    if (all_kept || id > 3221 || id % 2 == 0) {
+      text += a + "r " + std::to_string(id) + "\n";
+    } else {
+      text += "{\n" + a + "}\n";  // a local of a scope that closes: dead
+    }
+  }
+  auto s = ReplayText(Config(true), text);
+  EXPECT_EQ(s->heap().new_space().Size(), 257720u + 100 * 80) << "page 0 full, 100 on page 1";
+  PretenuringLog log;
+  s->tracer().AddObserver(&log);
+  if (last_resort) {
+    s->controller().CollectAllAvailableGarbage();  // reduces memory: no page promoted whole
+  } else {
+    TraceEvent gc = Simple(Op::Gc);
+    gc.major = true;
+    s->replayer().Put(gc);
+  }
+  std::vector<PretenuringEvent> sites;
+  for (const PretenuringEvent& e : log.events)
+    if (e.kind == PretenuringEventKind::Site) sites.push_back(e);
+  return sites;
+}
+
+TEST(Pretenuring, AFullGcFindsNoMementoOnAPageItPromotesWhole) {
+  const std::vector<PretenuringEvent> kept = FullGcFeedback(true);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].created, 3321);
+  EXPECT_EQ(kept[0].found, 100) << "page 0 (80% live) is promoted whole: its mementos unseen";
+  const std::vector<PretenuringEvent> half = FullGcFeedback(false);
+  ASSERT_EQ(half.size(), 1u);
+  EXPECT_EQ(half[0].created, 3321);
+  EXPECT_EQ(half[0].found, 1610 + 100) << "page 0 (40% live) is evacuated object by object";
+  const std::vector<PretenuringEvent> reducing = FullGcFeedback(true, true);
+  ASSERT_FALSE(reducing.empty());
+  EXPECT_EQ(reducing[0].created, 3321);
+  EXPECT_EQ(reducing[0].found, 3321) << "a memory-reducing full GC promotes no page whole";
+}
+
 }  // namespace
 }  // namespace heaplab::test

@@ -56,8 +56,20 @@ class MarkCompact {
   // One full GC. `policy` chooses evacuation candidates (ignored unless compaction is
   // Evacuate).
   void Run(const EvacuationPolicy& policy);
-  // Pretenuring feedback from the young objects this GC promotes (V8 counts them too).
-  void set_pretenuring(Pretenuring* pretenuring) { pretenuring_ = pretenuring; }
+  // Pretenuring feedback from the young objects this GC promotes one by one. V8 promotes a
+  // new-space page whose live bytes exceed kPagePromotionPercent of its area whole, and does
+  // not look for mementos on it (MarkCompactCollector::EvacuatePagesInParallel, ShouldMovePage;
+  // EvacuateNewSpacePageVisitor<NEW_TO_OLD>::Visit counts none without --minor-mc): not when the
+  // GC reduces memory, and not when the old generation could not take the page's live bytes
+  // (`old_room`: bytes the old generation may still grow by; each page promoted takes its area).
+  // heaplab copies every object either way; only the feedback follows V8's page decision.
+  void set_pretenuring(Pretenuring* pretenuring, bool reduce_memory = false,
+                       std::size_t old_room = ~std::size_t{0}) {
+    pretenuring_ = pretenuring;
+    page_promotion_ = !reduce_memory;
+    old_room_ = old_room;
+  }
+  static constexpr std::size_t kPagePromotionPercent = 70;  // v8_flags.page_promotion_threshold
   // Where this GC lists the objects it moved (cleared first). A buffer kept from one GC to
   // the next keeps its memory: grown afresh in every GC, the list's new memory is first
   // touched inside the pause, and on a virtual machine a first touch costs more than the copy
@@ -94,6 +106,8 @@ class MarkCompact {
   Compaction compaction_;
   bool zap_;
   Pretenuring* pretenuring_ = nullptr;
+  bool page_promotion_ = true;
+  std::size_t old_room_ = ~std::size_t{0};
   ObjectStepObserver* steps_ = nullptr;  // the tracer's, read once per full GC
   Marker own_marker_;
   Marker& marker_;

@@ -5,9 +5,10 @@
 // The feedback loop, as V8 runs it:
 //   1. Allocating at a tracked site in new space writes an allocation memento behind the object
 //      (object.h) and counts one memento created for the site.
-//   2. The Scavenger (and a full GC's evacuation of new space) looks behind every live young
-//      object it moves; a memento there counts one memento found for its site. A site whose
-//      found count reaches kMinMementoCount joins this cycle's feedback list.
+//   2. The Scavenger (and a full GC's evacuation of new space, except on pages it promotes
+//      whole: mark_compact.h) looks behind every live young object it moves; a memento there
+//      counts one memento found for its site. A site whose found count reaches
+//      kMinMementoCount joins this cycle's feedback list.
 //   3. After every collection (ProcessPretenuringFeedback) each site on the list with a found
 //      count digests its feedback (DigestPretenuringFeedback): once kMinMementoCount mementos
 //      were created, a found ratio of at least kPretenureRatio makes the site `tenure` when this
