@@ -52,8 +52,10 @@ int main(int argc, char** argv) {
   if (parser.isSet(semi)) flags.max_semi_space_mb = parser.value(semi).toULongLong();
   if (parser.isSet(interval)) flags.gc_interval = parser.value(interval).toLongLong();
   window.settings()->flags_form()->SetFlags(flags);
-  if (parser.isSet(tour))
+  if (parser.isSet(tour)) {
+    heaplab::viz::ReportCrashes();
     return heaplab::viz::RunTour(window, parser.value(tour), parser.value(tour_log));
+  }
   if (parser.isSet(measure)) return heaplab::viz::RunMeasure(window, parser.value(measure));
   window.show();
   if (!parser.positionalArguments().isEmpty()) {

@@ -9,7 +9,12 @@
 #include <QTableView>
 #include <QTextStream>
 #include <QTimer>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
+
+#include <execinfo.h>
+#include <unistd.h>
 
 #include "chart_export.h"
 #include "compare_view.h"
@@ -25,6 +30,26 @@
 namespace heaplab::viz {
 
 namespace {
+
+// Async-signal-safe: only write(2), backtrace (loaded before any crash, see ReportCrashes)
+// and backtrace_symbols_fd, which allocates nothing.
+void OnCrash(int sig) {
+  char head[64];
+  const char* prefix = "tour: crashed (signal ";
+  std::size_t n = 0;
+  for (const char* p = prefix; *p != '\0'; ++p)
+    head[n++] = *p;
+  if (sig >= 10) head[n++] = static_cast<char>('0' + sig / 10);
+  head[n++] = static_cast<char>('0' + sig % 10);
+  head[n++] = ')';
+  head[n++] = '\n';
+  (void)!write(STDERR_FILENO, head, n);
+  void* frames[64];
+  const int count = backtrace(frames, 64);
+  backtrace_symbols_fd(frames, count, STDERR_FILENO);
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
 
 struct TourFailure : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -124,6 +149,13 @@ int RunMeasure(MainWindow& window, const QString& what) {
     return 1;
   }
   return 0;
+}
+
+void ReportCrashes() {
+  void* warm[1];
+  backtrace(warm, 1);  // loads the unwinder now, not inside the handler
+  for (const int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT})
+    std::signal(sig, OnCrash);
 }
 
 int RunTour(MainWindow& window, const QString& out_dir, const QString& node_log) {

@@ -19,6 +19,12 @@ class MainWindow;
 // leak-cache scenario in the compare view (log-timeline.png, log-pauses.png, compare-log.png).
 int RunTour(MainWindow& window, const QString& out_dir, const QString& node_log = QString());
 
+// For the unattended tour (ctest viz.tour): a crash (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT)
+// prints "tour: crashed (signal N)" and the stack's return addresses on standard error, then
+// dies of the same signal, so that the test log shows where (`addr2line -f -C -e heaplab-viz
+// ADDRESS...` names the functions).
+void ReportCrashes();
+
 // heaplab-viz --measure TRACE: opens TRACE (or, for "scenario:NAME", a built-in scenario) with
 // the default flags plus `args`-free settings, and prints the load and replay time, the longest
 // time the GUI's event loop went without running meanwhile, and the timeline's redraw time at
