@@ -40,11 +40,12 @@ roundtrip churn "--trace-gc|$ALL" --scenario churn --param requests=20000
 # the run out of memory (--trace-gc-verbose prints the --trace-gc lines too).
 roundtrip leak "$ALL" --scenario leak-cache --max-old-space-size=24
 roundtrip lru "$ALL" --scenario lru-cache --param ops=150000
-# Allocation-site pretenuring: the statistics lines of every digest (leak-cache tenures sites),
-# and V8's line when tenured sites are reset after a full GC that kept few objects
-# (fragmentation's full GC).
+# Allocation-site pretenuring: the statistics lines of every digest (leak-cache tenures sites
+# at a Scavenge once new space is at its maximum, 2 MiB here: its full GCs promote mostly-live
+# pages whole and find few mementos), and V8's line when tenured sites are reset after a full GC
+# that kept few objects (fragmentation's full GC).
 roundtrip pretenure "--trace-pretenuring-statistics|--trace-gc --trace-pretenuring --trace-pretenuring-statistics" \
-  --scenario leak-cache --max-old-space-size=24
+  --scenario leak-cache --max-old-space-size=24 --max-semi-space-size=2
 roundtrip reset "--trace-gc --trace-pretenuring" --scenario fragmentation
 
 # What the leak-cache file holds: Mark-Compacts that finished incremental marking, marking and
@@ -72,7 +73,7 @@ else
 fi
 # Controls: without its pretenuring lines a file prints back something else than the run, so
 # the round trips above depend on them; and one changed ratio changes a printed line.
-"$HEAPLAB" run --scenario leak-cache --max-old-space-size=24 --predictable --trace-pretenuring \
+"$HEAPLAB" run --scenario leak-cache --max-old-space-size=24 --max-semi-space-size=2 --predictable --trace-pretenuring \
   --trace-pretenuring-statistics --events-out "$TMP/p.jsonl" >"$TMP/p.run" 2>/dev/null || true
 for name_views in "p:--trace-pretenuring --trace-pretenuring-statistics" \
                   "reset:--trace-gc --trace-pretenuring"; do
