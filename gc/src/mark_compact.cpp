@@ -116,36 +116,37 @@ void MarkCompact::EvacuateYoung() {
   std::size_t copied = 0;
   const Address top = ns.top();
   const Address start = ns.to_space().start();
-  // Which pages V8 would promote whole (set_pretenuring): their mementos are not counted.
-  std::vector<bool> whole;
-  if (pretenuring_ != nullptr) {
-    std::vector<std::size_t> live((top - start) / kPageSize + 1, 0);
-    ForEachObject(start, top, [&](HeapObject obj) {
-      if (IsMarked(obj.address())) live[(obj.address() - start) / kPageSize] += obj.size();
-    });
-    whole.assign(live.size(), false);
-    std::size_t room = old_room_;
-    for (std::size_t p = 0; p < live.size(); ++p) {
-      if (page_promotion_ && live[p] * 100 > kPagePromotionPercent * kNewSpacePageArea &&
-          live[p] <= room) {
-        whole[p] = true;
-        room -= std::min(room, kNewSpacePageArea);
-      }
-    }
-  }
+  // Per page: its live bytes and the sites of the mementos behind its live objects, counted
+  // once the pages V8 would promote whole are known (set_pretenuring).
+  const std::size_t pages = (top - start) / kPageSize + 1;
+  std::vector<std::size_t> live(pretenuring_ != nullptr ? pages : 0, 0);
+  std::vector<std::vector<std::uint32_t>> mementos(live.size());
   ForEachObject(start, top, [&](HeapObject obj) {
     if (!IsMarked(obj.address())) return;
-    // V8 (PretenuringHandler::UpdateAllocationSite, from the full GC's evacuation of the
-    // new-space objects it moves one by one).
-    if (pretenuring_ != nullptr && obj.tracked() && !whole[(obj.address() - start) / kPageSize]) {
+    if (pretenuring_ != nullptr) {
+      const std::size_t page = (obj.address() - start) / kPageSize;
+      live[page] += obj.size();
       const Address behind = obj.address() + obj.size();
-      if (behind < top && IsMemento(behind)) pretenuring_->MementoFound(MementoSite(behind));
+      if (obj.tracked() && behind < top && IsMemento(behind))
+        mementos[page].push_back(MementoSite(behind));
     }
     copied += obj.size();
     ++e.objects_promoted;
     const Address to = MoveToOldSpace(obj);
     ReportStep(steps_, {ObjectStepKind::Promoted, false, obj.address(), to, obj.size()});
   });
+  // V8 (PretenuringHandler::UpdateAllocationSite, from the full GC's evacuation of the
+  // new-space objects it moves one by one; none on a page promoted whole).
+  std::size_t room = old_room_;
+  for (std::size_t page = 0; page < live.size(); ++page) {
+    if (page_promotion_ && live[page] * 100 > kPagePromotionPercent * kNewSpacePageArea &&
+        live[page] <= room) {
+      room -= std::min(room, kNewSpacePageArea);
+      continue;
+    }
+    for (const std::uint32_t site : mementos[page])
+      pretenuring_->MementoFound(site);
+  }
   e.promoted += copied;
   clock_.Charge(Work::CopiedObject, static_cast<double>(e.objects_promoted));
   clock_.Charge(Work::CopiedByte, static_cast<double>(copied));
