@@ -11,7 +11,6 @@
 #include <QTimer>
 #include <csignal>
 #include <cstdio>
-#include <cstring>
 
 #include <execinfo.h>
 #include <unistd.h>
