@@ -259,18 +259,53 @@ void LeakyCache(Out& out) {
   }
 }
 
+// V8's number-string cache (Heap::number_string_cache): NumberToString(i) for a Smi looks in
+// and stores into slot pair (i & mask); it starts with 256 entries (old space) and is replaced
+// by a full-size one (0x4000 entries: max_semi_space_size / 512 capped) on the first collision
+// (Factory::NumberToStringCacheSet), that store being skipped. The cached strings live as long
+// as their entry: the last 16,384 survive each Scavenge.
+class NumberStringCache {
+ public:
+  explicit NumberStringCache(Out& out) : out_(out) {
+    id_ = out_.AllocOld(FixedArray(2 * entries_), 2 * entries_);
+    out_.Root(id_);
+    used_.assign(entries_, false);
+  }
+  void Put(std::uint64_t number, std::uint64_t string) {
+    const std::uint64_t e = number & (entries_ - 1);
+    if (used_[e] && entries_ != kFull) {
+      out_.Line("d " + std::to_string(id_));
+      entries_ = kFull;
+      id_ = out_.AllocOld(FixedArray(2 * entries_), 2 * entries_);
+      out_.Root(id_);
+      used_.assign(entries_, false);
+      return;
+    }
+    used_[e] = true;
+    out_.Write(id_, 2 * e + 1, string);
+  }
+
+ private:
+  static constexpr std::uint64_t kFull = 0x4000;
+  Out& out_;
+  std::uint64_t entries_ = 256;
+  std::uint64_t id_ = 0;
+  std::vector<bool> used_;
+};
+
 // lru_churn.js, OPS = 6,000,000, CAP = 150,000: Node allocates 87 bytes per operation (522.1 MB);
 // the same LCG decides hits and inserts. An insert makes { k, blob, arr } (memento), 'v' + i
 // and new Array(8).fill(i) (memento); it overwrites the ring slot and evicts the old entry. The
 // index is V8's OrderedHashMap (OrderedMap above): with 150,000 live keys and a delete per
 // insert it grows to 524,288 entries (14.7 MB) and is rehashed into a new table of that size
 // every 374,288 inserts, so Node's heap after a full GC is 46.7 MB; a table of one slot per key
-// (5.4 MB) left heaplab's at 36.4 MB.
+// (5.4 MB) left heaplab's at 36.4 MB. String(i) goes into the number-string cache.
 void LruChurn(Out& out) {
   constexpr std::uint64_t kCap = 150000;
   constexpr std::uint64_t kKeys = kCap + (kCap >> 1);
   Table ring(out, kCap, 1);
   OrderedMap index(out);
+  NumberStringCache cache(out);
   std::vector<std::uint32_t> slot_key(kCap, 0xFFFFFFFFu);
   std::vector<bool> present(kKeys, false);
   std::vector<std::uint64_t> handle_of_key(kKeys, 0);
@@ -286,7 +321,7 @@ void LruChurn(Out& out) {
       index.Delete(handle_of_key[slot_key[slot]]);
     }
     out.Line("{");
-    out.Alloc(24, 0);  // String(i), dead once concatenated
+    cache.Put(i, out.Alloc(24, 0));  // String(i), kept by the cache until replaced
     const std::uint64_t e = out.Alloc(48, 3, 1);
     const std::uint64_t blob = out.Alloc(32, 0);
     const std::uint64_t arr = out.Alloc(32 + FixedArray(8), 0, 2);
@@ -327,9 +362,11 @@ void SlowQueue(Out& out) {
 }
 
 // oom.js with --max-old-space-size=64: { i, s: 'item-' + i, arr: [i, i, i, i] } pushed onto an
-// array forever; i's string (24 bytes) is a temporary of the concatenation. Node allocates about
-// 261 bytes per iteration (node --trace-gc-nvp on the loop bounded at 200,000 and 400,000
-// iterations). Both literals have an allocation site with mementos (node
+// array forever; i's string (24 bytes) goes into the number-string cache (NumberStringCache) and
+// lives until its entry is reused. The trace allocates 184 bytes per iteration besides the
+// array's growth; Node, 183 to 187 (node --trace-gc-nvp on a copy of the script that logs i every
+// 2,000 iterations: allocated= between GCs over the iterations between them, less the array's
+// growth). Both literals have an allocation site with mementos (node
 // --trace-pretenuring-statistics lists two sites with equal counts), but only until the loop is
 // optimized: Node's sites see 3693 mementos by the first Scavenge, 679 more by the first
 // Mark-Compact and none after, so no site is ever tenured (optimized code allocates these
@@ -338,10 +375,11 @@ void SlowQueue(Out& out) {
 void Oom(Out& out) {
   constexpr std::uint64_t kIterationsWithMementos = 3693 + 679;
   Table hold(out, 16, 1, Table::Growth::Array);
+  NumberStringCache cache(out);
   for (std::uint64_t i = 0; i < 20000000; ++i) {
     const bool sites = i < kIterationsWithMementos;
     out.Line("{");
-    out.Alloc(24, 0);  // String(i), dead once concatenated
+    cache.Put(i, out.Alloc(24, 0));  // String(i), kept by the cache until replaced
     const std::uint64_t o = out.Alloc(48, 3, sites ? 1 : -1);
     const std::uint64_t s = out.Alloc(32, 0);
     const std::uint64_t arr = out.Alloc(32 + FixedArray(4), 0, sites ? 2 : -1);
