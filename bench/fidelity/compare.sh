@@ -35,7 +35,13 @@ row() {  # NAME NODE_LOG WORKLOAD FLAGS...
   shift 3
   local out
   out=$(mktemp)
-  "$traces" "$workload" | "$heaplab" run - --predictable --trace-gc --no-summary "$@" >"$out" 2>&1 || true
+  # The program's own number-string cache is sized by the semispace (fidelity_traces.cpp).
+  local gen=()
+  local flag
+  for flag in "$@"; do
+    [[ $flag == --max-semi-space-size=* ]] && gen=(--max-semi-space-size "${flag#*=}")
+  done
+  "$traces" "$workload" "${gen[@]}" | "$heaplab" run - --predictable --trace-gc --no-summary "$@" >"$out" 2>&1 || true
   IFS='|' read -r ns nm nr nafter nend < <(summarize "$data/$log")
   IFS='|' read -r hs hm hr hafter hend < <(summarize "$out")
   rm -f "$out"

@@ -14,8 +14,10 @@
 // tables that are reallocated larger (twice the size, or V8's 1.5x + 16 for oom.js's array): a
 // Map's in old space (`o`) once the old table is old, an array's always young. Each container
 // hangs from a JS object that is a local of the outermost level (the stack; see Table).
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -212,8 +214,48 @@ void NodeStartup(Out& out) {
   out.Line("}");
 }
 
+// V8's number-string cache (Heap::number_string_cache): NumberToString(i) for a Smi looks in
+// and stores into slot pair (i & mask); it starts with 256 entries (old space) and is replaced
+// by a full-size one (max_semi_space_size / 512 entries, 512 to 0x4000) on the first collision
+// (Factory::NumberToStringCacheSet), that store being skipped. The cached strings live as long
+// as their entry: with 16 MiB semispaces the last 16,384 survive each Scavenge. V8 also
+// flushes the cache at every full GC (Heap::MarkCompactPrologue), which a trace cannot do: it
+// does not know when they come. docs/v8-reference.md, section 6c.
+// The full cache's entries for the run's --max-semi-space-size: main() sets it.
+std::uint64_t full_number_string_cache = 0x4000;
+
+class NumberStringCache {
+ public:
+  explicit NumberStringCache(Out& out) : out_(out) {
+    id_ = out_.AllocOld(FixedArray(2 * entries_), 2 * entries_);
+    out_.Root(id_);
+    used_.assign(entries_, false);
+  }
+  void Put(std::uint64_t number, std::uint64_t string) {
+    const std::uint64_t e = number & (entries_ - 1);
+    if (used_[e] && entries_ != full_number_string_cache) {
+      out_.Line("d " + std::to_string(id_));
+      entries_ = full_number_string_cache;
+      id_ = out_.AllocOld(FixedArray(2 * entries_), 2 * entries_);
+      out_.Root(id_);
+      used_.assign(entries_, false);
+      return;
+    }
+    used_[e] = true;
+    out_.Write(id_, 2 * e + 1, string);
+  }
+
+ private:
+  Out& out_;
+  std::uint64_t entries_ = 256;
+  std::uint64_t id_ = 0;
+  std::vector<bool> used_;
+};
+
 // short_lived.js, ITER = 3,000,000: Node allocates 144 bytes per iteration (431.9 MB in 86
-// Scavenges). { id, name, tags: [i, i+1, i+2] } with a memento, the array, 'obj' + n.
+// Scavenges). { id, name, tags: [i, i+1, i+2] } with a memento, the array, 'obj' + n. n is
+// i & 1023, whose 1,024 strings the number-string cache keeps after the first iterations, so
+// the loop makes none.
 void ShortLived(Out& out) {
   const std::uint64_t keep = out.Alloc(FixedArray(1000), 1000);
   out.Root(keep);
@@ -230,9 +272,9 @@ void ShortLived(Out& out) {
 }
 
 // leaky_cache.js, N = 1,200,000: Node allocates 459 bytes per iteration (551.1 MB). A Map
-// entry keeps 'req:' + i, { key, ts, payload } (memento) and new Array(16) (memento); the
-// JSON.stringify temporary and its intermediates die at once; the Map's table (3.5 words per
-// entry) doubles.
+// entry keeps 'req:' + i, { key, ts, payload } (memento) and new Array(16) (memento); i's
+// string goes into the number-string cache; the JSON.stringify temporary and its intermediates
+// die at once; the Map's table (3.5 words per entry) doubles.
 // The loop's code is optimized (on-stack replacement) after a few thousand iterations, and
 // optimized code makes no mementos: `node --trace-pretenuring-statistics leaky_cache.js` shows
 // 4,668 mementos per site by Scavenge 4 and none at Scavenges 5 to 8. When new space reaches
@@ -245,8 +287,10 @@ void LeakyCache(Out& out) {
   out.Line("j 1 " + std::to_string(kLeakyCacheUnoptimized));
   out.Line("j 2 " + std::to_string(kLeakyCacheUnoptimized));
   Table map(out, 16, 4);
+  NumberStringCache cache(out);
   for (std::uint64_t i = 0; i < 1200000; ++i) {
     out.Line("{");
+    cache.Put(i, out.Alloc(24, 0));  // String(i), kept by the cache until replaced
     const std::uint64_t key = out.Alloc(32, 0);
     const std::uint64_t value = out.Alloc(48, 3, 1);
     const std::uint64_t payload = out.Alloc(32 + FixedArray(16), 0, 2);
@@ -254,44 +298,10 @@ void LeakyCache(Out& out) {
     out.Write(value, 2, payload);
     map.Push(value);
     out.Alloc(48, 0);  // the JSON string
-    out.Alloc(64, 0);  // its intermediates
+    out.Alloc(40, 0);  // its intermediates
     out.Line("}");
   }
 }
-
-// V8's number-string cache (Heap::number_string_cache): NumberToString(i) for a Smi looks in
-// and stores into slot pair (i & mask); it starts with 256 entries (old space) and is replaced
-// by a full-size one (0x4000 entries: max_semi_space_size / 512 capped) on the first collision
-// (Factory::NumberToStringCacheSet), that store being skipped. The cached strings live as long
-// as their entry: the last 16,384 survive each Scavenge.
-class NumberStringCache {
- public:
-  explicit NumberStringCache(Out& out) : out_(out) {
-    id_ = out_.AllocOld(FixedArray(2 * entries_), 2 * entries_);
-    out_.Root(id_);
-    used_.assign(entries_, false);
-  }
-  void Put(std::uint64_t number, std::uint64_t string) {
-    const std::uint64_t e = number & (entries_ - 1);
-    if (used_[e] && entries_ != kFull) {
-      out_.Line("d " + std::to_string(id_));
-      entries_ = kFull;
-      id_ = out_.AllocOld(FixedArray(2 * entries_), 2 * entries_);
-      out_.Root(id_);
-      used_.assign(entries_, false);
-      return;
-    }
-    used_[e] = true;
-    out_.Write(id_, 2 * e + 1, string);
-  }
-
- private:
-  static constexpr std::uint64_t kFull = 0x4000;
-  Out& out_;
-  std::uint64_t entries_ = 256;
-  std::uint64_t id_ = 0;
-  std::vector<bool> used_;
-};
 
 // lru_churn.js, OPS = 6,000,000, CAP = 150,000: Node allocates 87 bytes per operation (522.1 MB);
 // the same LCG decides hits and inserts. An insert makes { k, blob, arr } (memento), 'v' + i
@@ -337,17 +347,20 @@ void LruChurn(Out& out) {
 
 // slow_queue.js, TICKS = 300,000: Node allocates 745 bytes per tick (223.6 MB). Three
 // { t, p, body, data } (memento) with 'msg-' + t + '-' + p (and its intermediates) and [t, p]
-// (memento) are queued per tick, two dequeued; the queue's backing store grows.
+// (memento) are queued per tick, two dequeued; the queue's backing store grows. String(t) is
+// made once per tick and cached (the other two find it; p's strings are always cached).
 void SlowQueue(Out& out) {
   Table queue(out, 16, 1);
+  NumberStringCache cache(out);
   std::uint64_t head = 0;
   std::uint64_t length = 0;
   for (std::uint64_t t = 0; t < 300000; ++t) {
     for (int p = 0; p < 3; ++p) {
       out.Line("{");
+      if (p == 0) cache.Put(t, out.Alloc(24, 0));  // String(t); p = 1, 2 find it cached
       const std::uint64_t m = out.Alloc(56, 4, 1);
-      const std::uint64_t body = out.Alloc(40, 0);
-      out.Alloc(32, 0);  // intermediate strings of the concatenation
+      const std::uint64_t body = out.Alloc(32, 0);  // 'msg-' + t + '-' + p: 16 + up to 12 chars
+      out.Alloc(32, 0);                             // intermediate strings of the concatenation
       out.Alloc(32, 0);
       const std::uint64_t data = out.Alloc(32 + FixedArray(2), 0, 2);
       out.Write(m, 2, body);
@@ -393,12 +406,24 @@ void Oom(Out& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(
-        stderr,
-        "usage: heaplab_fidelity_traces short_lived|leaky_cache|lru_churn|slow_queue|oom\n");
+  // The one flag that changes the program's own allocation: the number-string cache's size.
+  std::uint64_t semi_mib = 16;
+  if (argc == 4 && std::strcmp(argv[2], "--max-semi-space-size") == 0) {
+    char* end = nullptr;
+    semi_mib = std::strtoull(argv[3], &end, 10);
+    if (end == argv[3] || *end != '\0' || semi_mib == 0 || semi_mib > 1024) {
+      std::fprintf(stderr, "heaplab_fidelity_traces: --max-semi-space-size wants MiB, 1 to 1024\n");
+      return 2;
+    }
+  } else if (argc != 2) {
+    std::fprintf(stderr,
+                 "usage: heaplab_fidelity_traces short_lived|leaky_cache|lru_churn|slow_queue|oom "
+                 "[--max-semi-space-size MIB]\n");
     return 2;
   }
+  // Heap::FullSizeNumberStringCacheLength: max_semi_space_size / 512 entries, at least 512
+  // (twice the start-up size) and at most 0x4000.
+  full_number_string_cache = std::clamp<std::uint64_t>(semi_mib * 1024 * 1024 / 512, 512, 0x4000);
   const std::string w = argv[1];
   void (*workload)(Out&) = nullptr;
   if (w == "short_lived") {
