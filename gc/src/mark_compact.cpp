@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include <heaplab/gc/oom.h>
 
@@ -116,11 +117,11 @@ void MarkCompact::EvacuateYoung() {
   std::size_t copied = 0;
   const Address top = ns.top();
   const Address start = ns.to_space().start();
-  // Per page: its live bytes and the sites of the mementos behind its live objects, counted
-  // once the pages V8 would promote whole are known (set_pretenuring).
+  // Per page, its live bytes; and the mementos behind live objects (page, site), in address
+  // order, counted once the pages V8 would promote whole are known (set_pretenuring).
   const std::size_t pages = (top - start) / kPageSize + 1;
   std::vector<std::size_t> live(pretenuring_ != nullptr ? pages : 0, 0);
-  std::vector<std::vector<std::uint32_t>> mementos(live.size());
+  std::vector<std::pair<std::size_t, std::uint32_t>> mementos;
   ForEachObject(start, top, [&](HeapObject obj) {
     if (!IsMarked(obj.address())) return;
     if (pretenuring_ != nullptr) {
@@ -128,7 +129,7 @@ void MarkCompact::EvacuateYoung() {
       live[page] += obj.size();
       const Address behind = obj.address() + obj.size();
       if (obj.tracked() && behind < top && IsMemento(behind))
-        mementos[page].push_back(MementoSite(behind));
+        mementos.emplace_back(page, MementoSite(behind));
     }
     copied += obj.size();
     ++e.objects_promoted;
@@ -137,16 +138,17 @@ void MarkCompact::EvacuateYoung() {
   });
   // V8 (PretenuringHandler::UpdateAllocationSite, from the full GC's evacuation of the
   // new-space objects it moves one by one; none on a page promoted whole).
+  std::vector<bool> whole(live.size(), false);
   std::size_t room = old_room_;
   for (std::size_t page = 0; page < live.size(); ++page) {
     if (page_promotion_ && live[page] * 100 > kPagePromotionPercent * kNewSpacePageArea &&
         live[page] <= room) {
+      whole[page] = true;
       room -= std::min(room, kNewSpacePageArea);
-      continue;
     }
-    for (const std::uint32_t site : mementos[page])
-      pretenuring_->MementoFound(site);
   }
+  for (const auto& [page, site] : mementos)
+    if (!whole[page]) pretenuring_->MementoFound(site);
   e.promoted += copied;
   clock_.Charge(Work::CopiedObject, static_cast<double>(e.objects_promoted));
   clock_.Charge(Work::CopiedByte, static_cast<double>(copied));
