@@ -5,11 +5,11 @@
 //
 //   BM_PoolAllocate/SEQ      BufferPool::Allocate(size, unsafe): Node's bump path (fit check,
 //                            offset rounded up to 8, a new 8 KiB slab from the pool's mimalloc
-//                            heap when a request does not fit) plus heaplab's record of the
+//                            heap when a request does not fit) plus heaplab's entry for the
 //                            Buffer. One pool for the run, as a process has one; after each
 //                            pass its Buffers die and the slabs go back to the pool's heap, as
-//                            the mallocs' blocks are freed after each pass. The pool keeps a
-//                            record of every Buffer it made (32 bytes), a log that grows into
+//                            the mallocs' blocks are freed after each pass. The pool keeps an
+//                            entry for every Buffer it made (8 bytes), a log that grows into
 //                            fresh pages; it is reserved and written before the first pass
 //                            (BufferPool::Reserve), so that the kernel's page faults (22 us per
 //                            4 KiB page on the virtual machine of the figures in
@@ -29,11 +29,11 @@
 // only the allocations are timed (manual time: the thread's CPU time, less what reading that
 // clock costs); setting up, releasing and freeing are not. What each row does per allocation
 // in the timed part, so that the rows compare like with like: no row frees, collects or makes
-// a wrapper object there. The pool rows write the Buffer's 32-byte record (what Node keeps in
-// the FastBuffer: slab, offset, length) and, every few Buffers, take an 8 KiB slab from
-// mimalloc; the malloc rows store each pointer in a reserved vector (8 bytes, for the frees
-// after the pass); BM_NodeBumpAlone stores nothing. So BM_PoolAllocate* is the full pooled
-// path, BM_NodeBumpAlone the bump path alone; the timed work of a pass is one never-inlined
+// a wrapper object there. The pool rows write the Buffer's 8-byte entry (what Node keeps in
+// the FastBuffer: offset, length; the slab follows from the handle) and, every few Buffers, take an
+// 8 KiB slab from mimalloc; the malloc rows store each pointer in a reserved vector (8 bytes, for
+// the frees after the pass); BM_NodeBumpAlone stores nothing. So BM_PoolAllocate* is the full
+// pooled path, BM_NodeBumpAlone the bump path alone; the timed work of a pass is one never-inlined
 // call (AllocatePass), whose instructions callgrind counts:
 //   valgrind --tool=callgrind --toggle-collect='*AllocatePass*'
 //       build/release/bench/heaplab_bench --benchmark_filter='BM_PoolAllocate/0/'
@@ -89,7 +89,7 @@ void TimePasses(benchmark::State& state, Context& context, Alloc alloc, After af
 }
 
 // Passes per benchmark run: a fixed number for every allocator, so that the pool's records of
-// dead Buffers (kept for the model) stay bounded (2000 x 3000 x 32 bytes).
+// dead Buffers (kept for the model) stay bounded (2000 x 3000 x 8 bytes).
 constexpr benchmark::IterationCount kPasses = 2000;
 
 void BM_PoolAllocate(benchmark::State& state) {

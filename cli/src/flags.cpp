@@ -64,7 +64,7 @@ void AddGcFlags(CLI::App& app, GcFlags& f) {
                f.allocation_site_pretenuring, Help("--allocation-site-pretenuring"));
   app.add_flag("--predictable", f.predictable, Help("--predictable"));
   app.add_option("--buffer-pool-size", f.buffer_pool_size, Help("--buffer-pool-size"))
-      ->check(CLI::Range(8, 1 << 30));
+      ->check(CLI::Range(std::uint64_t{8}, std::uint64_t{kMaxBufferPoolSize}));
   app.add_option("--clock", f.clock, Help("--clock"))->check(CLI::IsMember({"real", "model"}));
 }
 

@@ -2,6 +2,8 @@
 // demo (buffer_pool_demo.log), the slab life cycle, and the pool verifier's negative cases.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include <heaplab/buffer/pool.h>
 
 namespace heaplab {
@@ -124,6 +126,79 @@ TEST(BufferPool, SlabLifeCycle) {
   EXPECT_EQ(pool.stats().peak_live_slabs, 2u);
   EXPECT_EQ(pool.stats().live_slabs, 1u);
   EXPECT_EQ(pool.external_bytes(), 64u);
+  EXPECT_TRUE(pool.Verify().empty());
+}
+
+// A slab's views are the pooled handles from its first to the next slab's first; Buffers not
+// pooled made in between have handles in that range and are no views of it.
+TEST(BufferPool, UnpooledBuffersBetweenViewsAreNotViews) {
+  BufferPool pool(64);
+  const BufferHandle a = pool.Allocate(8, BufferApi::Unsafe);  // slab 0, offset 0
+  pool.Allocate(8, BufferApi::Alloc);                          // a store
+  const BufferHandle b = pool.Allocate(8, BufferApi::Concat);  // slab 0, offset 8
+  pool.Allocate(100, BufferApi::Unsafe);                       // too big to pool: a store
+  pool.Allocate(0, BufferApi::Unsafe);                         // empty
+  EXPECT_EQ(pool.slab(0).live_views, 2u);
+  EXPECT_EQ(pool.slab(0).live_view_bytes, 16u);
+  pool.Allocate(31, BufferApi::Unsafe);  // 16 + 31 <= 64: slab 0, offset 16
+  pool.Allocate(31, BufferApi::Unsafe);  // 48 + 31 > 64: slab 1; slab 0 is retired full
+  EXPECT_EQ(pool.slab(0).state, SlabState::Full);
+  EXPECT_EQ(pool.slab(0).live_views, 3u);
+  EXPECT_EQ(pool.slab(1).live_views, 1u);
+  EXPECT_EQ(pool.record(b).slab, 0);
+  EXPECT_EQ(pool.record(b).offset, 8u);
+  EXPECT_EQ(pool.record(6).slab, 1);
+  EXPECT_EQ(pool.record(6).offset, 0u);
+  EXPECT_EQ(pool.record(3).slab, -1);
+  EXPECT_EQ(pool.record(3).size, 100u);
+  pool.Release(a);
+  pool.Release(b);
+  pool.Release(1);  // a store: slab 0 keeps its third view
+  EXPECT_EQ(pool.slab(0).live_views, 1u);
+  EXPECT_EQ(pool.slab(0).dead_view_bytes, 16u);
+  EXPECT_FALSE(pool.slab(0).released);
+  pool.Release(5);  // the last view of slab 0
+  EXPECT_TRUE(pool.slab(0).released);
+  EXPECT_TRUE(pool.Verify().empty());
+}
+
+// ForEachRecord walks the slabs beside the handles; record(h) searches: the same records.
+TEST(BufferPool, ForEachRecordMatchesRecord) {
+  BufferPool pool(256);
+  std::size_t size = 1;
+  for (int i = 0; i < 3000; ++i) {
+    size = (size * 7919 + 13) % 300;
+    pool.Allocate(size, static_cast<BufferApi>(i % 5));
+    if (i % 3 == 0) pool.Release(static_cast<BufferHandle>(i));
+  }
+  ASSERT_GE(pool.slab_count(), 100u);
+  std::size_t seen = 0;
+  pool.ForEachRecord([&](BufferHandle h, const BufferRecord& r) {
+    const BufferRecord s = pool.record(h);
+    ASSERT_EQ(h, seen++);
+    ASSERT_EQ(r.slab, s.slab) << h;
+    ASSERT_EQ(r.offset, s.offset) << h;
+    ASSERT_EQ(r.size, s.size) << h;
+    ASSERT_EQ(r.api, s.api) << h;
+    ASSERT_EQ(r.pooled, s.pooled) << h;
+    ASSERT_EQ(r.live, s.live) << h;
+    ASSERT_EQ(r.store, s.store) << h;
+  });
+  EXPECT_EQ(seen, 3000u);
+}
+
+// A pooled size keeps 27 bits: the largest pool's largest pooled Buffer keeps its size; one
+// byte more of pool is refused.
+TEST(BufferPool, LargestPoolSize) {
+  EXPECT_THROW(BufferPool(kMaxBufferPoolSize + 1), std::invalid_argument);
+  EXPECT_THROW(BufferPool(0), std::invalid_argument);
+  BufferPool pool(kMaxBufferPoolSize);
+  const BufferHandle h = pool.Allocate(kMaxBufferPoolSize / 2 - 1, BufferApi::Unsafe);
+  EXPECT_TRUE(pool.record(h).pooled);
+  EXPECT_EQ(pool.record(h).size, kMaxBufferPoolSize / 2 - 1);
+  const BufferHandle g = pool.Allocate(kMaxBufferPoolSize / 2 - 1, BufferApi::From);
+  EXPECT_EQ(pool.record(g).api, BufferApi::From);
+  EXPECT_EQ(pool.record(g).offset, kMaxBufferPoolSize / 2);
   EXPECT_TRUE(pool.Verify().empty());
 }
 

@@ -37,7 +37,7 @@ const std::vector<GcFlagInfo>& GcFlagInfos() {
       {"--predictable", "Identical output on every run: model clock, fixed pid and isolate", 0, 0},
       {"--buffer-pool-size",
        "Bytes per Buffer pool slab, Node's Buffer.poolSize (Node 20: 8192; Node 26: 65536)", 8,
-       1 << 30},
+       static_cast<double>(kMaxBufferPoolSize)},
       {"--clock", "real (measured) or model (charged per unit of work, see docs/clock-model.md)", 0,
        0},
   };

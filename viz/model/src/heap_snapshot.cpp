@@ -101,7 +101,7 @@ namespace {
 void TakeSlabs(const BufferPool& pool, HeapSnapshot& snap) {
   std::vector<std::int64_t> index(pool.slab_count(), -1);  // slab number -> snap.slabs
   for (std::size_t n = 0; n < pool.slab_count(); ++n) {
-    const Slab& slab = pool.slab(n);
+    const Slab slab = pool.slab(n);
     if (slab.released) continue;
     ++snap.live_slabs;
     if (slab.state == SlabState::Full) {
@@ -124,19 +124,18 @@ void TakeSlabs(const BufferPool& pool, HeapSnapshot& snap) {
     for (std::size_t i = 0; i < snap.slabs.size(); ++i)
       index[snap.slabs[i].number] = static_cast<std::int64_t>(i);
   }
-  for (BufferHandle h = 0; h < pool.buffer_count(); ++h) {
-    const BufferRecord& r = pool.record(h);
-    if (!r.live) continue;
+  pool.ForEachRecord([&snap, &index](BufferHandle, const BufferRecord& r) {
+    if (!r.live) return;
     if (!r.pooled) {
       snap.store_bytes += r.size;
-      continue;
+      return;
     }
     const auto slab = static_cast<std::size_t>(r.slab);
     if (slab < index.size() && index[slab] >= 0) {
       snap.slabs[static_cast<std::size_t>(index[slab])].views.emplace_back(
           static_cast<std::uint32_t>(r.offset), static_cast<std::uint32_t>(r.size));
     }
-  }
+  });
 }
 
 }  // namespace

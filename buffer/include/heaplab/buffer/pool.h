@@ -54,6 +54,8 @@ using BufferHandle = std::uint32_t;  // index of a Buffer in its pool, in alloca
 enum class SlabState : std::uint8_t { Partial, Full, Empty };
 const char* SlabStateName(SlabState s);  // "partial", "full", "empty"
 
+// A slab as the pool reports it (BufferPool::slab): its counts of views are derived, see Slab
+// records below.
 struct Slab {
   std::uint32_t number = 0;  // 0, 1, ... in creation order
   SlabState state = SlabState::Partial;
@@ -65,7 +67,7 @@ struct Slab {
   std::size_t dead_view_bytes = 0;  // sum of the dead views' lengths
 };
 
-// 32 bytes: one is written per Buffer on the bump path.
+// A Buffer as the pool reports it (BufferPool::record).
 struct BufferRecord {
   std::size_t size = 0;
   std::size_t offset = 0;         // byte offset in the slab when pooled, else 0
@@ -75,7 +77,6 @@ struct BufferRecord {
   bool pooled = false;
   bool live = true;
 };
-static_assert(sizeof(BufferRecord) == 32 || sizeof(void*) != 8);
 
 enum class SlabEventKind : std::uint8_t { Created, BecameFull, Emptied, Released };
 const char* SlabEventName(SlabEventKind k);  // "created", "full", "emptied", "released"
@@ -91,6 +92,7 @@ class PoolObserver {
  public:
   virtual ~PoolObserver() = default;
   virtual void OnSlabEvent(const SlabEvent&) {}
+  // `record` lives for the call only.
   virtual void OnBufferAllocated(BufferHandle, const BufferRecord&) {}
 };
 
@@ -109,8 +111,13 @@ struct PoolStats {
   std::size_t peak_external_bytes = 0;
 };
 
+// The largest --buffer-pool-size: a pooled Buffer's size (under half of it) must fit the 27
+// bits its entry keeps for it. 256 MiB is 32768 times Node 20's slab.
+inline constexpr std::size_t kMaxBufferPoolSize = std::size_t{1} << 28;
+
 class BufferPool {
  public:
+  // Throws std::invalid_argument unless 1 <= pool_size <= kMaxBufferPoolSize.
   explicit BufferPool(std::size_t pool_size = kDefaultBufferPoolSize);
   ~BufferPool();
   BufferPool(const BufferPool&) = delete;
@@ -138,21 +145,32 @@ class BufferPool {
     }
     return AllocateSlow(size, api);
   }
-  // Makes room for the records of `buffers` Buffers in all and of the slabs they need (at most
+  // Makes room for the entries of `buffers` Buffers in all and of the slabs they need (at most
   // one per two Buffers: each pooled one is under half a slab), their memory written once, so
   // that making them touches no fresh page. A hint: more still works. Benchmarks use it: where
   // a page fault is slow, the growth of these logs would otherwise be most of what they measure.
   void Reserve(std::size_t buffers) {
-    buffers_.Reserve(buffers);
+    entries_.Reserve(buffers);
     slabs_.Reserve(buffers / 2 + 1);
   }
 
   // The Buffer's wrapper died: its store is freed, or its view of the slab ends.
   void Release(BufferHandle h);
 
-  const BufferRecord& record(BufferHandle h) const { return buffers_[h]; }
-  const Slab& slab(std::size_t number) const { return slabs_[number]; }
-  std::size_t buffer_count() const { return buffers_.size(); }
+  BufferRecord record(BufferHandle h) const;
+  Slab slab(std::size_t number) const;
+  // Calls f(handle, record) for every Buffer in allocation order: record(h) for each, in
+  // O(1) each instead of record's O(log slabs).
+  template <typename F>
+  void ForEachRecord(F f) const {
+    std::size_t slab = 0;
+    for (std::size_t h = 0; h < entries_.size(); ++h) {
+      while (slab + 1 < slabs_.size() && slabs_[slab + 1].first <= h)
+        ++slab;
+      f(static_cast<BufferHandle>(h), RecordIn(static_cast<BufferHandle>(h), slab));
+    }
+  }
+  std::size_t buffer_count() const { return entries_.size(); }
   std::size_t slab_count() const { return slabs_.size(); }
   std::int64_t current_slab() const { return current_; }
   // Bytes of memory the pool holds: live slabs x pool_size + live stores.
@@ -173,6 +191,45 @@ class BufferPool {
   void CorruptForTesting(BufferHandle h, int how);
 
  private:
+  // What the pool keeps of a Buffer: 8 bytes, written once on the bump path (a record of 32
+  // bytes made that write a third of the bump path's time, as the log of entries streams
+  // through the cache). A pooled Buffer's slab is not kept: handles are handed out in order,
+  // so a slab's Buffers are the handles from its first to the next slab's first (SlabOf).
+  struct Entry {
+    std::uint32_t where;  // pooled: byte offset in the slab; not pooled: index in stores_
+    std::uint32_t bits;   // pooled: the size in the low 27 bits; api, pooled and live above
+  };
+  static constexpr std::uint32_t kSizeBits = 27;
+  static constexpr std::uint32_t kSizeMask = (std::uint32_t{1} << kSizeBits) - 1;
+  static constexpr std::uint32_t kApiShift = kSizeBits;  // 3 bits
+  static constexpr std::uint32_t kPooledBit = std::uint32_t{1} << 30;
+  static constexpr std::uint32_t kLiveBit = std::uint32_t{1} << 31;
+  static std::uint32_t Bits(std::size_t pooled_size, BufferApi api, bool pooled) {
+    return static_cast<std::uint32_t>(pooled_size) |
+           (static_cast<std::uint32_t>(api) << kApiShift) | (pooled ? kPooledBit : 0) | kLiveBit;
+  }
+  // A Buffer not pooled: its own backing store (null for size 0, and once released).
+  struct Store {
+    std::uint8_t* memory = nullptr;
+    std::size_t size = 0;
+  };
+  // A slab. Its views are the pooled handles in [first, the next slab's first): how many is
+  // not counted on the bump path but follows from the handles (Views), kept in `views` once
+  // the slab is retired.
+  struct SlabRecord {
+    std::uint8_t* memory = nullptr;
+    std::size_t offset = 0;        // next free byte (poolOffset)
+    std::uint32_t number = 0;      // 0, 1, ... in creation order
+    std::uint32_t first = 0;       // the handle of its first view
+    std::uint32_t unpooled = 0;    // Buffers not pooled made while it was current
+    std::uint32_t views = 0;       // once retired: the views carved from it
+    std::uint32_t dead_views = 0;  // views released
+    std::size_t carved_bytes = 0;  // the views' sizes, in total
+    std::size_t dead_view_bytes = 0;
+    SlabState state = SlabState::Partial;
+    bool released = false;
+  };
+
   // fromStringFast (Node 20.20): before it knows the byte length, a string of `length`
   // characters may need up to 4 x length bytes; when that estimate is under the threshold it is
   // what the fit check uses (the offset then advances by the bytes really written). `from` in
@@ -185,46 +242,49 @@ class BufferPool {
   bool Fits(std::size_t size, BufferApi api) const;
   BufferHandle AllocateSlow(std::size_t size, BufferApi api);
   // A view of the current slab at its offset (lib/buffer.js allocate(): new FastBuffer(
-  // allocPool, poolOffset, size); poolOffset += size; alignPool()).
-  // The pool's counts of Buffers and bytes are not kept here but derived in stats() (from the
-  // slabs' view bytes and the slow path's counts), so that the bump path writes only the record
-  // and its slab.
-  BufferHandle Carve(Slab& s, std::size_t size, BufferApi api) {
-    const auto h = static_cast<BufferHandle>(buffers_.size());
-    buffers_.push_back(BufferRecord{.size = size,
-                                    .offset = s.offset,
-                                    .store = nullptr,
-                                    .slab = static_cast<std::int32_t>(s.number),
-                                    .api = api,
-                                    .pooled = true,
-                                    .live = true});
+  // allocPool, poolOffset, size); poolOffset += size; alignPool()). Only the slab's bytes are
+  // counted here (one add: summing the entries when the slab is retired took more); how many
+  // views it has follows from the handles (Views), the pool's counts from stats().
+  BufferHandle Carve(SlabRecord& s, std::size_t size, BufferApi api) {
+    const auto h = static_cast<BufferHandle>(entries_.size());
+    entries_.push_back(Entry{static_cast<std::uint32_t>(s.offset), Bits(size, api, true)});
     s.offset = std::min(pool_size_, RoundUpToPoolAlignment(s.offset + size));
-    ++s.live_views;
-    s.live_view_bytes += size;
+    s.carved_bytes += size;
     return h;
   }
   void NewSlab();
-  void Retire(Slab& s);
-  void ReleaseSlab(Slab& s);
-  void Emit(SlabEventKind kind, const Slab& s);
+  void Retire(SlabRecord& s);
+  void ReleaseSlab(SlabRecord& s);
+  void Emit(SlabEventKind kind, const SlabRecord& s);
+  std::size_t SlabOf(BufferHandle h) const;  // the slab of a pooled Buffer
+  BufferRecord RecordIn(BufferHandle h, std::size_t slab) const;
+  std::size_t EntrySize(const Entry& e) const;
+  bool Retired(const SlabRecord& s) const {
+    return static_cast<std::int64_t>(s.number) != current_;
+  }
+  std::uint32_t Views(const SlabRecord& s) const;
+  std::uint32_t LiveViews(const SlabRecord& s) const { return Views(s) - s.dead_views; }
+  static std::size_t LiveViewBytes(const SlabRecord& s) {
+    return s.carved_bytes - s.dead_view_bytes;
+  }
 
   std::size_t pool_size_;
-  std::size_t max_pooled_;  // (pool_size_ >> 1) - 1, or 0 when that is 0: see Allocate
-  Slab closed_;             // no room: offset == pool_size_
-  Slab* bump_ = &closed_;   // where the bump path carves: current_slab_, or closed_
+  std::size_t max_pooled_;       // (pool_size_ >> 1) - 1, or 0 when that is 0: see Allocate
+  SlabRecord closed_;            // no room: offset == pool_size_
+  SlabRecord* bump_ = &closed_;  // where the bump path carves: current_slab_, or closed_
   BackingMemory memory_;
-  StableVector<BufferRecord, 12> buffers_;
-  StableVector<Slab, 10> slabs_;
-  std::int64_t current_ = -1;     // the slab the pool carves from; -1 before the first
-  Slab* current_slab_ = nullptr;  // that slab (slabs_ never moves its elements)
+  StableVector<Entry, 13> entries_;
+  StableVector<SlabRecord, 10> slabs_;
+  StableVector<Store, 8> stores_;
+  std::int64_t current_ = -1;           // the slab the pool carves from; -1 before the first
+  SlabRecord* current_slab_ = nullptr;  // that slab (slabs_ never moves its elements)
   std::size_t external_bytes_ = 0;
   std::size_t live_slabs_ = 0;
   std::size_t peak_live_slabs_ = 0;
   std::size_t full_slabs_ = 0;
   std::size_t tail_waste_ = 0;
   std::size_t store_bytes_ = 0;
-  std::size_t unpooled_ = 0;        // Buffers not pooled
-  std::size_t unpooled_bytes_ = 0;  // their sizes
+  std::size_t unpooled_bytes_ = 0;  // the sizes of the Buffers not pooled (stores_.size())
   std::size_t peak_external_ = 0;
   std::vector<PoolObserver*> observers_;
 };
