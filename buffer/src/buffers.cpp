@@ -43,8 +43,11 @@ Address Buffers::Allocate(Id id, std::size_t size, BufferApi api) {
   external.Add(wrapper, token, size, heap.InYoung(wrapper));
   const std::size_t grown = pool_.external_bytes() - before;
   external.ReportAllocated(grown);
-  for (BufferObserver* o : observers_)
-    o->OnBuffer(id, h, pool_.record(h));
+  if (!observers_.empty()) {
+    const BufferRecord record = pool_.record(h);
+    for (BufferObserver* o : observers_)
+      o->OnBuffer(id, h, record);
+  }
 
   // V8 (Isolate::AdjustAmountOfExternalAllocatedMemory): past the soft limit since the last
   // full GC, Heap::ReportExternalMemoryPressure, which starts marking; heaplab runs the full
