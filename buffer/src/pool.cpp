@@ -60,10 +60,6 @@ std::size_t BufferPool::BackingBytesFor(std::size_t size, BufferApi api) const {
   return fits ? 0 : pool_size_;
 }
 
-std::size_t BufferPool::EntrySize(const Entry& e) const {
-  return (e.bits & kPooledBit) != 0 ? e.bits & kSizeMask : stores_[e.where].size;
-}
-
 // The last slab whose first view is at or before h: slabs are made in handle order.
 std::size_t BufferPool::SlabOf(BufferHandle h) const {
   std::size_t lo = 0, hi = slabs_.size();  // slabs_[lo].first <= h < slabs_[hi].first

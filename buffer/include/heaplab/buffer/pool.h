@@ -258,7 +258,6 @@ class BufferPool {
   void Emit(SlabEventKind kind, const SlabRecord& s);
   std::size_t SlabOf(BufferHandle h) const;  // the slab of a pooled Buffer
   BufferRecord RecordIn(BufferHandle h, std::size_t slab) const;
-  std::size_t EntrySize(const Entry& e) const;
   bool Retired(const SlabRecord& s) const {
     return static_cast<std::int64_t>(s.number) != current_;
   }
