@@ -21,6 +21,10 @@
 //                            heap when the request does not fit), with no record of the Buffer
 //                            and no slab bookkeeping; the slabs are freed after each pass. The
 //                            difference to BM_PoolAllocate is what heaplab's model costs.
+//   BM_NodeBumpWithEntry/SEQ a reference too: BM_NodeBumpAlone plus what any pool that keeps
+//                            its Buffers must write at least, a handle counter and an 8-byte
+//                            entry (offset and size) in a log reserved for the whole run, as
+//                            BM_PoolAllocate's is. The floor for heaplab's pool.
 //   BM_MiMalloc/SEQ          mi_malloc(size), every block freed after each pass
 //   BM_Malloc/SEQ            malloc(size) in this binary (mimalloc's, when it replaced glibc's:
 //                            the counter malloc_is_mimalloc says)
@@ -152,6 +156,40 @@ void BM_NodeBumpAlone(benchmark::State& state) {
       });
 }
 BENCHMARK(BM_NodeBumpAlone)->Arg(kFixture)->Arg(kUniform)->UseManualTime()->Iterations(kPasses);
+
+// Node's bump plus the least a pool that keeps its Buffers writes: a handle and an entry.
+struct NodeBumpWithEntry : NodeBump {
+  std::vector<std::uint64_t> entries;  // reserved for every pass, written before the first
+  std::uint32_t handles = 0;
+};
+
+void BM_NodeBumpWithEntry(benchmark::State& state) {
+  NodeBumpWithEntry bump;
+  const std::size_t per_pass = Sizes(static_cast<int>(state.range(0))).size();
+  bump.slabs.reserve(per_pass);
+  bump.entries.assign(static_cast<std::size_t>(state.max_iterations) * per_pass, 0);
+  TimePasses(
+      state, bump,
+      [](NodeBumpWithEntry& b, std::size_t size) {
+        if (size > kDefaultBufferPoolSize - b.offset) {
+          b.slab = static_cast<std::uint8_t*>(mi_heap_malloc(b.heap, kDefaultBufferPoolSize));
+          b.slabs.push_back(b.slab);
+          b.offset = 0;
+        }
+        const std::uint32_t h = b.handles++;
+        b.entries[h] = b.offset | (std::uint64_t{size} << 32);
+        benchmark::DoNotOptimize(h);
+        b.offset = RoundUpToPoolAlignment(b.offset + size);
+      },
+      [](NodeBumpWithEntry& b) {
+        for (void* p : b.slabs)
+          mi_free(p);
+        b.slabs.clear();
+        b.slab = nullptr;
+        b.offset = kDefaultBufferPoolSize;
+      });
+}
+BENCHMARK(BM_NodeBumpWithEntry)->Arg(kFixture)->Arg(kUniform)->UseManualTime()->Iterations(kPasses);
 
 template <void* (*Allocate)(std::size_t), void (*Free)(void*)>
 void MallocPasses(benchmark::State& state) {
