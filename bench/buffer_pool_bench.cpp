@@ -131,6 +131,22 @@ struct NodeBump {
   std::uint8_t* slab = nullptr;
   std::size_t offset = kDefaultBufferPoolSize;
   ~NodeBump() { mi_heap_destroy(heap); }
+  // allocate()'s createPool: a new slab when `size` does not fit in the rest of this one.
+  void MakeRoom(std::size_t size) {
+    if (size > kDefaultBufferPoolSize - offset) {
+      slab = static_cast<std::uint8_t*>(mi_heap_malloc(heap, kDefaultBufferPoolSize));
+      slabs.push_back(slab);
+      offset = 0;
+    }
+  }
+  // Untimed, after a pass: its slabs are freed.
+  void EndPass() {
+    for (void* p : slabs)
+      mi_free(p);
+    slabs.clear();
+    slab = nullptr;
+    offset = kDefaultBufferPoolSize;
+  }
 };
 
 void BM_NodeBumpAlone(benchmark::State& state) {
@@ -139,21 +155,11 @@ void BM_NodeBumpAlone(benchmark::State& state) {
   TimePasses(
       state, bump,
       [](NodeBump& b, std::size_t size) {
-        if (size > kDefaultBufferPoolSize - b.offset) {
-          b.slab = static_cast<std::uint8_t*>(mi_heap_malloc(b.heap, kDefaultBufferPoolSize));
-          b.slabs.push_back(b.slab);
-          b.offset = 0;
-        }
+        b.MakeRoom(size);
         benchmark::DoNotOptimize(b.slab + b.offset);
         b.offset = RoundUpToPoolAlignment(b.offset + size);
       },
-      [](NodeBump& b) {
-        for (void* p : b.slabs)
-          mi_free(p);
-        b.slabs.clear();
-        b.slab = nullptr;
-        b.offset = kDefaultBufferPoolSize;
-      });
+      [](NodeBump& b) { b.EndPass(); });
 }
 BENCHMARK(BM_NodeBumpAlone)->Arg(kFixture)->Arg(kUniform)->UseManualTime()->Iterations(kPasses);
 
@@ -171,23 +177,13 @@ void BM_NodeBumpWithEntry(benchmark::State& state) {
   TimePasses(
       state, bump,
       [](NodeBumpWithEntry& b, std::size_t size) {
-        if (size > kDefaultBufferPoolSize - b.offset) {
-          b.slab = static_cast<std::uint8_t*>(mi_heap_malloc(b.heap, kDefaultBufferPoolSize));
-          b.slabs.push_back(b.slab);
-          b.offset = 0;
-        }
+        b.MakeRoom(size);
         const std::uint32_t h = b.handles++;
         b.entries[h] = b.offset | (std::uint64_t{size} << 32);
         benchmark::DoNotOptimize(h);
         b.offset = RoundUpToPoolAlignment(b.offset + size);
       },
-      [](NodeBumpWithEntry& b) {
-        for (void* p : b.slabs)
-          mi_free(p);
-        b.slabs.clear();
-        b.slab = nullptr;
-        b.offset = kDefaultBufferPoolSize;
-      });
+      [](NodeBumpWithEntry& b) { b.EndPass(); });
 }
 BENCHMARK(BM_NodeBumpWithEntry)->Arg(kFixture)->Arg(kUniform)->UseManualTime()->Iterations(kPasses);
 
