@@ -186,7 +186,8 @@ BufferHandle BufferPool::AllocateSlow(std::size_t size, BufferApi api) {
   }
   peak_external_ = std::max(peak_external_, external_bytes_);
   if (!observers_.empty()) {
-    const BufferRecord r = record(h);
+    // A pooled Buffer was just carved from the current slab: no search for it.
+    const BufferRecord r = RecordIn(h, current_ < 0 ? 0 : static_cast<std::size_t>(current_));
     for (PoolObserver* o : observers_)
       o->OnBufferAllocated(h, r);
   }
