@@ -14,6 +14,12 @@
 //                            (BufferPool::Reserve), so that the kernel's page faults (22 us per
 //                            4 KiB page on the virtual machine of the figures in
 //                            docs/buffers.md) are not what is measured.
+//   BM_PoolBumpPath/SEQ      the same with the largest pool size (kMaxBufferPoolSize, 256 MiB):
+//                            one slab holds dozens of passes (a new one every ~40 passes of
+//                            the uniform sequence, ~250 of the fixture's), so that nearly
+//                            every allocation is the bump path alone, the inline Allocate: what
+//                            the pool costs per Buffer apart from taking slabs from mimalloc.
+//                            Slab memory is never touched, so the big slab costs no page.
 //   BM_PoolAllocateFresh/SEQ a new pool (and a new mimalloc heap) for each pass, made and
 //                            destroyed untimed: what the first Buffers of a process pay.
 //   BM_NodeBumpAlone/SEQ     a reference, not heaplab's pool: lib/buffer.js's allocate() alone
@@ -96,8 +102,8 @@ void TimePasses(benchmark::State& state, Context& context, Alloc alloc, After af
 // dead Buffers (kept for the model) stay bounded (2000 x 3000 x 8 bytes).
 constexpr benchmark::IterationCount kPasses = 2000;
 
-void BM_PoolAllocate(benchmark::State& state) {
-  BufferPool pool;
+void PoolPasses(benchmark::State& state, std::size_t pool_size) {
+  BufferPool pool(pool_size);
   pool.Reserve(static_cast<std::size_t>(state.max_iterations) *
                Sizes(static_cast<int>(state.range(0))).size());
   TimePasses(
@@ -111,7 +117,16 @@ void BM_PoolAllocate(benchmark::State& state) {
           p.Release(first);
       });
 }
+
+void BM_PoolAllocate(benchmark::State& state) {
+  PoolPasses(state, kDefaultBufferPoolSize);
+}
 BENCHMARK(BM_PoolAllocate)->Arg(kFixture)->Arg(kUniform)->UseManualTime()->Iterations(kPasses);
+
+void BM_PoolBumpPath(benchmark::State& state) {
+  PoolPasses(state, kMaxBufferPoolSize);
+}
+BENCHMARK(BM_PoolBumpPath)->Arg(kFixture)->Arg(kUniform)->UseManualTime()->Iterations(kPasses);
 
 void BM_PoolAllocateFresh(benchmark::State& state) {
   auto pool = std::make_unique<BufferPool>();

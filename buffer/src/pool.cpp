@@ -32,17 +32,16 @@ const char* SlabEventName(SlabEventKind k) {
 }
 
 BufferPool::BufferPool(std::size_t pool_size)
-    : pool_size_(pool_size), max_pooled_(pool_size >> 1 == 0 ? 0 : (pool_size >> 1) - 1) {
+    : max_pooled_(pool_size >> 1 == 0 ? 0 : (pool_size >> 1) - 1), pool_size_(pool_size) {
   if (pool_size == 0 || pool_size > kMaxBufferPoolSize) {
     throw std::invalid_argument("Buffer pool size " + std::to_string(pool_size) +
                                 " is out of range: 1 to " + std::to_string(kMaxBufferPoolSize));
   }
-  closed_.offset = pool_size_;
 }
 
 BufferPool::~BufferPool() {
   slabs_.ForEach([this](SlabRecord& s) {
-    if (!s.released) memory_.Free(s.memory, pool_size_);
+    if (s.memory != nullptr) memory_.Free(s.memory, pool_size_);
   });
   stores_.ForEach([this](Store& s) {
     if (s.memory != nullptr) memory_.Free(s.memory, s.size);
@@ -50,7 +49,8 @@ BufferPool::~BufferPool() {
 }
 
 bool BufferPool::Fits(std::size_t size, BufferApi api) const {
-  return current_slab_ != nullptr && FitBytes(size, api) <= pool_size_ - current_slab_->offset;
+  return current_slab_ != nullptr && static_cast<std::ptrdiff_t>(FitBytes(size, api)) <=
+                                         static_cast<std::ptrdiff_t>(pool_size_) - offset_;
 }
 
 std::size_t BufferPool::BackingBytesFor(std::size_t size, BufferApi api) const {
@@ -79,6 +79,22 @@ std::uint32_t BufferPool::Views(const SlabRecord& s) const {
   return static_cast<std::uint32_t>(entries_.size() - s.first) - s.unpooled;
 }
 
+std::size_t BufferPool::Offset(const SlabRecord& s) const {
+  if (Retired(s)) return s.offset;
+  return std::min(pool_size_, static_cast<std::size_t>(offset_));
+}
+
+std::size_t BufferPool::ViewBytes(std::size_t i, bool live_only) const {
+  const std::size_t end = i + 1 < slabs_.size() ? slabs_[i + 1].first : entries_.size();
+  const std::uint32_t need = kPooledBit | (live_only ? kLiveBit : 0);
+  std::size_t bytes = 0;
+  for (std::size_t h = slabs_[i].first; h < end; ++h) {
+    const Entry& e = entries_[h];
+    if ((e.bits & need) == need) bytes += e.bits & kSizeMask;
+  }
+  return bytes;
+}
+
 BufferRecord BufferPool::RecordIn(BufferHandle h, std::size_t slab) const {
   const Entry& e = entries_[h];
   BufferRecord r;
@@ -88,7 +104,7 @@ BufferRecord BufferPool::RecordIn(BufferHandle h, std::size_t slab) const {
   if (r.pooled) {
     r.size = e.bits & kSizeMask;
     r.offset = e.where;
-    r.slab = static_cast<std::int32_t>(slabs_[slab].number);
+    r.slab = static_cast<std::int32_t>(slab);
   } else {
     r.size = stores_[e.where].size;
     r.store = stores_[e.where].memory;
@@ -104,21 +120,22 @@ BufferRecord BufferPool::record(BufferHandle h) const {
 Slab BufferPool::slab(std::size_t number) const {
   const SlabRecord& r = slabs_[number];
   Slab s;
-  s.number = r.number;
+  s.number = static_cast<std::uint32_t>(number);
   s.state = r.state;
-  s.released = r.released;
+  s.released = r.memory == nullptr;
   s.memory = r.memory;
-  s.offset = r.offset;
+  s.offset = Offset(r);
   s.live_views = LiveViews(r);
-  s.live_view_bytes = LiveViewBytes(r);
-  s.dead_view_bytes = r.dead_view_bytes;
+  s.live_view_bytes = ViewBytes(number, true);
+  s.dead_view_bytes = ViewBytes(number, false) - s.live_view_bytes;
   return s;
 }
 
 // Callers test observers_.empty() first: without observers (the bump path's case) a slab's
 // life costs no call here.
-void BufferPool::Emit(SlabEventKind kind, const SlabRecord& s) {
-  const SlabEvent e{kind, s.number, LiveViews(s), s.offset};
+void BufferPool::Emit(SlabEventKind kind, std::size_t i) {
+  const SlabRecord& s = slabs_[i];
+  const SlabEvent e{kind, static_cast<std::uint32_t>(i), LiveViews(s), Offset(s)};
   for (PoolObserver* o : observers_)
     o->OnSlabEvent(e);
 }
@@ -126,50 +143,54 @@ void BufferPool::Emit(SlabEventKind kind, const SlabRecord& s) {
 // createPool: a fresh slab becomes the current one; the old one is retired. Its first view is
 // the Buffer about to be carved, the next handle.
 void BufferPool::NewSlab() {
-  if (current_slab_ != nullptr) Retire(*current_slab_);
-  SlabRecord s;
-  s.number = static_cast<std::uint32_t>(slabs_.size());
+  limit_ = 0;  // closed until AllocateSlow opens it: also when the allocation below throws
+  if (current_slab_ != nullptr) Retire();
+  auto* memory = static_cast<std::uint8_t*>(memory_.Allocate(pool_size_));
+  SlabRecord& s = slabs_.push_back(SlabRecord{});
+  s.memory = memory;
   s.first = static_cast<std::uint32_t>(entries_.size());
-  s.memory = static_cast<std::uint8_t*>(memory_.Allocate(pool_size_));
-  current_slab_ = &slabs_.push_back(s);
-  bump_ = observers_.empty() ? current_slab_ : &closed_;
-  current_ = static_cast<std::int64_t>(s.number);
+  current_slab_ = &s;
+  offset_ = 0;
   external_bytes_ += pool_size_;
+  peak_external_ = std::max(peak_external_, external_bytes_);
   peak_live_slabs_ = std::max(peak_live_slabs_, ++live_slabs_);
-  if (!observers_.empty()) Emit(SlabEventKind::Created, *current_slab_);
+  if (!observers_.empty()) Emit(SlabEventKind::Created, slabs_.size() - 1);
 }
 
-// The slab stops being current: how many views it has is fixed from here on.
-void BufferPool::Retire(SlabRecord& s) {
+// The current slab (the last) stops being current: its views and offset are fixed from here on.
+void BufferPool::Retire() {
+  SlabRecord& s = *current_slab_;
+  const std::size_t i = slabs_.size() - 1;
   s.views = Views(s);
-  current_ = -1;  // s is retired from here on (Retired, LiveViews)
+  s.offset = static_cast<std::uint32_t>(Offset(s));
+  current_slab_ = nullptr;  // s is retired from here on (Retired, LiveViews)
   tail_waste_ += pool_size_ - s.offset;
   if (LiveViews(s) > 0) {
     s.state = SlabState::Full;
     ++full_slabs_;
-    if (!observers_.empty()) Emit(SlabEventKind::BecameFull, s);
+    if (!observers_.empty()) Emit(SlabEventKind::BecameFull, i);
   } else {
     s.state = SlabState::Empty;
-    if (!observers_.empty()) Emit(SlabEventKind::Emptied, s);
-    ReleaseSlab(s);
+    if (!observers_.empty()) Emit(SlabEventKind::Emptied, i);
+    ReleaseSlab(i);
   }
 }
 
-void BufferPool::ReleaseSlab(SlabRecord& s) {
+void BufferPool::ReleaseSlab(std::size_t i) {
+  SlabRecord& s = slabs_[i];
   memory_.Free(s.memory, pool_size_);
   s.memory = nullptr;
-  s.released = true;
   external_bytes_ -= pool_size_;
   --live_slabs_;
-  if (!observers_.empty()) Emit(SlabEventKind::Released, s);
+  if (!observers_.empty()) Emit(SlabEventKind::Released, i);
 }
 
 BufferHandle BufferPool::AllocateSlow(std::size_t size, BufferApi api) {
-  BufferHandle h = 0;
+  const auto h = static_cast<BufferHandle>(entries_.size());
   if (WouldPool(size, api)) {
     // lib/buffer.js allocate(): if (size > (poolSize - poolOffset)) createPool();
     if (!Fits(size, api)) NewSlab();
-    h = Carve(*current_slab_, size, api);
+    entries_.push_back(Carve(size, api));
   } else {
     Store store;
     store.size = size;
@@ -177,17 +198,17 @@ BufferHandle BufferPool::AllocateSlow(std::size_t size, BufferApi api) {
       store.memory = static_cast<std::uint8_t*>(memory_.Allocate(size));
       external_bytes_ += size;
       store_bytes_ += size;
+      peak_external_ = std::max(peak_external_, external_bytes_);
     }
     unpooled_bytes_ += size;
     if (current_slab_ != nullptr) ++current_slab_->unpooled;  // its handle is in that range
-    h = static_cast<BufferHandle>(entries_.size());
     entries_.push_back(Entry{static_cast<std::uint32_t>(stores_.size()), Bits(0, api, false)});
     stores_.push_back(store);
   }
-  peak_external_ = std::max(peak_external_, external_bytes_);
+  OpenBump();
   if (!observers_.empty()) {
     // A pooled Buffer was just carved from the current slab: no search for it.
-    const BufferRecord r = RecordIn(h, current_ < 0 ? 0 : static_cast<std::size_t>(current_));
+    const BufferRecord r = RecordIn(h, slabs_.empty() ? 0 : slabs_.size() - 1);
     for (PoolObserver* o : observers_)
       o->OnBufferAllocated(h, r);
   }
@@ -199,14 +220,14 @@ void BufferPool::Release(BufferHandle h) {
   if ((e.bits & kLiveBit) == 0) return;
   e.bits &= ~kLiveBit;
   if ((e.bits & kPooledBit) != 0) {
-    SlabRecord& s = slabs_[SlabOf(h)];
+    const std::size_t i = SlabOf(h);
+    SlabRecord& s = slabs_[i];
     ++s.dead_views;
-    s.dead_view_bytes += e.bits & kSizeMask;
     if (s.state == SlabState::Full && LiveViews(s) == 0) {
       s.state = SlabState::Empty;
       --full_slabs_;
-      if (!observers_.empty()) Emit(SlabEventKind::Emptied, s);
-      ReleaseSlab(s);
+      if (!observers_.empty()) Emit(SlabEventKind::Emptied, i);
+      ReleaseSlab(i);
     }
   } else if (Store& store = stores_[e.where]; store.memory != nullptr) {
     memory_.Free(store.memory, store.size);
@@ -223,6 +244,7 @@ std::uint8_t* BufferPool::data(BufferHandle h) {
   return stores_[e.where].memory;
 }
 
+// Derived, not counted on the bump path: O(Buffers) the first time (the run's summary).
 PoolStats BufferPool::stats() const {
   PoolStats s;
   s.buffers = entries_.size();
@@ -233,10 +255,10 @@ PoolStats BufferPool::stats() const {
   s.peak_live_slabs = peak_live_slabs_;
   s.full_slabs = full_slabs_;
   s.pinned_bytes = full_slabs_ * pool_size_;
-  slabs_.ForEach([&s](const SlabRecord& slab) {
-    if (slab.state == SlabState::Full) s.pinned_view_bytes += LiveViewBytes(slab);
-    s.bytes += slab.carved_bytes;  // every pooled Buffer's size
-  });
+  for (std::size_t i = 0; i < slabs_.size(); ++i) {
+    if (slabs_[i].state == SlabState::Full) s.pinned_view_bytes += ViewBytes(i, true);
+    s.bytes += ViewBytes(i, false);  // every pooled Buffer's size
+  }
   s.tail_waste_bytes = tail_waste_;
   s.store_bytes = store_bytes_;
   s.peak_external_bytes = peak_external_;
@@ -256,7 +278,7 @@ std::vector<std::string> BufferPool::Verify() const {
       const auto n = static_cast<std::size_t>(b.slab);
       if (!b.live) return;
       ++views[n];
-      if (slabs_[n].released) {
+      if (slabs_[n].memory == nullptr) {
         fail("[view-slab-alive] " + name + " is a live view of slab " + std::to_string(n) +
              ", which was released");
       }
@@ -272,21 +294,22 @@ std::vector<std::string> BufferPool::Verify() const {
   std::size_t live_slabs = 0;
   for (std::size_t i = 0; i < slabs_.size(); ++i) {
     const SlabRecord& s = slabs_[i];
-    const std::string name = "slab " + std::to_string(s.number);
-    if (views[s.number] != LiveViews(s)) {
+    const std::string name = "slab " + std::to_string(i);
+    const bool released = s.memory == nullptr;
+    if (views[i] != LiveViews(s)) {
       fail("[slab-live-count] " + name + " counts " + std::to_string(LiveViews(s)) +
-           " live views, " + std::to_string(views[s.number]) + " are live");
+           " live views, " + std::to_string(views[i]) + " are live");
     }
     const bool current = !Retired(s);
-    if (current && (s.state != SlabState::Partial || s.released)) {
+    if (current && (s.state != SlabState::Partial || released)) {
       fail("[slab-state] " + name + " is the current slab but is " + SlabStateName(s.state));
-    } else if (!current && LiveViews(s) > 0 && (s.state != SlabState::Full || s.released)) {
+    } else if (!current && LiveViews(s) > 0 && (s.state != SlabState::Full || released)) {
       fail("[slab-state] " + name + " is retired with live views but is " + SlabStateName(s.state) +
-           (s.released ? " (released)" : ""));
-    } else if (!current && LiveViews(s) == 0 && !s.released) {
+           (released ? " (released)" : ""));
+    } else if (!current && LiveViews(s) == 0 && !released) {
       fail("[slab-state] " + name + " is retired with no live view but was not released");
     }
-    if (!s.released) ++live_slabs;
+    if (!released) ++live_slabs;
   }
   const std::size_t expected = live_slabs * pool_size_ + stores;
   if (external_bytes_ != expected || memory_.allocated_bytes() != expected) {
@@ -302,7 +325,7 @@ void BufferPool::CorruptForTesting(BufferHandle h, int how) {
   const bool pooled = (e.bits & kPooledBit) != 0;
   switch (how) {
     case 0:  // a view whose slab is freed under it (really freed: nothing leaks)
-      if (pooled) ReleaseSlab(slabs_[SlabOf(h)]);
+      if (pooled) ReleaseSlab(SlabOf(h));
       break;
     case 1:  // a slab that forgets a view
       if (pooled) ++slabs_[SlabOf(h)].dead_views;

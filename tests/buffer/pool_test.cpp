@@ -277,34 +277,80 @@ TEST(BufferPool, FromChecksTheFitWithFourBytesPerCharacter) {
 
 // The inline bump path and the slow path follow the same rules: the same requests placed with
 // and without an observer (which sends every request down the slow path) land at the same slab
-// and offset, and both pools count the same.
+// and offset, and both pools count the same. Also for pool sizes that are not multiples of 8,
+// where the offset rounded up to 8 passes the slab's end and the next request must start a new
+// slab (Node's `size > poolSize - poolOffset` with a negative right side).
 TEST(BufferPool, BumpPathAndSlowPathPlaceAlike) {
-  BufferPool fast;
-  BufferPool slow;
-  Recorder listening;
-  slow.AddObserver(&listening);
-  fast.Reserve(10);  // a hint only: more than 10 Buffers still work
-  std::size_t size = 1;
-  for (int i = 0; i < 3000; ++i) {
-    size = (size * 7919 + 13) % 5000;  // pooled and not, all APIs
-    const auto api = static_cast<BufferApi>(i % 5);
-    const BufferRecord a = fast.record(fast.Allocate(size, api));
-    const BufferRecord b = slow.record(slow.Allocate(size, api));
-    ASSERT_EQ(a.pooled, b.pooled) << i;
-    ASSERT_EQ(a.slab, b.slab) << i;
-    ASSERT_EQ(a.offset, b.offset) << i;
-    if (i % 3 == 0) {  // some die, so that slabs empty and go
-      fast.Release(static_cast<BufferHandle>(i));
-      slow.Release(static_cast<BufferHandle>(i));
+  for (const std::size_t pool_size : {std::size_t{8192}, std::size_t{100}, std::size_t{1002}}) {
+    BufferPool fast(pool_size);
+    BufferPool slow(pool_size);
+    Recorder listening;
+    slow.AddObserver(&listening);
+    fast.Reserve(10);  // a hint only: more than 10 Buffers still work
+    std::size_t size = 1;
+    const std::size_t sizes = pool_size == 8192 ? 5000 : pool_size;
+    for (int i = 0; i < 3000; ++i) {
+      size = (size * 7919 + 13) % sizes;  // pooled and not, all APIs
+      const auto api = static_cast<BufferApi>(i % 5);
+      const BufferRecord a = fast.record(fast.Allocate(size, api));
+      const BufferRecord b = slow.record(slow.Allocate(size, api));
+      ASSERT_EQ(a.pooled, b.pooled) << pool_size << " " << i;
+      ASSERT_EQ(a.slab, b.slab) << pool_size << " " << i;
+      ASSERT_EQ(a.offset, b.offset) << pool_size << " " << i;
+      ASSERT_LE(a.offset + a.size, pool_size) << pool_size << " " << i;
+      if (i % 3 == 0) {  // some die, so that slabs empty and go
+        fast.Release(static_cast<BufferHandle>(i));
+        slow.Release(static_cast<BufferHandle>(i));
+      }
     }
+    EXPECT_EQ(fast.stats().slabs_created, slow.stats().slabs_created);
+    EXPECT_EQ(fast.stats().pooled, slow.stats().pooled);
+    EXPECT_EQ(fast.stats().bytes, slow.stats().bytes);
+    EXPECT_EQ(fast.stats().tail_waste_bytes, slow.stats().tail_waste_bytes);
+    EXPECT_EQ(fast.external_bytes(), slow.external_bytes());
+    EXPECT_GT(fast.stats().slabs_created, 100u);
+    EXPECT_TRUE(fast.Verify().empty());
+    EXPECT_TRUE(slow.Verify().empty());
   }
-  EXPECT_EQ(fast.stats().slabs_created, slow.stats().slabs_created);
-  EXPECT_EQ(fast.stats().pooled, slow.stats().pooled);
-  EXPECT_EQ(fast.stats().bytes, slow.stats().bytes);
-  EXPECT_EQ(fast.external_bytes(), slow.external_bytes());
-  EXPECT_GT(fast.stats().slabs_created, 100u);
-  EXPECT_TRUE(fast.Verify().empty());
-  EXPECT_TRUE(slow.Verify().empty());
+}
+
+// A pool size of 100: 49 bytes at 0 move the offset to 56; 44 bytes fit exactly (44 <= 100 -
+// 56) and move it to 104, past the end; then even 1 byte starts a new slab, and the full slab
+// reports 100 bytes carved, none wasted.
+TEST(BufferPool, OffsetPastAnOddPoolSizeStartsANewSlab) {
+  BufferPool pool(100);
+  EXPECT_EQ(pool.record(pool.Allocate(49, BufferApi::Unsafe)).offset, 0u);
+  EXPECT_EQ(pool.record(pool.Allocate(44, BufferApi::Unsafe)).offset, 56u);
+  const BufferRecord r = pool.record(pool.Allocate(1, BufferApi::Unsafe));
+  EXPECT_EQ(r.slab, 1);
+  EXPECT_EQ(r.offset, 0u);
+  EXPECT_EQ(pool.slab(0).offset, 100u);
+  EXPECT_EQ(pool.stats().tail_waste_bytes, 0u);
+}
+
+// The bump path carves into the entry log's current block without a check per Buffer: its
+// limit stops it where the block ends (8192 entries). After 100 Buffers not pooled, 20,000
+// one-byte Buffers (1024 to a slab, 8 bytes each) cross two block ends in the middle of a slab,
+// on the bump path; every one reads back where it went.
+TEST(BufferPool, BumpPathStopsAtTheEndOfTheEntryBlock) {
+  BufferPool pool;
+  constexpr BufferHandle kLead = 100;
+  for (BufferHandle h = 0; h < kLead; ++h)
+    ASSERT_EQ(pool.Allocate(1, BufferApi::Alloc), h);
+  for (BufferHandle h = kLead; h < kLead + 20000; ++h)
+    ASSERT_EQ(pool.Allocate(1, BufferApi::Unsafe), h);
+  for (BufferHandle h = kLead; h < kLead + 20000; ++h) {
+    const BufferRecord r = pool.record(h);
+    const BufferHandle view = h - kLead;
+    ASSERT_TRUE(r.pooled) << h;
+    ASSERT_EQ(r.slab, static_cast<std::int32_t>(view / 1024)) << h;
+    ASSERT_EQ(r.offset, (view % 1024) * 8) << h;
+    ASSERT_EQ(r.size, 1u) << h;
+  }
+  EXPECT_EQ(pool.slab_count(), 20u);
+  EXPECT_EQ(pool.slab(0).live_views, 1024u);
+  EXPECT_EQ(pool.slab(19).live_views, 20000u - 19 * 1024);
+  EXPECT_TRUE(pool.Verify().empty());
 }
 
 // The bump path keeps no pool-wide counts; stats() derives them. They still count every Buffer

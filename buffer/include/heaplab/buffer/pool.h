@@ -135,13 +135,16 @@ class BufferPool {
   BufferHandle Allocate(std::size_t size, BufferApi api) {
     // The bump path, inline: a pooled request that fits in the current slab (most Buffers of
     // a program), as lib/buffer.js allocate() checks it: two comparisons. `size - 1 <
-    // max_pooled_` is WouldPool's 0 < size < pool_size >>> 1 in one; bump_ is the current
-    // slab, or a closed slab with no room (before the first slab, and while observers listen,
-    // since they are told of every allocation). Everything else goes through AllocateSlow,
-    // which follows the same rules.
+    // max_pooled_` is WouldPool's 0 < size < pool_size >>> 1 in one; limit_ is where the bump
+    // path must stop (see OpenBump), at most the slab's end, 0 when it is closed. The check is
+    // signed, as Node's `size > poolSize - poolOffset`: the offset may pass a pool size that is
+    // not a multiple of 8. Everything else goes through AllocateSlow, which follows the same
+    // rules.
     if (ApiMayPool(api) && size - 1 < max_pooled_ &&
-        FitBytes(size, api) <= pool_size_ - bump_->offset) [[likely]] {
-      return Carve(*bump_, size, api);
+        static_cast<std::ptrdiff_t>(FitBytes(size, api)) <= limit_ - offset_) [[likely]] {
+      const auto h = static_cast<BufferHandle>(entries_.size());
+      entries_.PushUnchecked(Carve(size, api));
+      return h;
     }
     return AllocateSlow(size, api);
   }
@@ -172,7 +175,10 @@ class BufferPool {
   }
   std::size_t buffer_count() const { return entries_.size(); }
   std::size_t slab_count() const { return slabs_.size(); }
-  std::int64_t current_slab() const { return current_; }
+  // The slab the pool carves from (always the last one made); -1 before the first.
+  std::int64_t current_slab() const {
+    return current_slab_ == nullptr ? -1 : static_cast<std::int64_t>(slabs_.size()) - 1;
+  }
   // Bytes of memory the pool holds: live slabs x pool_size + live stores.
   std::size_t external_bytes() const { return external_bytes_; }
   PoolStats stats() const;
@@ -181,7 +187,7 @@ class BufferPool {
 
   void AddObserver(PoolObserver* o) {
     observers_.push_back(o);
-    bump_ = &closed_;
+    limit_ = 0;  // closed: observers are told of every allocation
   }
 
   // Checks the invariants above; returns "[name] what is wrong" lines (empty when sound).
@@ -198,7 +204,7 @@ class BufferPool {
   // first to the next slab's first (SlabOf).
   struct Entry {
     std::uint32_t where;  // pooled: byte offset in the slab; not pooled: index in stores_
-    std::uint32_t bits;   // pooled: the size in the low 27 bits; api, pooled and live above
+    std::uint32_t bits;   // the size in the low 27 bits (0 when not pooled); api, pooled, live
   };
   static constexpr std::uint32_t kSizeBits = 27;
   static constexpr std::uint32_t kSizeMask = (std::uint32_t{1} << kSizeBits) - 1;
@@ -214,21 +220,18 @@ class BufferPool {
     std::uint8_t* memory = nullptr;
     std::size_t size = 0;
   };
-  // A slab. Its views are the pooled handles in [first, the next slab's first): how many is
-  // not counted on the bump path but follows from the handles (Views), kept in `views` once
-  // the slab is retired.
+  // A slab; its number is its index in slabs_. Its views are the pooled handles in [first, the
+  // next slab's first): how many, and their bytes, are not counted on the bump path but follow
+  // from the entries (Views, ViewBytes); `views` and `offset` are fixed when it is retired
+  // (while it is current they are the entries' and the pool's offset_).
   struct SlabRecord {
-    std::uint8_t* memory = nullptr;
-    std::size_t offset = 0;        // next free byte (poolOffset)
-    std::uint32_t number = 0;      // 0, 1, ... in creation order
-    std::uint32_t first = 0;       // the handle of its first view
-    std::uint32_t unpooled = 0;    // Buffers not pooled made while it was current
-    std::uint32_t views = 0;       // once retired: the views carved from it
-    std::uint32_t dead_views = 0;  // views released
-    std::size_t carved_bytes = 0;  // the views' sizes, in total
-    std::size_t dead_view_bytes = 0;
+    std::uint8_t* memory = nullptr;  // null once released
+    std::uint32_t first = 0;         // the handle of its first view
+    std::uint32_t unpooled = 0;      // Buffers not pooled made while it was current
+    std::uint32_t views = 0;         // once retired: the views carved from it
+    std::uint32_t dead_views = 0;    // views released
+    std::uint32_t offset = 0;        // once retired: bytes carved (poolOffset, at most pool_size)
     SlabState state = SlabState::Partial;
-    bool released = false;
   };
 
   // fromStringFast (Node 20.20): before it knows the byte length, a string of `length`
@@ -243,41 +246,51 @@ class BufferPool {
   bool Fits(std::size_t size, BufferApi api) const;
   BufferHandle AllocateSlow(std::size_t size, BufferApi api);
   // A view of the current slab at its offset (lib/buffer.js allocate(): new FastBuffer(
-  // allocPool, poolOffset, size); poolOffset += size; alignPool()). Only the slab's bytes are
-  // counted here (one add: summing the entries when the slab is retired took more); how many
-  // views it has follows from the handles (Views), the pool's counts from stats().
-  BufferHandle Carve(SlabRecord& s, std::size_t size, BufferApi api) {
-    const auto h = static_cast<BufferHandle>(entries_.size());
-    entries_.push_back(Entry{static_cast<std::uint32_t>(s.offset), Bits(size, api, true)});
-    s.offset = std::min(pool_size_, RoundUpToPoolAlignment(s.offset + size));
-    s.carved_bytes += size;
-    return h;
+  // allocPool, poolOffset, size); poolOffset += size; alignPool()): its entry. Nothing else is
+  // counted here; the slab's views and bytes follow from the entries, the pool's from stats().
+  Entry Carve(std::size_t size, BufferApi api) {
+    const Entry e{static_cast<std::uint32_t>(offset_), Bits(size, api, true)};
+    offset_ = static_cast<std::ptrdiff_t>(
+        RoundUpToPoolAlignment(static_cast<std::size_t>(offset_) + size));
+    return e;
+  }
+  // Sets limit_ after the slow path: the bump path may carve while the request fits in the
+  // slab and the entry log's block has room. Each carve takes at least 8 bytes (offsets stay
+  // multiples of 8, sizes are at least 1), so a limit of offset_ + 8 x room() lets at most
+  // room() carves through; past it the slow path moves to the next block and opens again.
+  void OpenBump() {
+    if (current_slab_ == nullptr || !observers_.empty()) {
+      limit_ = 0;
+      return;
+    }
+    const auto slab_end = static_cast<std::ptrdiff_t>(pool_size_);
+    const auto log_end = offset_ + static_cast<std::ptrdiff_t>(kPoolAlignment * entries_.room());
+    limit_ = std::min(slab_end, log_end);
   }
   void NewSlab();
-  void Retire(SlabRecord& s);
-  void ReleaseSlab(SlabRecord& s);
-  void Emit(SlabEventKind kind, const SlabRecord& s);
+  void Retire();
+  void ReleaseSlab(std::size_t i);
+  void Emit(SlabEventKind kind, std::size_t i);
   std::size_t SlabOf(BufferHandle h) const;  // the slab of a pooled Buffer
   BufferRecord RecordIn(BufferHandle h, std::size_t slab) const;
-  bool Retired(const SlabRecord& s) const {
-    return static_cast<std::int64_t>(s.number) != current_;
-  }
+  bool Retired(const SlabRecord& s) const { return &s != current_slab_; }
   std::uint32_t Views(const SlabRecord& s) const;
   std::uint32_t LiveViews(const SlabRecord& s) const { return Views(s) - s.dead_views; }
-  static std::size_t LiveViewBytes(const SlabRecord& s) {
-    return s.carved_bytes - s.dead_view_bytes;
-  }
+  std::size_t Offset(const SlabRecord& s) const;  // bytes carved, at most pool_size
+  // The sizes of slab i's views, in total (live_only: of its live views), summed from the
+  // entries: O(views).
+  std::size_t ViewBytes(std::size_t i, bool live_only) const;
 
-  std::size_t pool_size_;
-  std::size_t max_pooled_;       // (pool_size_ >> 1) - 1, or 0 when that is 0: see Allocate
-  SlabRecord closed_;            // no room: offset == pool_size_
-  SlabRecord* bump_ = &closed_;  // where the bump path carves: current_slab_, or closed_
-  BackingMemory memory_;
+  // The bump path's state first, in one cache line.
+  std::ptrdiff_t offset_ = 0;  // the current slab's poolOffset
+  std::ptrdiff_t limit_ = 0;   // the bump path carves while offset + fit <= limit_: OpenBump
+  std::size_t max_pooled_;     // (pool_size_ >> 1) - 1, or 0 when that is 0: see Allocate
   StableVector<Entry, 13> entries_;
+  std::size_t pool_size_;
+  SlabRecord* current_slab_ = nullptr;  // the last of slabs_ (which never moves its elements)
+  BackingMemory memory_;
   StableVector<SlabRecord, 10> slabs_;
   StableVector<Store, 8> stores_;
-  std::int64_t current_ = -1;           // the slab the pool carves from; -1 before the first
-  SlabRecord* current_slab_ = nullptr;  // that slab (slabs_ never moves its elements)
   std::size_t external_bytes_ = 0;
   std::size_t live_slabs_ = 0;
   std::size_t peak_live_slabs_ = 0;

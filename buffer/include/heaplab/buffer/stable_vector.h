@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -31,10 +32,16 @@ class StableVector {
 
   // Appends `value`; returns the new element.
   T& push_back(const T& value) {
-    if (next_ == block_end_) [[unlikely]]
+    if (size_ == block_limit_) [[unlikely]]
       NextBlock();
-    T* slot = std::construct_at(next_, value);
-    ++next_;
+    return PushUnchecked(value);
+  }
+  // Elements that can be appended before the next block is needed.
+  std::size_t room() const { return block_limit_ - size_; }
+  // push_back when room() > 0: no check. The pool's bump path uses it, having bounded how many
+  // Buffers it can carve before it checks room() again.
+  T& PushUnchecked(const T& value) {
+    T* slot = std::construct_at(Slot(size_), value);
     ++size_;
     return *slot;
   }
@@ -68,16 +75,19 @@ class StableVector {
   void NextBlock() {
     const std::size_t index = size_ >> kShift;
     if (index == blocks_.size()) blocks_.emplace_back(NewBlock());
-    next_ = blocks_[index].get();
-    block_end_ = next_ + kBlock;
+    base_ = reinterpret_cast<std::uintptr_t>(blocks_[index].get()) - size_ * sizeof(T);
+    block_limit_ = size_ + kBlock;
   }
+  // Element i of the last block (block_limit_ - kBlock <= i < block_limit_): one add from
+  // base_, the address element 0 would have if every block were the last one.
+  T* Slot(std::size_t i) const { return reinterpret_cast<T*>(base_ + i * sizeof(T)); }
   struct FreeBlock {
     void operator()(T* block) const { ::operator delete(block, kAlign); }
   };
   std::vector<std::unique_ptr<T, FreeBlock>> blocks_;
   std::size_t size_ = 0;
-  T* next_ = nullptr;       // where the next element goes, in the last block
-  T* block_end_ = nullptr;  // the end of the last block
+  std::size_t block_limit_ = 0;  // one past the last index the last block holds
+  std::uintptr_t base_ = 0;      // see Slot
 };
 
 }  // namespace heaplab
