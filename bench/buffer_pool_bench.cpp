@@ -12,14 +12,15 @@
 //                            entry for every Buffer it made (8 bytes), a log that grows into
 //                            fresh pages; it is reserved and written before the first pass
 //                            (BufferPool::Reserve), so that the kernel's page faults (22 us per
-//                            4 KiB page on the virtual machine of the figures in
-//                            docs/buffers.md) are not what is measured.
+//                            4 KiB page on the virtual machine where it was measured) are not
+//                            what is measured.
 //   BM_PoolBumpPath/SEQ      the same with the largest pool size (kMaxBufferPoolSize, 256 MiB):
-//                            one slab holds dozens of passes (a new one every ~40 passes of
-//                            the uniform sequence, ~250 of the fixture's), so that nearly
+//                            one slab holds dozens of passes (a new one every ~43 passes of
+//                            the uniform sequence, ~270 of the fixture's), so that nearly
 //                            every allocation is the bump path alone, the inline Allocate: what
 //                            the pool costs per Buffer apart from taking slabs from mimalloc.
-//                            Slab memory is never touched, so the big slab costs no page.
+//                            Slab memory is never touched: the big slab costs its mapping, no
+//                            page fault.
 //   BM_PoolAllocateFresh/SEQ a new pool (and a new mimalloc heap) for each pass, made and
 //                            destroyed untimed: what the first Buffers of a process pay.
 //   BM_NodeBumpAlone/SEQ     a reference, not heaplab's pool: lib/buffer.js's allocate() alone

@@ -199,7 +199,7 @@ class BufferPool {
  private:
   // What the pool keeps of a Buffer: 8 bytes, written once on the bump path (the 32-byte
   // record it replaced cost a fifth of the long-lived pool's time per allocation, 6.93 against
-  // 5.44 ns in docs/buffers.md, as the log streams through the cache). A pooled Buffer's slab
+  // 5.44 ns, as the log streams through the cache). A pooled Buffer's slab
   // is not kept: handles are handed out in order, so a slab's Buffers are the handles from its
   // first to the next slab's first (SlabOf).
   struct Entry {
