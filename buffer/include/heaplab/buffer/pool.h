@@ -199,9 +199,9 @@ class BufferPool {
  private:
   // What the pool keeps of a Buffer: 8 bytes, written once on the bump path (the 32-byte
   // record it replaced cost a fifth of the long-lived pool's time per allocation, 6.93 against
-  // 5.44 ns, as the log streams through the cache). A pooled Buffer's slab
-  // is not kept: handles are handed out in order, so a slab's Buffers are the handles from its
-  // first to the next slab's first (SlabOf).
+  // 5.44 ns, as the log streams through the cache). A pooled Buffer's slab is not kept:
+  // handles are handed out in order, so a slab's Buffers are the handles from its first to the
+  // next slab's first (SlabOf).
   struct Entry {
     std::uint32_t where;  // pooled: byte offset in the slab; not pooled: index in stores_
     std::uint32_t bits;   // the size in the low 27 bits (0 when not pooled); api, pooled, live
