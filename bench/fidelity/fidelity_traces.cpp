@@ -221,21 +221,25 @@ void NodeStartup(Out& out) {
 // as their entry: with 16 MiB semispaces the last 16,384 survive each Scavenge. V8 also
 // flushes the cache at every full GC (Heap::MarkCompactPrologue), which a trace cannot do: it
 // does not know when they come. docs/v8-reference.md, section 6c.
-// The full cache's entries for the run's --max-semi-space-size: main() sets it.
-std::uint64_t full_number_string_cache = 0x4000;
+// What a workload knows of the run: the V8 settings that change what Node allocates.
+struct Run {
+  // Heap::FullSizeNumberStringCacheLength for the run's --max-semi-space-size.
+  std::uint64_t full_number_string_cache = 0x4000;
+};
 
 class NumberStringCache {
  public:
-  explicit NumberStringCache(Out& out) : out_(out) {
+  NumberStringCache(Out& out, const Run& run)
+      : out_(out), full_entries_(run.full_number_string_cache) {
     id_ = out_.AllocOld(FixedArray(2 * entries_), 2 * entries_);
     out_.Root(id_);
     used_.assign(entries_, false);
   }
   void Put(std::uint64_t number, std::uint64_t string) {
     const std::uint64_t e = number & (entries_ - 1);
-    if (used_[e] && entries_ != full_number_string_cache) {
+    if (used_[e] && entries_ != full_entries_) {
       out_.Line("d " + std::to_string(id_));
-      entries_ = full_number_string_cache;
+      entries_ = full_entries_;
       id_ = out_.AllocOld(FixedArray(2 * entries_), 2 * entries_);
       out_.Root(id_);
       used_.assign(entries_, false);
@@ -247,6 +251,7 @@ class NumberStringCache {
 
  private:
   Out& out_;
+  std::uint64_t full_entries_;
   std::uint64_t entries_ = 256;
   std::uint64_t id_ = 0;
   std::vector<bool> used_;
@@ -256,7 +261,7 @@ class NumberStringCache {
 // Scavenges). { id, name, tags: [i, i+1, i+2] } with a memento, the array, 'obj' + n. n is
 // i & 1023, whose 1,024 strings the number-string cache keeps after the first iterations, so
 // the loop makes none.
-void ShortLived(Out& out) {
+void ShortLived(Out& out, const Run&) {
   const std::uint64_t keep = out.Alloc(FixedArray(1000), 1000);
   out.Root(keep);
   for (std::uint64_t i = 0; i < 3000000; ++i) {
@@ -283,11 +288,11 @@ void ShortLived(Out& out) {
 // this for both literals (docs/trace-format.md); N is the first window measured.
 constexpr std::uint64_t kLeakyCacheUnoptimized = 4668;
 
-void LeakyCache(Out& out) {
+void LeakyCache(Out& out, const Run& run) {
   out.Line("j 1 " + std::to_string(kLeakyCacheUnoptimized));
   out.Line("j 2 " + std::to_string(kLeakyCacheUnoptimized));
   Table map(out, 16, 4);
-  NumberStringCache cache(out);
+  NumberStringCache cache(out, run);
   for (std::uint64_t i = 0; i < 1200000; ++i) {
     out.Line("{");
     cache.Put(i, out.Alloc(24, 0));  // String(i), kept by the cache until replaced
@@ -310,12 +315,12 @@ void LeakyCache(Out& out) {
 // insert it grows to 524,288 entries (14.7 MB) and is rehashed into a new table of that size
 // every 374,288 inserts, so Node's heap after a full GC is 46.7 MB; a table of one slot per key
 // (5.4 MB) left heaplab's at 36.4 MB. String(i) goes into the number-string cache.
-void LruChurn(Out& out) {
+void LruChurn(Out& out, const Run& run) {
   constexpr std::uint64_t kCap = 150000;
   constexpr std::uint64_t kKeys = kCap + (kCap >> 1);
   Table ring(out, kCap, 1);
   OrderedMap index(out);
-  NumberStringCache cache(out);
+  NumberStringCache cache(out, run);
   std::vector<std::uint32_t> slot_key(kCap, 0xFFFFFFFFu);
   std::vector<bool> present(kKeys, false);
   std::vector<std::uint64_t> handle_of_key(kKeys, 0);
@@ -349,9 +354,9 @@ void LruChurn(Out& out) {
 // { t, p, body, data } (memento) with 'msg-' + t + '-' + p (and its intermediates) and [t, p]
 // (memento) are queued per tick, two dequeued; the queue's backing store grows. String(t) is
 // made once per tick and cached (the other two find it; p's strings are always cached).
-void SlowQueue(Out& out) {
+void SlowQueue(Out& out, const Run& run) {
   Table queue(out, 16, 1);
-  NumberStringCache cache(out);
+  NumberStringCache cache(out, run);
   std::uint64_t head = 0;
   std::uint64_t length = 0;
   for (std::uint64_t t = 0; t < 300000; ++t) {
@@ -385,10 +390,10 @@ void SlowQueue(Out& out) {
 // Mark-Compact and none after, so no site is ever tenured (optimized code allocates these
 // literals without mementos). The trace gives the literals their sites for the first 4372
 // iterations only.
-void Oom(Out& out) {
+void Oom(Out& out, const Run& run) {
   constexpr std::uint64_t kIterationsWithMementos = 3693 + 679;
   Table hold(out, 16, 1, Table::Growth::Array);
-  NumberStringCache cache(out);
+  NumberStringCache cache(out, run);
   for (std::uint64_t i = 0; i < 20000000; ++i) {
     const bool sites = i < kIterationsWithMementos;
     out.Line("{");
@@ -423,9 +428,11 @@ int main(int argc, char** argv) {
   }
   // Heap::FullSizeNumberStringCacheLength: max_semi_space_size / 512 entries, at least 512
   // (twice the start-up size) and at most 0x4000.
-  full_number_string_cache = std::clamp<std::uint64_t>(semi_mib * 1024 * 1024 / 512, 512, 0x4000);
+  Run run;
+  run.full_number_string_cache =
+      std::clamp<std::uint64_t>(semi_mib * 1024 * 1024 / 512, 512, 0x4000);
   const std::string w = argv[1];
-  void (*workload)(Out&) = nullptr;
+  void (*workload)(Out&, const Run&) = nullptr;
   if (w == "short_lived") {
     workload = ShortLived;
   } else if (w == "leaky_cache") {
@@ -443,6 +450,6 @@ int main(int argc, char** argv) {
   Out out;
   out.Line("heaplab-trace 1 scenario=fidelity-" + w);
   NodeStartup(out);
-  workload(out);
+  workload(out, run);
   return 0;
 }
