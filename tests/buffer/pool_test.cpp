@@ -2,6 +2,8 @@
 // demo (buffer_pool_demo.log), the slab life cycle, and the pool verifier's negative cases.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <stdexcept>
 
 #include <heaplab/buffer/pool.h>
@@ -351,6 +353,31 @@ TEST(BufferPool, BumpPathStopsAtTheEndOfTheEntryBlock) {
   EXPECT_EQ(pool.slab(0).live_views, 1024u);
   EXPECT_EQ(pool.slab(19).live_views, 20000u - 19 * 1024);
   EXPECT_TRUE(pool.Verify().empty());
+}
+
+// Release finds a pooled Buffer's slab from the slab of the last release when it can (the GC
+// releases in allocation order, mostly), else by searching: in order, in reverse and shuffled,
+// every release lands on its own slab (the verifier counts each slab's live views), and at the
+// end only the current slab is left.
+TEST(BufferPool, ReleasesInAnyOrderFindTheirSlabs) {
+  for (int order = 0; order < 3; ++order) {
+    BufferPool pool;
+    std::vector<BufferHandle> handles;
+    std::size_t size = 1;
+    for (int i = 0; i < 3000; ++i) {
+      size = (size * 7919 + 13) % 3000;
+      handles.push_back(pool.Allocate(size, static_cast<BufferApi>(i % 5)));
+    }
+    if (order == 1) std::reverse(handles.begin(), handles.end());
+    if (order == 2) std::shuffle(handles.begin(), handles.end(), std::mt19937(7));
+    for (std::size_t i = 0; i < handles.size(); ++i) {
+      pool.Release(handles[i]);
+      if (i % 97 == 0) ASSERT_TRUE(pool.Verify().empty()) << order << " " << i;
+    }
+    EXPECT_TRUE(pool.Verify().empty()) << order;
+    EXPECT_EQ(pool.stats().live_slabs, 1u) << order;
+    EXPECT_EQ(pool.external_bytes(), 8192u) << order;
+  }
 }
 
 // The bump path keeps no pool-wide counts; stats() derives them. They still count every Buffer

@@ -271,7 +271,8 @@ class BufferPool {
   void Retire();
   void ReleaseSlab(std::size_t i);
   void Emit(SlabEventKind kind, std::size_t i);
-  std::size_t SlabOf(BufferHandle h) const;  // the slab of a pooled Buffer
+  // The slab of a pooled Buffer: a binary search, unless it is `hint` or the slab after it.
+  std::size_t SlabOf(BufferHandle h, std::size_t hint = SIZE_MAX) const;
   BufferRecord RecordIn(BufferHandle h, std::size_t slab) const;
   bool Retired(const SlabRecord& s) const { return &s != current_slab_; }
   std::uint32_t Views(const SlabRecord& s) const;
@@ -299,6 +300,7 @@ class BufferPool {
   std::size_t store_bytes_ = 0;
   std::size_t unpooled_bytes_ = 0;  // the sizes of the Buffers not pooled (stores_.size())
   std::size_t peak_external_ = 0;
+  std::size_t release_hint_ = 0;  // the slab of the last pooled Buffer released
   std::vector<PoolObserver*> observers_;
 };
 
