@@ -372,7 +372,9 @@ TEST(BufferPool, ReleasesInAnyOrderFindTheirSlabs) {
     if (order == 2) std::shuffle(handles.begin(), handles.end(), std::mt19937(7));
     for (std::size_t i = 0; i < handles.size(); ++i) {
       pool.Release(handles[i]);
-      if (i % 97 == 0) ASSERT_TRUE(pool.Verify().empty()) << order << " " << i;
+      if (i % 97 == 0) {
+        ASSERT_TRUE(pool.Verify().empty()) << order << " " << i;
+      }
     }
     EXPECT_TRUE(pool.Verify().empty()) << order;
     EXPECT_EQ(pool.stats().live_slabs, 1u) << order;
