@@ -90,13 +90,14 @@ std::size_t BufferPool::Offset(const SlabRecord& s) const {
   return std::min(pool_size_, static_cast<std::size_t>(offset_));
 }
 
-std::size_t BufferPool::ViewBytes(std::size_t i, bool live_only) const {
+BufferPool::ViewBytesOf BufferPool::ViewBytes(std::size_t i) const {
   const std::size_t end = i + 1 < slabs_.size() ? slabs_[i + 1].first : entries_.size();
-  const std::uint32_t need = kPooledBit | (live_only ? kLiveBit : 0);
-  std::size_t bytes = 0;
+  ViewBytesOf bytes;
   for (std::size_t h = slabs_[i].first; h < end; ++h) {
     const Entry& e = entries_[h];
-    if ((e.bits & need) == need) bytes += e.bits & kSizeMask;
+    if ((e.bits & kPooledBit) == 0) continue;
+    bytes.all += e.bits & kSizeMask;
+    if ((e.bits & kLiveBit) != 0) bytes.live += e.bits & kSizeMask;
   }
   return bytes;
 }
@@ -132,8 +133,9 @@ Slab BufferPool::slab(std::size_t number) const {
   s.memory = r.memory;
   s.offset = Offset(r);
   s.live_views = LiveViews(r);
-  s.live_view_bytes = ViewBytes(number, true);
-  s.dead_view_bytes = ViewBytes(number, false) - s.live_view_bytes;
+  const ViewBytesOf bytes = ViewBytes(number);
+  s.live_view_bytes = bytes.live;
+  s.dead_view_bytes = bytes.all - bytes.live;
   return s;
 }
 
@@ -266,8 +268,9 @@ PoolStats BufferPool::stats() const {
   s.full_slabs = full_slabs_;
   s.pinned_bytes = full_slabs_ * pool_size_;
   for (std::size_t i = 0; i < slabs_.size(); ++i) {
-    if (slabs_[i].state == SlabState::Full) s.pinned_view_bytes += ViewBytes(i, true);
-    s.bytes += ViewBytes(i, false);  // every pooled Buffer's size
+    const ViewBytesOf bytes = ViewBytes(i);
+    if (slabs_[i].state == SlabState::Full) s.pinned_view_bytes += bytes.live;
+    s.bytes += bytes.all;  // every pooled Buffer's size
   }
   s.tail_waste_bytes = tail_waste_;
   s.store_bytes = store_bytes_;

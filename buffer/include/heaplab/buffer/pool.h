@@ -278,9 +278,13 @@ class BufferPool {
   std::uint32_t Views(const SlabRecord& s) const;
   std::uint32_t LiveViews(const SlabRecord& s) const { return Views(s) - s.dead_views; }
   std::size_t Offset(const SlabRecord& s) const;  // bytes carved, at most pool_size
-  // The sizes of slab i's views, in total (live_only: of its live views), summed from the
-  // entries: O(views).
-  std::size_t ViewBytes(std::size_t i, bool live_only) const;
+  // The sizes of slab i's views, all and live ones, summed from the entries in one pass:
+  // O(views).
+  struct ViewBytesOf {
+    std::size_t all = 0;
+    std::size_t live = 0;
+  };
+  ViewBytesOf ViewBytes(std::size_t i) const;
 
   // The bump path's state first, in one cache line.
   std::ptrdiff_t offset_ = 0;  // the current slab's poolOffset
